@@ -1,0 +1,36 @@
+# The README's two commands are `make demo` and `make test`; each bootstraps .venv itself.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+export STREAMSIM_ENV ?= development
+
+.PHONY: demo test bench lint venv clean serve
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	STREAMSIM_DEMO=1 $(BIN)/streamsim db upgrade
+	STREAMSIM_DEMO=1 $(BIN)/streamsim demo-setup
+	STREAMSIM_DEMO=1 $(BIN)/streamsim run --host 127.0.0.1 --port 5000
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run_all.py
+
+lint: venv
+	$(BIN)/ruff check core webapp recommender simulator tests bench migrations
+	$(BIN)/bandit -q -ll -r core webapp recommender simulator
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

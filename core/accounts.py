@@ -1,0 +1,159 @@
+"""Accounts and profiles: sign-up, password checks, session epochs, profile management."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.models import Account, Profile
+
+# argon2id above the OWASP minimum (m=19 MiB, t=2, p=1).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024 * 2, parallelism=1)
+# A fixed hash to verify against when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-but-the-same-work")
+
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+AVATARS = ("amber", "coral", "teal", "violet", "lime", "sky", "rose", "slate")
+KIDS_LIMITS = (0, 7, 13)
+LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch",
+             "ko": "한국어", "ja": "日本語"}
+
+
+class AccountError(ValueError):
+    """A request the domain refuses, with a message fit to show the user."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_secret(secret: str) -> str:
+    return _hasher.hash(secret)
+
+
+def verify_secret(secret_hash: str | None, secret: str) -> bool:
+    try:
+        return _hasher.verify(secret_hash or _DUMMY_HASH, secret) and secret_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def validate_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise AccountError(f"Use at least {PASSWORD_MIN} characters.")
+    if len(password) > PASSWORD_MAX:
+        raise AccountError(f"Use at most {PASSWORD_MAX} characters.")
+
+
+def create_account(session: Session, email: str, password: str, now: datetime,
+                   *, role: str = "viewer") -> Account:
+    email = normalize_email(email)
+    if not EMAIL_RE.match(email):
+        raise AccountError("Enter a valid e-mail address.")
+    validate_password(password)
+    if session.scalar(select(Account.id).where(Account.email == email)) is not None:
+        raise AccountError("An account with this e-mail already exists. Try signing in.")
+    account = Account(email=email, password_hash=hash_secret(password), role=role,
+                      created_at=now, session_epoch=0, is_simulated=False)
+    session.add(account)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent sign-up with the same e-mail
+        raise AccountError("An account with this e-mail already exists. Try signing in.") from exc
+    return account
+
+
+def authenticate(session: Session, email: str, password: str) -> Account | None:
+    """The account if the password is right; None otherwise (same work either way)."""
+    account = session.scalar(select(Account).where(Account.email == normalize_email(email)))
+    ok = verify_secret(account.password_hash if account else None, password)
+    if not ok or account is None or account.is_simulated or account.password_hash is None:
+        return None
+    return account
+
+
+def end_sessions(account: Account) -> None:
+    """Make every session cookie issued so far useless (logout, password change)."""
+    account.session_epoch += 1
+
+
+def change_password(account: Account, current: str, new: str) -> None:
+    if not verify_secret(account.password_hash, current):
+        raise AccountError("Your current password is not right.")
+    validate_password(new)
+    account.password_hash = hash_secret(new)
+    end_sessions(account)
+
+
+def get_profile(session: Session, account_id: int, profile_id: int) -> Profile | None:
+    """A profile only if it belongs to the account (scoped in the query)."""
+    return session.scalar(
+        select(Profile).where(Profile.id == profile_id, Profile.account_id == account_id)
+    )
+
+
+def list_profiles(session: Session, account_id: int) -> list[Profile]:
+    return list(session.scalars(
+        select(Profile).where(Profile.account_id == account_id).order_by(Profile.id)))
+
+
+def _clean_profile_fields(name: str, avatar: str, language: str, is_kids: bool,
+                          maturity_limit: int) -> dict:
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= 40:
+        raise AccountError("A profile name has 1 to 40 characters.")
+    if avatar not in AVATARS:
+        raise AccountError("Choose one of the avatars.")
+    if language not in LANGUAGES:
+        raise AccountError("Choose one of the languages.")
+    if is_kids and maturity_limit not in KIDS_LIMITS:
+        raise AccountError("Choose a maturity limit for the kids profile.")
+    return {"name": name, "avatar": avatar, "language": language, "is_kids": is_kids,
+            "maturity_limit": maturity_limit if is_kids else 18}
+
+
+def create_profile(session: Session, account: Account, now: datetime, *, name: str,
+                   avatar: str = "amber", language: str = "en", is_kids: bool = False,
+                   maturity_limit: int = 7, pin: str | None = None,
+                   max_profiles: int = 5) -> Profile:
+    count = session.scalar(select(func.count()).where(Profile.account_id == account.id))
+    if count >= max_profiles:
+        raise AccountError(f"An account can have up to {max_profiles} profiles.")
+    fields = _clean_profile_fields(name, avatar, language, is_kids, maturity_limit)
+    profile = Profile(account_id=account.id, created_at=now, autoplay=True, **fields)
+    set_pin(profile, pin)
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+def update_profile(profile: Profile, *, name: str, avatar: str, language: str, is_kids: bool,
+                   maturity_limit: int) -> None:
+    for key, value in _clean_profile_fields(name, avatar, language, is_kids,
+                                            maturity_limit).items():
+        setattr(profile, key, value)
+
+
+def set_pin(profile: Profile, pin: str | None) -> None:
+    """Set (4 digits) or clear (None or empty) the profile PIN."""
+    if not pin:
+        profile.pin_hash = None
+        return
+    if not (len(pin) == 4 and pin.isdigit()):
+        raise AccountError("A PIN is 4 digits.")
+    profile.pin_hash = hash_secret(pin)
+
+
+def check_pin(profile: Profile, pin: str) -> bool:
+    return profile.pin_hash is None or verify_secret(profile.pin_hash, pin)
+
+
+def delete_profile(session: Session, profile: Profile) -> None:
+    session.delete(profile)

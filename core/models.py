@@ -1,0 +1,326 @@
+"""SQLAlchemy 2.0 models: the whole schema. Alembic's env.py imports this module.
+
+Timestamps are naive UTC and always set by services from an injected clock (core.clock), never
+by column defaults, so the simulator controls time. Tables prefixed `truth_` hold the
+simulator's ground truth; the recommender never reads them (a test checks its imports).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# --- accounts and profiles -------------------------------------------------------------------
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: cannot log in
+    role: Mapped[str] = mapped_column(String(16), default="viewer")
+    is_simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    country: Mapped[str | None] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    profiles: Mapped[list[Profile]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", order_by="Profile.id"
+    )
+
+    __table_args__ = (CheckConstraint("role IN ('viewer', 'educator')", name="role"),)
+
+
+class Profile(Base):
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    avatar: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    is_kids: Mapped[bool] = mapped_column(Boolean, default=False)
+    maturity_limit: Mapped[int] = mapped_column(SmallInteger, default=18)
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    autoplay: Mapped[bool] = mapped_column(Boolean, default=True)
+    onboarded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    account: Mapped[Account] = relationship(back_populates="profiles")
+
+    __table_args__ = (CheckConstraint("maturity_limit BETWEEN 0 AND 18", name="maturity_limit"),)
+
+
+# --- catalog ---------------------------------------------------------------------------------
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+
+
+class Tag(Base):
+    """A genre, mood or theme. Titles carry several; artwork variants stress one."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    slug: Mapped[str] = mapped_column(String(48))
+    name: Mapped[str] = mapped_column(String(48))
+
+    __table_args__ = (
+        UniqueConstraint("kind", "slug"),
+        CheckConstraint("kind IN ('genre', 'mood', 'theme')", name="kind"),
+    )
+
+
+class Title(Base):
+    __tablename__ = "titles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # film | series
+    synopsis: Mapped[str] = mapped_column(Text, default="")
+    year: Mapped[int] = mapped_column(SmallInteger, index=True)
+    release_date: Mapped[date] = mapped_column(Date, index=True)
+    runtime_minutes: Mapped[int] = mapped_column(SmallInteger)  # films; typical episode for series
+    seasons: Mapped[int] = mapped_column(SmallInteger, default=0)
+    language: Mapped[str] = mapped_column(String(8), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    maturity_age: Mapped[int] = mapped_column(SmallInteger, index=True)  # 0, 7, 13, 16, 18
+    pace: Mapped[str] = mapped_column(String(8))  # slow | medium | fast
+    popularity: Mapped[float] = mapped_column(Float, default=0.0, index=True)  # public prior
+    art_seed: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    tag_links: Mapped[list[TitleTag]] = relationship(
+        cascade="all, delete-orphan", order_by="TitleTag.position"
+    )
+    credits: Mapped[list[Credit]] = relationship(
+        cascade="all, delete-orphan", order_by="Credit.position"
+    )
+    episodes: Mapped[list[Episode]] = relationship(
+        cascade="all, delete-orphan", order_by="(Episode.season, Episode.number)"
+    )
+    artworks: Mapped[list[Artwork]] = relationship(
+        cascade="all, delete-orphan", order_by="Artwork.variant"
+    )
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('film', 'series')", name="kind"),
+        CheckConstraint("maturity_age BETWEEN 0 AND 18", name="maturity_age"),
+    )
+
+    @property
+    def maturity_label(self) -> str:
+        return "All" if self.maturity_age == 0 else f"{self.maturity_age}+"
+
+
+class TitleTag(Base):
+    __tablename__ = "title_tags"
+
+    title_id: Mapped[int] = mapped_column(
+        ForeignKey("titles.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    tag: Mapped[Tag] = relationship(lazy="joined")
+
+
+class Credit(Base):
+    __tablename__ = "credits"
+
+    title_id: Mapped[int] = mapped_column(
+        ForeignKey("titles.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(8), primary_key=True)  # cast | director
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class Episode(Base):
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))
+    season: Mapped[int] = mapped_column(SmallInteger)
+    number: Mapped[int] = mapped_column(SmallInteger)
+    name: Mapped[str] = mapped_column(String(160))
+    synopsis: Mapped[str] = mapped_column(Text, default="")
+    runtime_seconds: Mapped[int] = mapped_column(Integer)
+    intro_end_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    credits_start_seconds: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("title_id", "season", "number"),)
+
+
+class Artwork(Base):
+    """One artwork variant of a title; each stresses a different tag (drawn by webapp.artwork)."""
+
+    __tablename__ = "artworks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))
+    variant: Mapped[int] = mapped_column(SmallInteger)
+    focus_tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id"))
+    motif: Mapped[str] = mapped_column(String(24))
+
+    focus_tag: Mapped[Tag | None] = relationship(lazy="joined")
+
+    __table_args__ = (UniqueConstraint("title_id", "variant"),)
+
+
+# --- what profiles do ------------------------------------------------------------------------
+
+
+class TastePick(Base):
+    """An onboarding pick: the profile's first positive signal."""
+
+    __tablename__ = "taste_picks"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FavouriteGenre(Base):
+    __tablename__ = "favourite_genres"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True)
+
+
+class Rating(Base):
+    """Thumbs: -1 down, 1 up, 2 two thumbs up. One row per profile and title (upserted)."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"), index=True)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("profile_id", "title_id"),
+        CheckConstraint("value IN (-1, 1, 2)", name="value"),
+    )
+
+
+class ListItem(Base):
+    """My List."""
+
+    __tablename__ = "list_items"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SearchQuery(Base):
+    __tablename__ = "search_queries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True
+    )
+    query: Mapped[str] = mapped_column(String(200))
+    results: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Viewing(Base):
+    """Per-profile viewing state of a film or one episode (episode_key 0 for films)."""
+
+    __tablename__ = "viewings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"))
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id"))
+    episode_key: Mapped[int] = mapped_column(Integer, default=0)
+    position_s: Mapped[int] = mapped_column(Integer, default=0)
+    watched_s: Mapped[int] = mapped_column(Integer, default=0)
+    furthest_s: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    last_watched_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("profile_id", "title_id", "episode_key"),
+        Index("ix_viewings_last_watched_at_title_id", "last_watched_at", "title_id"),
+    )
+
+
+# --- simulator ground truth (never read by the recommender) ----------------------------------
+
+
+class TitleTruth(Base):
+    """A title's hidden quality and feature vector (float32 bytes)."""
+
+    __tablename__ = "truth_titles"
+
+    title_id: Mapped[int] = mapped_column(
+        ForeignKey("titles.id", ondelete="CASCADE"), primary_key=True
+    )
+    quality: Mapped[float] = mapped_column(Float)
+    features: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ProfileTruth(Base):
+    """A simulated profile's hidden taste vector and traits."""
+
+    __tablename__ = "truth_profiles"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    community: Mapped[int] = mapped_column(SmallInteger)
+    taste: Mapped[bytes] = mapped_column(LargeBinary)
+    traits: Mapped[dict] = mapped_column(JSON)

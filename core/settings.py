@@ -1,0 +1,93 @@
+"""One frozen Settings object, read from STREAMSIM_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "testing", "production")
+DEV_SECRET = "dev-only-insecure-secret-key"  # nosec B105 - refused in production below
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used (for example production without a secret key)."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with safe development defaults.
+
+    Each field maps to STREAMSIM_<FIELD NAME IN CAPITALS>.
+    """
+
+    env: str = "development"
+    database_url: str = ""
+    secret_key: str = DEV_SECRET
+    instance_dir: Path = PROJECT_ROOT / "instance"
+    model_dir: Path = field(default=PROJECT_ROOT / "instance" / "models")
+    results_dir: Path = field(default=PROJECT_ROOT / "instance" / "results")
+    demo: bool = False
+    demo_email: str = "demo@streamsim.local"
+    demo_password: str = "watch-something-good"  # nosec B105 - demo mode only, never in production
+    rate_limit_login: str = "10 per minute"
+    rate_limit_storage: str = "memory://"
+    max_profiles: int = 5
+    sqlite_busy_timeout_ms: int = 10_000
+    page_size: int = 36
+
+    def __post_init__(self) -> None:
+        if self.env not in ENVIRONMENTS:
+            raise SettingsError(f"STREAMSIM_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        if not self.database_url:
+            url = f"sqlite:///{self.instance_dir / 'streamsim.sqlite3'}"
+            object.__setattr__(self, "database_url", url)
+        if self.is_production:
+            if not self.secret_key or self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+                raise SettingsError(
+                    "Production needs a real secret key: set STREAMSIM_SECRET_KEY "
+                    "to at least 32 random characters."
+                )
+            if self.demo:
+                raise SettingsError("Demo mode is for development only; unset STREAMSIM_DEMO.")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_testing(self) -> bool:
+        return self.env == "testing"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (settings stay immutable)."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        get = env.get
+        instance_dir = Path(get("STREAMSIM_INSTANCE_DIR") or PROJECT_ROOT / "instance")
+        return cls(
+            env=get("STREAMSIM_ENV", "development"),
+            database_url=get("STREAMSIM_DATABASE_URL", ""),
+            secret_key=get("STREAMSIM_SECRET_KEY", DEV_SECRET),
+            instance_dir=instance_dir,
+            model_dir=Path(get("STREAMSIM_MODEL_DIR") or instance_dir / "models"),
+            results_dir=Path(get("STREAMSIM_RESULTS_DIR") or instance_dir / "results"),
+            demo=_bool(get("STREAMSIM_DEMO")),
+            rate_limit_login=get("STREAMSIM_RATE_LIMIT_LOGIN", "10 per minute"),
+            rate_limit_storage=get("STREAMSIM_RATE_LIMIT_STORAGE", "memory://"),
+            sqlite_busy_timeout_ms=int(get("STREAMSIM_SQLITE_BUSY_TIMEOUT_MS", "10000")),
+        )
