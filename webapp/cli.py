@@ -1,0 +1,112 @@
+"""The `streamsim` command: one click group (a FlaskGroup), one verb per command."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+from sqlalchemy import func, select
+
+from core.clock import system_clock
+from core.models import Title
+from webapp import create_app
+
+
+def _settings():
+    return current_app.config["STREAMSIM"]
+
+
+def _database():
+    return current_app.extensions["streamsim.db"]
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def cli() -> None:
+    """StreamSim: a simulated streaming site, its recommender and its simulator.
+
+    Settings come from STREAMSIM_* environment variables (see README).
+    """
+
+
+@cli.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def db_upgrade(revision: str) -> None:
+    """Apply Alembic migrations up to REVISION."""
+    from core.migrate import upgrade
+
+    upgrade(_settings(), revision)
+    click.echo(f"Database at {revision}: {_redacted(_settings().database_url)}")
+
+
+@cli.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the schema (same as `db upgrade`)."""
+    from core.migrate import upgrade
+
+    upgrade(_settings())
+    click.echo(f"Database ready: {_redacted(_settings().database_url)}")
+
+
+def _redacted(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+@cli.command("seed-catalog")
+@click.option("--titles", "n_titles", default=1200, show_default=True, type=click.IntRange(1, 200_000),
+              help="How many titles to generate.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Random seed.")
+def seed_catalog(n_titles: int, seed: int) -> None:
+    """Generate a catalog of titles, people, episodes and artwork (deterministic by seed)."""
+    from tqdm import tqdm
+
+    from simulator.catalog import generate_catalog
+
+    with _database().session() as session, tqdm(total=n_titles, unit="title",
+                                                 desc="Generating catalog") as bar:
+        summary = generate_catalog(session, n_titles, seed, system_clock.now(),
+                                   progress=lambda n: bar.update(n - bar.n))
+    click.echo(f"Catalog: {summary}")
+
+
+@cli.command("demo-setup")
+@click.option("--titles", "n_titles", default=1200, show_default=True, type=int)
+@click.option("--seed", default=7, show_default=True, type=int)
+def demo_setup(n_titles: int, seed: int) -> None:
+    """First run only: seed the catalog and create the demo account (demo mode only)."""
+    from webapp.demo import ensure_demo_account
+
+    settings = _settings()
+    if not settings.demo or settings.is_production:
+        raise click.ClickException("demo-setup needs STREAMSIM_DEMO=1 outside production.")
+    with _database().read() as session:
+        existing = session.scalar(select(func.count()).select_from(Title)) or 0
+    if existing == 0:
+        click.get_current_context().invoke(seed_catalog, n_titles=n_titles, seed=seed)
+    else:
+        click.echo(f"Catalog already has {existing} titles; not seeding again.")
+    with _database().write() as session:
+        created = ensure_demo_account(session, settings, system_clock.now())
+    click.echo(f"Demo login: {settings.demo_email} / {settings.demo_password}"
+               + (" (created)" if created else " (exists)"))
+
+
+@cli.command("reset")
+@click.confirmation_option(prompt="Empty every table of the database?")
+def reset() -> None:
+    """Empty the database (development only)."""
+    from core.models import Base
+
+    if _settings().is_production:
+        raise click.ClickException("reset is refused under the production configuration.")
+    with _database().write() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+    click.echo("Database emptied.")

@@ -1,0 +1,20 @@
+"""GET /healthz: JSON with the database status."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.database import get_database
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        ok = get_database().ping()
+    except SQLAlchemyError:
+        ok = False
+    body = {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unavailable"}
+    return jsonify(body), 200 if ok else 503

@@ -1,0 +1,81 @@
+"""The taste picker: a new profile picks 3 or more titles before its first home page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, request, session, url_for
+
+from core import activity, catalog
+from core.clock import system_clock
+from webapp.database import db_session
+from webapp.forms import EmptyForm
+from webapp.htmx import render_page
+from webapp.viewer import current_profile, profile_required
+
+bp = Blueprint("onboarding", __name__, url_prefix="/welcome")
+PICKS_KEY = "onboarding_picks"
+
+
+def _picks() -> list[int]:
+    picks = session.get(PICKS_KEY, {})
+    return [int(t) for t in picks.get(str(current_profile().id), [])]
+
+
+def _store(picks: list[int]) -> None:
+    data = dict(session.get(PICKS_KEY, {}))
+    data[str(current_profile().id)] = picks
+    session[PICKS_KEY] = data
+
+
+def _context(offset: int) -> dict:
+    profile = current_profile()
+    s = db_session()
+    candidates = catalog.onboarding_candidates(s, profile.maturity_limit, n=40, offset=offset)
+    picks = _picks()
+    picked = catalog.load_titles(s, picks, profile.maturity_limit)
+    return {"profile": profile, "candidates": candidates, "picks": set(picks),
+            "picked": picked, "offset": offset, "genres": catalog.tags(s, "genre"),
+            "form": EmptyForm(), "min_picks": activity.MIN_PICKS}
+
+
+@bp.get("/")
+@profile_required
+def picker():
+    offset = max(0, min(request.args.get("offset", 0, type=int), 20))
+    return render_page("onboarding/picker.html", "grid", **_context(offset))
+
+
+@bp.post("/toggle/<int:title_id>")
+@profile_required
+def toggle(title_id: int):
+    """Toggle one pick (kept in the session until Continue), answer with the card + counter."""
+    profile = current_profile()
+    if catalog.get_title(db_session(), title_id, profile.maturity_limit) is None:
+        abort(404)
+    picks = _picks()
+    if title_id in picks:
+        picks.remove(title_id)
+    elif len(picks) < 50:
+        picks.append(title_id)
+    _store(picks)
+    context = _context(request.args.get("offset", 0, type=int))
+    context["title"] = catalog.get_title(db_session(), title_id, profile.maturity_limit)
+    return render_page("onboarding/picker.html", "toggled", **context)
+
+
+@bp.post("/done")
+@profile_required
+def done():
+    profile = current_profile()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    s = db_session()
+    picks = [t.id for t in catalog.load_titles(s, _picks(), profile.maturity_limit)]
+    genre_ids = [int(g) for g in request.form.getlist("genre") if g.isdigit()][:20]
+    try:
+        activity.save_taste_picks(s, profile, picks, genre_ids, system_clock.now())
+    except activity.ActivityError:
+        s.rollback()
+        return redirect(url_for("onboarding.picker"))
+    s.commit()
+    _store([])
+    return redirect(url_for("home.index"))

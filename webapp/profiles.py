@@ -1,0 +1,144 @@
+"""Who's watching? and profile management (up to 5 per account)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+
+from core import accounts
+from core.clock import system_clock
+from core.models import Profile
+from webapp.database import db_session
+from webapp.forms import EmptyForm, PinForm, ProfileForm
+from webapp.viewer import account_required, current_account, current_profile
+
+bp = Blueprint("profiles", __name__, url_prefix="/profiles")
+
+
+def _owned(profile_id: int) -> Profile:
+    profile = accounts.get_profile(db_session(), current_account().id, profile_id)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def _locked_in_kids() -> Profile | None:
+    """The active kids profile if it has a PIN: leaving it or managing profiles needs it."""
+    profile = current_profile()
+    return profile if profile and profile.is_kids and profile.pin_hash else None
+
+
+@bp.get("/")
+@account_required
+def picker():
+    profiles = accounts.list_profiles(db_session(), current_account().id)
+    if not profiles:
+        return redirect(url_for("profiles.new"))
+    return render_template("profiles/picker.html", profiles=profiles, form=EmptyForm(),
+                           pin_form=PinForm(), manage=request.args.get("manage") == "1",
+                           active=current_profile(), locked=_locked_in_kids(),
+                           max_profiles=current_app.config["STREAMSIM"].max_profiles)
+
+
+@bp.post("/<int:profile_id>/select")
+@account_required
+def select(profile_id: int):
+    target = _owned(profile_id)
+    locked = _locked_in_kids()
+    pin = request.form.get("pin", "")
+    if locked is not None and locked.id != target.id and not accounts.check_pin(locked, pin):
+        flash(f"Enter {locked.name}'s PIN to leave the kids profile.")
+        return redirect(url_for("profiles.picker"), 303)
+    if target.pin_hash and not target.is_kids and not accounts.check_pin(target, pin):
+        flash(f"{target.name} is locked with a PIN. Enter it to continue.")
+        return redirect(url_for("profiles.picker"), 303)
+    session["profile_id"] = target.id
+    if target.onboarded_at is None:
+        return redirect(url_for("onboarding.picker"))
+    return redirect(url_for("home.index"))
+
+
+def _manage_guard():
+    if _locked_in_kids() is not None or (current_profile() and current_profile().is_kids):
+        flash("Switch to an adult profile to manage profiles.")
+        return redirect(url_for("profiles.picker"))
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@account_required
+def new():
+    if (guard := _manage_guard()) is not None:
+        return guard
+    form = ProfileForm()
+    status = 200
+    if form.validate_on_submit():
+        s = db_session()
+        account = current_account()
+        try:
+            profile = accounts.create_profile(
+                s, account, system_clock.now(), name=form.name.data, avatar=form.avatar.data,
+                language=form.language.data, is_kids=form.is_kids.data,
+                maturity_limit=form.maturity_limit.data, pin=form.pin.data or None,
+                max_profiles=current_app.config["STREAMSIM"].max_profiles)
+        except accounts.AccountError as exc:
+            s.rollback()
+            form.form_errors.append(str(exc))
+            status = 400
+        else:
+            s.commit()
+            session["profile_id"] = profile.id
+            return redirect(url_for("onboarding.picker"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("profiles/form.html", form=form, profile=None), status
+
+
+@bp.route("/<int:profile_id>/edit", methods=["GET", "POST"])
+@account_required
+def edit(profile_id: int):
+    profile = _owned(profile_id)
+    if (guard := _manage_guard()) is not None:
+        return guard
+    form = ProfileForm(obj=profile) if request.method == "GET" else ProfileForm()
+    if request.method == "GET":
+        form.pin.data = ""
+    status = 200
+    if form.validate_on_submit():
+        s = db_session()
+        try:
+            accounts.update_profile(profile, name=form.name.data, avatar=form.avatar.data,
+                                    language=form.language.data, is_kids=form.is_kids.data,
+                                    maturity_limit=form.maturity_limit.data)
+            if form.clear_pin.data:
+                accounts.set_pin(profile, None)
+            elif form.pin.data:
+                accounts.set_pin(profile, form.pin.data)
+        except accounts.AccountError as exc:
+            s.rollback()
+            form.form_errors.append(str(exc))
+            status = 400
+        else:
+            s.commit()
+            flash(f"Saved {profile.name}.")
+            return redirect(url_for("profiles.picker", manage=1))
+    elif request.method == "POST":
+        status = 400
+    return render_template("profiles/form.html", form=form, profile=profile,
+                           delete_form=EmptyForm()), status
+
+
+@bp.post("/<int:profile_id>/delete")
+@account_required
+def delete(profile_id: int):
+    profile = _owned(profile_id)
+    if (guard := _manage_guard()) is not None:
+        return guard
+    if EmptyForm().validate_on_submit():
+        s = db_session()
+        name = profile.name
+        if session.get("profile_id") == profile.id:
+            session.pop("profile_id", None)
+        accounts.delete_profile(s, profile)
+        s.commit()
+        flash(f"Deleted the profile {name}.")
+    return redirect(url_for("profiles.picker", manage=1))

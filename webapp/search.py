@@ -1,0 +1,31 @@
+"""Search as you type over titles, cast, directors and tags; every query is logged."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from core import activity, catalog
+from core.clock import system_clock
+from webapp.database import db_session, get_database
+from webapp.htmx import render_page
+from webapp.viewer import current_profile, profile_required
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+
+
+@bp.get("/")
+@profile_required
+def index():
+    profile = current_profile()
+    query = " ".join(request.args.get("q", "").split())[:100]
+    s = db_session()
+    result = catalog.search(s, query, profile.maturity_limit)
+    suggestions = []
+    if query:
+        # Logging is an analytics write in its own short transaction; the page stays a read.
+        with get_database().write() as w:
+            activity.log_search(w, profile.id, query, len(result.titles), system_clock.now())
+        if not result.titles:
+            suggestions = catalog.tags(s, "genre")[:8]
+    return render_page("search/index.html", "results", query=query, result=result,
+                       suggestions=suggestions, profile=profile)
