@@ -1,0 +1,84 @@
+"""Real Chromium through Playwright, against the app served on a free local port.
+
+Uses Debian's Chromium (/usr/bin/chromium); never downloads a browser. Without it the browser
+tests skip with the reason. Screenshots go to artifacts/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from core.db import Database
+from core.migrate import upgrade
+from core.settings import Settings
+from tests.conftest import TEST_NOW
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The real app over HTTP with its own SQLite database and catalog."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from simulator.catalog import generate_catalog
+    from webapp import create_app
+
+    folder = tmp_path_factory.mktemp("live")
+    settings = Settings(env="testing", database_url=f"sqlite:///{folder / 'live.sqlite3'}",
+                        instance_dir=folder, rate_limit_login="1000 per minute")
+    upgrade(settings)
+    database = Database(settings)
+    with database.session() as s:
+        generate_catalog(s, 400, seed=5, now=TEST_NOW)
+        s.commit()
+    app = create_app(settings, database)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", database
+    server.shutdown()
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server[0], viewport={"width": 1280, "height": 800})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.console_errors = errors
+    yield pg
+    context.close()
+
+
+def shot(page, name: str, full_page: bool = False) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

@@ -1,0 +1,46 @@
+import pytest
+
+from core.settings import DEV_SECRET, Settings, SettingsError
+
+
+def test_defaults_are_safe_for_development(tmp_path):
+    s = Settings.from_env({"STREAMSIM_INSTANCE_DIR": str(tmp_path)})
+    assert s.env == "development"
+    assert s.database_url == f"sqlite:///{tmp_path / 'streamsim.sqlite3'}"
+    assert s.model_dir == tmp_path / "models"
+    assert not s.demo
+
+
+def test_environment_variables_are_read():
+    s = Settings.from_env({"STREAMSIM_DATABASE_URL": "postgresql+psycopg://x@h/db",
+                           "STREAMSIM_DEMO": "true", "STREAMSIM_MODEL_DIR": "/tmp/m"})
+    assert s.database_url == "postgresql+psycopg://x@h/db"
+    assert s.demo is True
+    assert str(s.model_dir) == "/tmp/m"
+
+
+@pytest.mark.parametrize("secret", [None, "", DEV_SECRET, "short"])
+def test_production_refuses_to_start_without_a_real_secret(secret):
+    env = {"STREAMSIM_ENV": "production"}
+    if secret is not None:
+        env["STREAMSIM_SECRET_KEY"] = secret
+    with pytest.raises(SettingsError, match="secret key"):
+        Settings.from_env(env)
+
+
+def test_production_with_a_real_secret_starts_and_refuses_demo_mode():
+    env = {"STREAMSIM_ENV": "production", "STREAMSIM_SECRET_KEY": "x" * 40}
+    assert Settings.from_env(env).is_production
+    with pytest.raises(SettingsError, match="Demo mode"):
+        Settings.from_env({**env, "STREAMSIM_DEMO": "1"})
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(SettingsError):
+        Settings.from_env({"STREAMSIM_ENV": "staging"})
+
+
+def test_settings_are_frozen():
+    s = Settings()
+    with pytest.raises(AttributeError):
+        s.env = "production"  # type: ignore[misc]

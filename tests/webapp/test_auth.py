@@ -1,0 +1,140 @@
+"""Accounts and sessions: hashing, enumeration-safe errors, rotation, epochs, next, limits."""
+
+from core import accounts
+from core.models import Account
+from tests.conftest import TEST_NOW, csrf_from, soup
+from tests.webapp.conftest import PASSWORD, login, make_account
+
+
+def test_passwords_are_hashed_with_argon2id_above_owasp_minimums(database):
+    with database.write() as s:
+        account = accounts.create_account(s, "h@example.com", "x" * 8, TEST_NOW)
+    assert account.password_hash.startswith("$argon2id$")
+    params = dict(p.split("=") for p in account.password_hash.split("$")[3].split(","))
+    assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2 and int(params["p"]) >= 1
+
+
+def test_long_passwords_are_accepted_and_not_truncated(database):
+    long_password = "p" * 100
+    with database.write() as s:
+        accounts.create_account(s, "long@example.com", long_password, TEST_NOW)
+    with database.read() as s:
+        assert accounts.authenticate(s, "long@example.com", long_password) is not None
+        assert accounts.authenticate(s, "long@example.com", long_password[:72]) is None
+
+
+def test_signup_creates_an_account_and_goes_to_profile_creation(client, database):
+    token = csrf_from(client.get("/signup"))
+    r = client.post("/signup", data={"email": "New@Example.com", "password": "longenough1",
+                                     "csrf_token": token})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/profiles/new")
+    with database.read() as s:
+        assert s.query(Account).filter_by(email="new@example.com").count() == 1
+
+
+def test_signup_rejects_short_passwords_and_stores_nothing(client, database):
+    token = csrf_from(client.get("/signup"))
+    r = client.post("/signup", data={"email": "a@example.com", "password": "short",
+                                     "csrf_token": token})
+    assert r.status_code == 400
+    assert soup(r).select_one(".error").get_text(strip=True).startswith("Use 8")
+    with database.read() as s:
+        assert s.query(Account).count() == 0
+
+
+def test_login_errors_do_not_reveal_whether_the_email_exists(client, database):
+    make_account(database, "known@example.com")
+    wrong_password = login(client, "known@example.com", "not the password")
+    unknown_email = login(client, "nobody@example.com", "not the password")
+    assert wrong_password.status_code == unknown_email.status_code == 401
+    msg = lambda r: soup(r).select_one(".form-errors").get_text(strip=True)  # noqa: E731
+    assert msg(wrong_password) == msg(unknown_email)
+
+
+def test_login_rotates_the_session(client, database):
+    make_account(database, "rot@example.com")
+    with client.session_transaction() as sess:
+        sess["planted"] = "by an attacker"
+    assert login(client, "rot@example.com").status_code == 302
+    with client.session_transaction() as sess:
+        assert "planted" not in sess
+        assert sess["_user_id"].endswith(":0")
+
+
+def test_logout_makes_the_old_session_cookie_useless(app, database):
+    make_account(database, "out@example.com")
+    client = app.test_client()
+    login(client, "out@example.com")
+    stolen = client.get_cookie("streamsim_session").value
+    token = csrf_from(client.get("/profiles/"))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("streamsim_session", stolen)
+    r = thief.get("/profiles/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_password_change_signs_out_other_sessions(app, database):
+    make_account(database, "pw@example.com")
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, "pw@example.com"), login(phone, "pw@example.com")
+    token = csrf_from(laptop.get("/account/"))
+    r = laptop.post("/account/", data={"current": PASSWORD, "new": "a brand new secret",
+                                       "csrf_token": token})
+    assert r.status_code == 302
+    assert laptop.get("/profiles/").status_code == 200
+    assert "/login" in phone.get("/profiles/").headers["Location"]
+
+
+def test_session_cookie_flags(client, database):
+    make_account(database, "c@example.com")
+    r = login(client, "c@example.com")
+    cookie = r.headers.getlist("Set-Cookie")[-1]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_secure_cookie_under_production_config(settings, database):
+    from webapp import create_app
+
+    app = create_app(settings.with_(env="production", secret_key="s" * 40), database)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.debug is False
+
+
+def test_next_only_redirects_to_same_host_paths(client, database):
+    make_account(database, "n@example.com")
+    for target, expected in [("/browse/?genre=drama", "/browse/?genre=drama"),
+                             ("//evil.example/x", "/profiles/"),
+                             ("https://evil.example/", "/profiles/"),
+                             ("/\\evil.example", "/profiles/")]:
+        c = client.application.test_client()
+        token = csrf_from(c.get("/login"))
+        r = c.post("/login", data={"email": "n@example.com", "password": PASSWORD,
+                                   "next": target, "csrf_token": token})
+        assert r.headers["Location"] == expected, target
+
+
+def test_simulated_accounts_cannot_log_in(client, database):
+    with database.write() as s:
+        account = accounts.create_account(s, "sim@example.com", PASSWORD, TEST_NOW)
+        account.is_simulated = True
+    assert login(client, "sim@example.com").status_code == 401
+
+
+def test_login_is_rate_limited_per_ip_and_per_email(settings, database):
+    from webapp import create_app
+
+    app = create_app(settings.with_(rate_limit_login="3 per minute"), database)
+    make_account(database, "rl@example.com")
+    client = app.test_client()
+    codes = [login(client, "rl@example.com", "wrong password").status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    limited = login(client, "rl@example.com", "wrong password")
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    # Per e-mail: another IP hitting the same address is limited too.
+    other_ip = app.test_client()
+    token = csrf_from(other_ip.get("/login", environ_base={"REMOTE_ADDR": "10.9.9.9"}))
+    r = other_ip.post("/login", data={"email": "rl@example.com", "password": "x" * 9,
+                                      "csrf_token": token},
+                      environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert r.status_code == 429

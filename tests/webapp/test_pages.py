@@ -1,0 +1,276 @@
+"""The pages a viewer uses, each htmx endpoint both as a full page and as a fragment."""
+
+from sqlalchemy import func, select
+
+from core.models import Credit, ListItem, Profile, Rating, SearchQuery, TastePick, Title
+from tests.conftest import csrf_from, soup
+from tests.webapp.conftest import make_account, login, select_profile
+
+HX = {"HX-Request": "true"}
+
+
+def card_ids(response, selector="[data-title-id]"):
+    return [int(el["data-title-id"]) for el in soup(response).select(selector)]
+
+
+def test_healthz_reports_the_database(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.json == {"status": "ok", "database": "ok"}
+
+
+def test_home_has_a_billboard_and_first_screen_rows_without_repeats(viewer):
+    r = viewer.client.get("/home")
+    assert r.status_code == 200
+    page = soup(r)
+    assert page.select_one(".billboard h1").get_text(strip=True)
+    rows = page.select("section.row[data-row]")
+    assert len(rows) >= 3
+    seen = []
+    for row in rows:
+        seen += [int(c["data-title-id"]) for c in row.select("[data-title-id]")]
+    assert len(seen) == len(set(seen)), "a title repeats across the first screen's rows"
+    headings = [h.get_text(strip=True) for h in page.select(".row__head h2")]
+    assert "Trending Now" in headings
+    lazy = page.select("section.row--loading[hx-get][hx-trigger=revealed]")
+    assert len(lazy) >= 5
+    assert r.headers["Vary"] == "HX-Request" or "HX-Request" in r.headers["Vary"]
+
+
+def test_lazy_rows_come_as_fragments(viewer):
+    page = soup(viewer.client.get("/home"))
+    urls = [s["hx-get"] for s in page.select("section.row--loading")]
+    r = viewer.client.get(urls[0], headers=HX)
+    assert r.status_code == 200
+    fragment = soup(r)
+    assert fragment.find("html") is None
+    assert fragment.select_one("section.row h2")
+    assert len(fragment.select("[data-title-id]")) > 0
+    assert viewer.client.get("/home/rows/not-a-row", headers=HX).status_code == 404
+
+
+def test_top10_rows_have_rank_numerals_and_films_and_series_apart(viewer, database):
+    r = viewer.client.get("/home/rows/top10-film", headers=HX)
+    ranks = [el.get_text() for el in soup(r).select(".rank")]
+    assert ranks == [str(i) for i in range(1, 11)]
+    with database.read() as s:
+        kinds = {s.get(Title, i).kind for i in card_ids(r)}
+    assert kinds == {"film"}
+    r = viewer.client.get("/home/rows/top10-series", headers=HX)
+    with database.read() as s:
+        assert {s.get(Title, i).kind for i in card_ids(r)} == {"series"}
+
+
+def test_onboarding_picks_shape_the_first_home_page(make_viewer, database):
+    v = make_viewer("pick@example.com", onboard=False)
+    c = v.client
+    assert "/welcome" in c.get("/home").headers["Location"]
+    r = c.get("/welcome/")
+    candidates = card_ids_from_picker(r)
+    assert 30 <= len(candidates) <= 40
+    with database.read() as s:
+        genres = {s.get(Title, t).tag_links[0].tag_id for t in candidates}
+    assert len(genres) >= 10, "the picker should spread across genres"
+    button = soup(r).select_one("#onboarding-continue")
+    assert button.has_attr("disabled")
+    token = csrf_from(r)
+    for title_id in candidates[:3]:
+        t = c.post(f"/welcome/toggle/{title_id}", headers={**HX, "X-CSRFToken": token})
+        assert t.status_code == 200
+    frag = soup(t)
+    assert frag.select_one("form.pick.is-picked")
+    assert not frag.select_one("#onboarding-continue").has_attr("disabled")
+    assert "3" in frag.select_one("#pick-counter").get_text()
+    r = c.post("/welcome/done", data={"csrf_token": token})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/home")
+    with database.read() as s:
+        picks = set(s.scalars(select(TastePick.title_id).where(
+            TastePick.profile_id == v.profile_id)))
+        first = s.get(Title, candidates[0])
+    assert picks == set(candidates[:3])
+    home = soup(c.get("/home"))
+    headings = [h.get_text(strip=True) for h in home.select(".row__head h2")]
+    assert f"Because you picked {first.name}" in headings or any(
+        h.startswith("Because you picked") for h in headings)
+
+
+def card_ids_from_picker(response):
+    return [int(f["hx-post"].split("/toggle/")[1].split("?")[0])
+            for f in soup(response).select("form.pick")]
+
+
+def test_onboarding_needs_three_picks(make_viewer, database):
+    v = make_viewer("few@example.com", onboard=False)
+    r = v.client.get("/welcome/")
+    token = csrf_from(r)
+    first = card_ids_from_picker(r)[0]
+    v.client.post(f"/welcome/toggle/{first}", headers={**HX, "X-CSRFToken": token})
+    r = v.client.post("/welcome/done", data={"csrf_token": token})
+    assert "/welcome" in r.headers["Location"]
+    with database.read() as s:
+        assert s.get(Profile, v.profile_id).onboarded_at is None
+
+
+def test_show_me_others_gives_different_titles(make_viewer):
+    v = make_viewer("others@example.com", onboard=False)
+    first = set(card_ids_from_picker(v.client.get("/welcome/")))
+    r = v.client.get("/welcome/?offset=1", headers=HX)
+    assert soup(r).find("html") is None
+    second = set(card_ids_from_picker(r))
+    assert second and len(first & second) < len(second) / 4
+
+
+def test_title_page_and_modal_fragment(viewer, database):
+    with database.read() as s:
+        series = s.scalar(select(Title).where(Title.kind == "series", Title.maturity_age <= 18)
+                          .order_by(Title.id))
+    page = viewer.client.get(f"/title/{series.id}")
+    assert page.status_code == 200
+    doc = soup(page)
+    assert doc.select_one("h1#title-heading").get_text(strip=True) == series.name
+    assert doc.select(".episode") and doc.select("a[href^='/people/']")
+    assert doc.select(".more-like-this [data-title-id]")
+    modal = viewer.client.get(f"/title/{series.id}?modal=1", headers=HX)
+    frag = soup(modal)
+    assert frag.find("html") is None
+    assert frag.select_one("[role=dialog][aria-modal=true] #title-heading")
+
+
+def test_thumbs_upsert_change_and_remove(viewer, database):
+    with database.read() as s:
+        title_id = s.scalar(select(func.min(Title.id)))
+    token = csrf_from(viewer.client.get(f"/title/{title_id}"))
+    post = lambda v: viewer.client.post(f"/title/{title_id}/rating",  # noqa: E731
+                                        data={"value": v, "csrf_token": token}, headers=HX)
+    assert post("1").status_code == 200
+    assert post("2").status_code == 200
+    with database.read() as s:
+        rows = s.scalars(select(Rating).where(Rating.profile_id == viewer.profile_id)).all()
+    assert [r.value for r in rows] == [2]
+    r = post("2")  # the same thumb again takes it back
+    assert soup(r).select("button.thumb[aria-pressed=true]") == []
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(Rating)) == 0
+    assert post("5").status_code == 400
+
+
+def test_my_list_add_remove_and_page(viewer, database):
+    with database.read() as s:
+        title_id = s.scalar(select(func.min(Title.id)))
+    token = csrf_from(viewer.client.get("/home"))
+    for _ in range(2):  # a double click adds once
+        r = viewer.client.post(f"/title/{title_id}/list?compact=1",
+                               data={"action": "add", "csrf_token": token}, headers=HX)
+    assert soup(r).select_one("button[aria-pressed=true]")
+    assert card_ids(viewer.client.get("/browse/my-list")) == [title_id]
+    headings = [h.get_text(strip=True) for h in soup(viewer.client.get("/home")).select("h2")]
+    assert "My List" in headings
+    viewer.client.post(f"/title/{title_id}/list?compact=1",
+                       data={"action": "remove", "csrf_token": token}, headers=HX)
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(ListItem)) == 0
+
+
+def test_browse_filters_sort_and_pages(viewer, database):
+    r = viewer.client.get("/browse/?genre=drama&sort=az")
+    ids = card_ids(r)
+    with database.read() as s:
+        titles = [s.get(Title, i) for i in ids]
+        assert all(any(link.tag.slug == "drama" for link in t.tag_links) for t in titles)
+    names = [t.name for t in titles]
+    assert names == sorted(names)
+    full = viewer.client.get("/browse/")
+    total = int(soup(full).select_one(".result-count").get_text().split()[0])
+    assert total > 36
+    more = soup(full).select_one(".grid-sentinel[hx-trigger=revealed]")
+    assert "page=2" in more["hx-get"]
+    page2 = viewer.client.get(more["hx-get"], headers=HX)
+    assert soup(page2).find("html") is None
+    assert not set(card_ids(page2)) & set(card_ids(full))
+    decade = viewer.client.get("/browse/?decade=1990")
+    with database.read() as s:
+        assert all(1990 <= s.get(Title, i).year < 2000 for i in card_ids(decade))
+    films = viewer.client.get("/browse/?kind=film&language=en")
+    with database.read() as s:
+        assert {(s.get(Title, i).kind, s.get(Title, i).language) for i in card_ids(films)} == {
+            ("film", "en")}
+    fragment = viewer.client.get("/browse/?mood=dark", headers=HX)
+    assert soup(fragment).select_one("#browse-results") and soup(fragment).find("html") is None
+
+
+def test_search_matches_titles_people_and_tags_and_is_logged(viewer, database):
+    with database.read() as s:
+        title = s.scalar(select(Title).order_by(Title.popularity.desc()))
+        credit = s.scalar(select(Credit).where(Credit.role == "director").order_by(Credit.title_id))
+        director_name = credit.person.name
+    r = viewer.client.get("/search/", query_string={"q": title.name})
+    assert card_ids(r)[0] == title.id
+    r = viewer.client.get("/search/", query_string={"q": director_name}, headers=HX)
+    assert credit.title_id in card_ids(r) and soup(r).find("html") is None
+    r = viewer.client.get("/search/", query_string={"q": "thriller"})
+    assert len(card_ids(r)) > 0
+    r = viewer.client.get("/search/", query_string={"q": "zzqxj nothing"})
+    empty = soup(r).select_one(".empty-state")
+    assert "No results for" in empty.get_text() and empty.select("a.chip")
+    with database.read() as s:
+        logged = s.scalars(select(SearchQuery.query).where(
+            SearchQuery.profile_id == viewer.profile_id).order_by(SearchQuery.id)).all()
+    assert logged == [title.name, director_name, "thriller", "zzqxj nothing"]
+
+
+def test_person_page_lists_their_titles(viewer, database):
+    with database.read() as s:
+        n_titles = func.count(func.distinct(Credit.title_id))
+        person_id, n = s.execute(select(Credit.person_id, n_titles).group_by(Credit.person_id)
+                                 .order_by(n_titles.desc(), Credit.person_id)).first()
+    r = viewer.client.get(f"/people/{person_id}")
+    assert len(card_ids(r)) == n
+
+
+def test_profiles_create_edit_delete_and_limit(make_viewer, database):
+    v = make_viewer("fam@example.com")
+    c = v.client
+    for i in range(4):
+        token = csrf_from(c.get("/profiles/new"))
+        r = c.post("/profiles/new", data={"name": f"P{i}", "avatar": "teal", "language": "en",
+                                          "maturity_limit": "7", "csrf_token": token})
+        assert r.status_code == 302
+        select_profile(c, v.profile_id)
+    token = csrf_from(c.get("/profiles/new"))
+    r = c.post("/profiles/new", data={"name": "Sixth", "avatar": "teal", "language": "en",
+                                      "maturity_limit": "7", "csrf_token": token})
+    assert r.status_code == 400 and "up to 5" in soup(r).select_one(".form-errors").get_text()
+    with database.read() as s:
+        ids = s.scalars(select(Profile.id).where(Profile.account_id == v.account_id)
+                        .order_by(Profile.id)).all()
+    assert len(ids) == 5
+    token = csrf_from(c.get(f"/profiles/{ids[-1]}/edit"))
+    r = c.post(f"/profiles/{ids[-1]}/edit", data={
+        "name": "Little one", "avatar": "lime", "language": "fr", "is_kids": "y",
+        "maturity_limit": "7", "csrf_token": token, "account_id": "999", "id": "1"})
+    assert r.status_code == 302
+    with database.read() as s:
+        edited = s.get(Profile, ids[-1])
+        assert (edited.name, edited.is_kids, edited.maturity_limit, edited.language,
+                edited.account_id) == ("Little one", True, 7, "fr", v.account_id)
+    r = c.post(f"/profiles/{ids[-1]}/delete", data={"csrf_token": token})
+    assert r.status_code == 302
+    with database.read() as s:
+        assert s.get(Profile, ids[-1]) is None
+
+
+def test_leaving_a_kids_profile_needs_its_pin(app, database):
+    _, (adult, kid) = make_account(database, "pin@example.com", profiles=(
+        {"name": "Parent"}, {"name": "Kid", "is_kids": True, "maturity_limit": 7, "pin": "1234"}))
+    c = app.test_client()
+    login(c, "pin@example.com")
+    select_profile(c, kid)
+    assert select_profile(c, adult).headers["Location"].endswith("/profiles/")
+    with c.session_transaction() as sess:
+        assert sess["profile_id"] == kid
+    assert select_profile(c, adult, pin="0000").headers["Location"].endswith("/profiles/")
+    assert select_profile(c, adult, pin="1234").headers["Location"].endswith("/home")
+    with c.session_transaction() as sess:
+        assert sess["profile_id"] == adult
+    # a kids profile cannot manage profiles
+    select_profile(c, kid)
+    assert c.get("/profiles/new").headers["Location"].endswith("/profiles/")

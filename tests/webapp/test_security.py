@@ -1,0 +1,190 @@
+"""Headers, CSRF on every unsafe route, XSS payloads rendered inert, access control over
+app.url_map, and the kids limit on every route that takes a title."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from core.models import Person, Profile, Rating, Title
+from tests.conftest import csrf_from, soup
+from tests.webapp.conftest import make_account
+
+XSS = '"><svg onload=alert(1)>'
+PARAM_VALUES = {"variant": 0, "key": "trending"}
+
+
+def _url(rule, **ids):
+    values = {arg: ids.get(arg, PARAM_VALUES.get(arg)) for arg in rule.arguments}
+    from flask import url_for
+
+    return url_for(rule.endpoint, **values)
+
+
+def first_title_id(database) -> int:
+    with database.read() as s:
+        return s.scalar(select(func.min(Title.id)))
+
+
+def _rules(app, method):
+    skip = {"static", "assets.htmx_js"}
+    return [r for r in app.url_map.iter_rules() if method in r.methods and r.endpoint not in skip]
+
+
+def test_security_headers_and_csp_on_html(viewer):
+    r = viewer.client.get("/home")
+    csp = r.headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'",
+                      "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"]
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_no_inline_scripts_and_htmx_eval_off(viewer):
+    page = soup(viewer.client.get("/home"))
+    for script in page.find_all("script"):
+        assert script.get("src") and not script.string
+    for tag in page.find_all(True):
+        assert not any(a.startswith("on") for a in tag.attrs), tag.name
+    config = page.find("meta", attrs={"name": "htmx-config"})["content"]
+    assert '"allowEval": false' in config
+
+
+def test_htmx_is_served_by_the_app(client):
+    r = client.get("/static/vendor/htmx.min.js")
+    assert r.status_code == 200 and b"htmx" in r.data[:2000]
+    assert r.mimetype == "text/javascript"
+
+
+def test_every_unsafe_route_requires_a_csrf_token(app, viewer, database):
+    with app.test_request_context():
+        rules = _rules(app, "POST")
+        assert rules, "no POST routes found"
+        title_id = first_title_id(database)
+        for rule in rules:
+            url = _url(rule, profile_id=viewer.profile_id, title_id=title_id)
+            r = viewer.client.post(url, data={"value": "1", "action": "add"})
+            assert r.status_code == 400, (rule.rule, r.status_code)
+            # htmx requests are checked too (with a wrong header token).
+            r = viewer.client.post(url, data={"value": "1"},
+                                   headers={"HX-Request": "true", "X-CSRFToken": "forged"})
+            assert r.status_code == 400, rule.rule
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(Rating)) == 0
+
+
+def test_htmx_requests_with_the_body_header_token_pass(viewer, database):
+    page = viewer.client.get("/home")
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', soup(page).body["hx-headers"]).group(1)
+    title_id = first_title_id(database)
+    r = viewer.client.post(f"/title/{title_id}/rating", data={"value": "2"},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert r.status_code == 200
+
+
+def test_no_route_changes_state_on_get(app, viewer, database):
+    with app.test_request_context():
+        title_id = first_title_id(database)
+        for rule in _rules(app, "GET"):
+            viewer.client.get(_url(rule, profile_id=viewer.profile_id, title_id=title_id,
+                                   person_id=1))
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(Rating)) == 0
+
+
+def test_xss_payload_in_profile_name_and_search_renders_inert(make_viewer):
+    v = make_viewer("x@example.com", profiles=({"name": XSS},))
+    for url in ("/profiles/", "/home", f"/search/?q={XSS}"):
+        r = v.client.get(url)
+        html = r.get_data(as_text=True)
+        assert "<svg onload" not in html, url
+        assert soup(r).find("svg", attrs={"onload": True}) is None
+    assert "&lt;svg onload=alert(1)&gt;" in v.client.get("/profiles/").get_data(as_text=True)
+
+
+def test_error_pages_are_generic(viewer):
+    r = viewer.client.get("/title/999999999")
+    assert r.status_code == 404
+    text = r.get_data(as_text=True)
+    assert "Traceback" not in text and "sqlalchemy" not in text.lower()
+
+
+def test_access_control_matrix_over_the_url_map(app, make_viewer, database):
+    """Every route that takes a profile id gives 404 for another account's profile."""
+    mallory = make_viewer("mallory@example.com")
+    _, (victim_profile,) = make_account(database, "victim@example.com")
+    covered = []
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "profile_id" not in rule.arguments:
+                continue
+            url = _url(rule, profile_id=victim_profile)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                token = csrf_from(mallory.client.get("/profiles/"))
+                r = mallory.client.open(url, method=method, data={"csrf_token": token})
+                assert r.status_code == 404, (method, rule.rule, r.status_code)
+                covered.append(rule.endpoint)
+    assert {"profiles.select", "profiles.edit", "profiles.delete"} <= set(covered)
+    with database.read() as s:
+        assert s.get(Profile, victim_profile) is not None
+
+
+def test_anonymous_visitors_are_sent_to_login_everywhere(app, client, database):
+    public = {"auth.login", "auth.signup", "auth.index", "health.healthz", "static",
+              "assets.htmx_js"}
+    with app.test_request_context():
+        title_id = first_title_id(database)
+        for rule in _rules(app, "GET"):
+            if rule.endpoint in public:
+                continue
+            r = client.get(_url(rule, profile_id=1, title_id=title_id, person_id=1))
+            assert r.status_code in (302, 404), rule.rule
+            if r.status_code == 302:
+                assert "/login" in r.headers["Location"], rule.rule
+
+
+@pytest.fixture
+def mature_title(database):
+    with database.read() as s:
+        return s.scalar(select(Title).where(Title.maturity_age >= 16).order_by(Title.id))
+
+
+def test_kids_profile_gets_404_for_mature_titles_on_every_title_route(app, kids_viewer,
+                                                                      mature_title):
+    c = kids_viewer.client
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "title_id" not in rule.arguments:
+                continue
+            url = _url(rule, title_id=mature_title.id)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                token = csrf_from(c.get("/home"))
+                r = c.open(url, method=method, data={"csrf_token": token, "value": "1",
+                                                     "action": "add"})
+                assert r.status_code == 404, (method, rule.rule, r.status_code)
+
+
+def test_kids_profile_never_sees_a_mature_title_anywhere(kids_viewer, database):
+    with database.read() as s:
+        mature = set(s.scalars(select(Title.id).where(Title.maturity_age > 7)))
+        mature_names = {t.name for t in s.scalars(select(Title).where(Title.maturity_age > 7))}
+        person = s.scalar(select(Person).order_by(Person.id))
+    c = kids_viewer.client
+    pages = ["/home", "/browse/", "/browse/?sort=newest", "/browse/?page=2",
+             "/search/?q=the", "/search/?q=a", "/welcome/", "/browse/my-list",
+             f"/people/{person.id}"]
+    pages += [f"/home/rows/{key}" for key in ("trending", "top10-film", "top10-series", "new")]
+    seen = 0
+    for url in pages:
+        r = c.get(url)
+        ids = {int(a["data-title-id"]) for a in soup(r).select("[data-title-id]")}
+        seen += len(ids)
+        assert not ids & mature, url
+    assert seen > 20
+    # Even a suggestive search for a mature title's exact name finds nothing mature.
+    name = sorted(mature_names)[0]
+    r = c.get("/search/", query_string={"q": name})
+    assert not {int(a["data-title-id"]) for a in soup(r).select("[data-title-id]")} & mature
