@@ -285,17 +285,96 @@ class Viewing(Base):
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id"))
     episode_key: Mapped[int] = mapped_column(Integer, default=0)
     position_s: Mapped[int] = mapped_column(Integer, default=0)
-    watched_s: Mapped[int] = mapped_column(Integer, default=0)
+    watched_s: Mapped[float] = mapped_column(Float, default=0.0)  # content seconds credited
     furthest_s: Mapped[int] = mapped_column(Integer, default=0)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    plays: Mapped[int] = mapped_column(Integer, default=1)  # starts; >1 means rewatched
     started_at: Mapped[datetime] = mapped_column(DateTime)
-    last_watched_at: Mapped[datetime] = mapped_column(DateTime)
+    last_watched_at: Mapped[datetime] = mapped_column(DateTime)  # server time of last event
+    last_client_time: Mapped[datetime] = mapped_column(DateTime)  # bounds credited time
 
     __table_args__ = (
         UniqueConstraint("profile_id", "title_id", "episode_key"),
         Index("ix_viewings_last_watched_at_title_id", "last_watched_at", "title_id"),
     )
+
+
+class PlaybackEvent(Base):
+    """The raw playback event log (kept for analytics such as drop-off curves).
+
+    `event_id` is the client-made UUID: unique, so a retried event is stored once.
+    `credited_s` is the content time this event added to the viewing (never more than could
+    have elapsed since the previous event at the reported speed).
+    """
+
+    __tablename__ = "playback_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id"))
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id"))
+    type: Mapped[str] = mapped_column(String(12))
+    position_s: Mapped[float] = mapped_column(Float)
+    speed: Mapped[float] = mapped_column(Float, default=1.0)
+    client_time: Mapped[datetime] = mapped_column(DateTime)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    credited_s: Mapped[float] = mapped_column(Float, default=0.0)
+
+    __table_args__ = (
+        CheckConstraint(
+            "type IN ('start', 'heartbeat', 'pause', 'seek', 'stop', 'complete')", name="type"),
+        Index("ix_playback_events_profile_id_title_id", "profile_id", "title_id"),
+    )
+
+
+class Impression(Base):
+    """One rendered row: what was shown to a profile, where, with which artwork (compact)."""
+
+    __tablename__ = "impressions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    shown_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    surface: Mapped[str] = mapped_column(String(16))  # home | search | browse | title
+    row_key: Mapped[str] = mapped_column(String(64))
+    row_position: Mapped[int] = mapped_column(SmallInteger)
+    title_ids: Mapped[list] = mapped_column(JSON)  # ordered, left to right
+    variants: Mapped[list | None] = mapped_column(JSON)  # artwork variant per title
+    policy: Mapped[str] = mapped_column(String(32), default="site")
+
+
+class JobRun(Base):
+    """One run of a scheduled or manual job (training, seeding), for status pages."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(32), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(12))  # running | ok | rejected | failed
+    detail: Mapped[str] = mapped_column(Text, default="")
+    model_version: Mapped[str | None] = mapped_column(String(40))
+
+
+class ExperimentRun(Base):
+    """An experiment started by an educator (or the CLI); results live in a folder."""
+
+    __tablename__ = "experiment_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    config: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12))  # queued | running | done | failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    results_dir: Mapped[str] = mapped_column(String(400))
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 # --- simulator ground truth (never read by the recommender) ----------------------------------

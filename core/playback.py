@@ -1,0 +1,208 @@
+"""Playback events and the viewing state they update.
+
+`record_playback` is what the player's JSON endpoint and the simulator both call, so simulated
+and real traffic share one set of invariants:
+
+* each event is stored once (its client-made UUID is unique; a retry is a no-op that still
+  succeeds);
+* the content time credited to a viewing never exceeds what could have elapsed between two
+  events at the reported speed (client time difference x speed), nor the movement of the
+  position;
+* a viewing is complete at 90% of the runtime or at the credits mark.
+
+Nothing commits here; the caller commits once for the whole batch and answers 2xx only after.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.models import Episode, PlaybackEvent, Title, Viewing
+
+EVENT_TYPES = ("start", "heartbeat", "pause", "seek", "stop", "complete")
+SPEEDS = (0.5, 1.0, 1.5, 2.0, 10.0, 60.0)
+MAX_BATCH = 500
+COMPLETE_FRACTION = 0.9
+CLOCK_SLACK = timedelta(minutes=5)  # how far ahead of the server a client clock may run
+MAX_AGE = timedelta(days=7)  # queued events older than this are refused
+
+
+class PlaybackError(ValueError):
+    """An event the server refuses; `field` names what was wrong."""
+
+    def __init__(self, message: str, field: str | None = None, index: int | None = None):
+        super().__init__(message)
+        self.field = field
+        self.index = index
+
+
+@dataclass(frozen=True)
+class PlaybackInput:
+    event_id: str
+    type: str
+    title_id: int
+    position_s: float
+    client_time: datetime
+    speed: float = 1.0
+    episode_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    event_id: str
+    stored: bool  # False: a duplicate of an event stored before
+    credited_s: float
+
+
+def runtime_of(title: Title, episode: Episode | None) -> int:
+    return episode.runtime_seconds if episode is not None else title.runtime_minutes * 60
+
+
+def credits_mark(title: Title, episode: Episode | None) -> int:
+    runtime = runtime_of(title, episode)
+    if episode is not None:
+        return episode.credits_start_seconds
+    return int(runtime * 0.97)
+
+
+def validate(session: Session, events: Sequence[PlaybackInput], now: datetime,
+             max_age: int) -> dict[tuple[int, int | None], tuple[Title, Episode | None]]:
+    """Check every event; raise PlaybackError on the first bad one (nothing is stored)."""
+    if not events:
+        raise PlaybackError("Send at least one event.", "events")
+    if len(events) > MAX_BATCH:
+        raise PlaybackError(f"A batch holds at most {MAX_BATCH} events.", "events")
+    title_ids = {e.title_id for e in events}
+    titles = {t.id: t for t in session.scalars(
+        select(Title).where(Title.id.in_(title_ids), Title.maturity_age <= max_age))}
+    episode_ids = {e.episode_id for e in events if e.episode_id is not None}
+    episodes = {ep.id: ep for ep in session.scalars(
+        select(Episode).where(Episode.id.in_(episode_ids)))} if episode_ids else {}
+    items: dict[tuple[int, int | None], tuple[Title, Episode | None]] = {}
+    seen_ids: set[str] = set()
+    for i, e in enumerate(events):
+        try:
+            uuid.UUID(e.event_id)
+        except (ValueError, AttributeError, TypeError):
+            raise PlaybackError("event_id must be a UUID.", "event_id", i) from None
+        if e.event_id in seen_ids:
+            raise PlaybackError("event_id repeats within the batch.", "event_id", i)
+        seen_ids.add(e.event_id)
+        if e.type not in EVENT_TYPES:
+            raise PlaybackError(f"type must be one of {', '.join(EVENT_TYPES)}.", "type", i)
+        if e.speed not in SPEEDS:
+            raise PlaybackError(f"speed must be one of {', '.join(map(str, SPEEDS))}.",
+                                "speed", i)
+        title = titles.get(e.title_id)
+        if title is None:
+            raise PlaybackError("Unknown title.", "title_id", i)
+        episode = None
+        if title.kind == "series":
+            episode = episodes.get(e.episode_id) if e.episode_id is not None else None
+            if episode is None or episode.title_id != title.id:
+                raise PlaybackError("A series event needs an episode of that series.",
+                                    "episode_id", i)
+        elif e.episode_id is not None:
+            raise PlaybackError("A film has no episodes.", "episode_id", i)
+        runtime = runtime_of(title, episode)
+        if not (0 <= e.position_s <= runtime):
+            raise PlaybackError(f"position_s must be between 0 and {runtime}.", "position_s", i)
+        if not (now - MAX_AGE <= e.client_time <= now + CLOCK_SLACK):
+            raise PlaybackError("client_time is not a plausible time.", "client_time", i)
+        items[(title.id, episode.id if episode else None)] = (title, episode)
+    return items
+
+
+def _insert(session: Session):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PlaybackEvent)
+
+
+def record_playback(session: Session, profile_id: int, events: Sequence[PlaybackInput],
+                    now: datetime, *, max_age: int = 18) -> list[Outcome]:
+    """Validate, store (once per UUID) and apply a batch of one profile's playback events.
+
+    Events are applied in the order given. Raises PlaybackError (nothing stored) on bad input.
+    """
+    items = validate(session, events, now, max_age)
+    ids = [e.event_id for e in events]
+    already = set(session.scalars(select(PlaybackEvent.event_id).where(
+        PlaybackEvent.event_id.in_(ids))))
+    fresh = [e for e in events if e.event_id not in already]
+
+    keys = {(e.title_id, e.episode_id or 0) for e in fresh}
+    viewings: dict[tuple[int, int], Viewing] = {}
+    if keys:
+        for v in session.scalars(select(Viewing).where(
+                Viewing.profile_id == profile_id,
+                tuple_(Viewing.title_id, Viewing.episode_key).in_(list(keys)))):
+            viewings[(v.title_id, v.episode_key)] = v
+
+    credited: dict[str, float] = {}
+    rows = []
+    for e in fresh:
+        title, episode = items[(e.title_id, e.episode_id)]
+        key = (e.title_id, e.episode_id or 0)
+        viewing = viewings.get(key)
+        if viewing is None:
+            viewing = Viewing(profile_id=profile_id, title_id=e.title_id,
+                              episode_id=e.episode_id, episode_key=e.episode_id or 0,
+                              position_s=0, watched_s=0, furthest_s=0, completed=False,
+                              hidden=False, plays=0, started_at=now, last_watched_at=now,
+                              last_client_time=e.client_time)
+            session.add(viewing)
+            viewings[key] = viewing
+        credit = apply_event(viewing, e, title, episode, now)
+        credited[e.event_id] = credit
+        rows.append({"event_id": e.event_id, "profile_id": profile_id, "title_id": e.title_id,
+                     "episode_id": e.episode_id, "type": e.type, "position_s": e.position_s,
+                     "speed": e.speed, "client_time": e.client_time, "received_at": now,
+                     "credited_s": credit})
+    if rows:
+        # ON CONFLICT DO NOTHING: a concurrent retry of the same UUID cannot make a second row.
+        session.execute(_insert(session).on_conflict_do_nothing(index_elements=["event_id"]),
+                        rows)
+    session.flush()
+    return [Outcome(e.event_id, e.event_id in credited, credited.get(e.event_id, 0.0))
+            for e in events]
+
+
+def apply_event(viewing: Viewing, e: PlaybackInput, title: Title, episode: Episode | None,
+                now: datetime) -> float:
+    """Update a viewing from one event; return the content seconds credited."""
+    runtime = runtime_of(title, episode)
+    position = float(e.position_s)
+    credit = 0.0
+    in_order = e.client_time >= viewing.last_client_time
+    if e.type == "start":
+        viewing.plays += 1
+        if viewing.completed and position < runtime * COMPLETE_FRACTION:
+            viewing.completed = False  # a rewatch starts over
+    elif in_order and e.type != "seek":
+        elapsed = (e.client_time - viewing.last_client_time).total_seconds()
+        moved = position - viewing.position_s
+        could = max(0.0, elapsed) * e.speed
+        if moved > 0:
+            credit = min(moved, could)
+    if in_order:
+        viewing.position_s = int(position)
+        viewing.last_client_time = e.client_time
+    viewing.watched_s += credit
+    viewing.furthest_s = max(viewing.furthest_s, int(position))
+    viewing.last_watched_at = now
+    if (e.type == "complete" or viewing.furthest_s >= runtime * COMPLETE_FRACTION
+            or viewing.furthest_s >= credits_mark(title, episode)) and credit_ok(viewing, runtime):
+        viewing.completed = True
+    return credit
+
+
+def credit_ok(viewing: Viewing, runtime: int) -> bool:
+    """A viewing only completes if some real watching happened (not just a seek to the end)."""
+    return viewing.watched_s >= min(runtime * 0.05, 300) or viewing.completed
