@@ -110,3 +110,13 @@ def reset() -> None:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(table.delete())
     click.echo("Database emptied.")
+
+
+# --- commands defined in other modules ---------------------------------------------------------
+# Each area keeps its commands in its own module (plain click commands using current_app) and
+# registers them here, one line each.
+def _register_commands() -> None:
+    pass
+
+
+_register_commands()
