@@ -1,0 +1,1 @@
+"""Synthetic catalog and viewers: the simulator (seeded, reproducible, ground truth kept)."""
