@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.models import FavouriteGenre, ListItem, Profile, Rating, SearchQuery, TastePick, Tag
+from core.models import FavouriteGenre, ListItem, Profile, Rating, SearchQuery, Tag, TastePick
 
 THUMBS = {-1: "Not for me", 1: "I like this", 2: "Love this!"}
 MIN_PICKS = 3

@@ -614,7 +614,7 @@ def _compose(spec: ArtSpec, wide: bool, with_title: bool = True) -> str:
             title, text_top = _title_block(spec, w / 2, h - 44, 344, 190, 78, 26, "middle",
                                            ink, f"{prefix}s")
         c.add(title)
-    if spec.kind == "series":  # the product's mark: above the title on wide art, top-left
+    if spec.kind == "series" and with_title:  # the mark: above the title on wide art
         x, y, size = (72, text_top - 22, 18) if wide else (20, 34, 13)
         c.add(f'<rect x="{x}" y="{y - size * 0.95:.0f}" width="{size * 0.32:.1f}" '
               f'height="{size * 1.15:.1f}" fill="{BRAND}"/>'

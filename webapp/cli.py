@@ -60,8 +60,8 @@ def _redacted(url: str) -> str:
 
 
 @cli.command("seed-catalog")
-@click.option("--titles", "n_titles", default=1200, show_default=True, type=click.IntRange(1, 200_000),
-              help="How many titles to generate.")
+@click.option("--titles", "n_titles", default=1200, show_default=True,
+              type=click.IntRange(1, 200_000), help="How many titles to generate.")
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed.")
 def seed_catalog(n_titles: int, seed: int) -> None:
     """Generate a catalog of titles, people, episodes and artwork (deterministic by seed)."""
@@ -73,7 +73,7 @@ def seed_catalog(n_titles: int, seed: int) -> None:
                                                  desc="Generating catalog") as bar:
         summary = generate_catalog(session, n_titles, seed, system_clock.now(),
                                    progress=lambda n: bar.update(n - bar.n))
-    click.echo(f"Catalog: {summary}")
+    click.echo(summary.line())
 
 
 @cli.command("demo-setup")

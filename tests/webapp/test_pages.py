@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from core.models import Credit, ListItem, Profile, Rating, SearchQuery, TastePick, Title
 from tests.conftest import csrf_from, soup
-from tests.webapp.conftest import make_account, login, select_profile
+from tests.webapp.conftest import login, make_account, select_profile
 
 HX = {"HX-Request": "true"}
 
