@@ -40,7 +40,7 @@ def gunicorn(database_url: str, workers: int = 2, threads: int = 4):
             try:
                 if requests.get(base + "/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         yield base
     finally:

@@ -22,7 +22,8 @@ def visible(max_age: int):
 
 
 def _card_options():
-    return (selectinload(Title.tag_links), selectinload(Title.artworks))
+    """What a card shows: its tags (cards always draw artwork variant 0, so no artworks)."""
+    return (selectinload(Title.tag_links),)
 
 
 def get_title(session: Session, title_id: int, max_age: int) -> Title | None:
@@ -30,7 +31,8 @@ def get_title(session: Session, title_id: int, max_age: int) -> Title | None:
     return session.scalar(
         select(Title)
         .where(Title.id == title_id, visible(max_age))
-        .options(*_card_options(), selectinload(Title.credits), selectinload(Title.episodes))
+        .options(*_card_options(), selectinload(Title.artworks), selectinload(Title.credits),
+                 selectinload(Title.episodes))
     )
 
 
@@ -192,6 +194,11 @@ def search(session: Session, query: str, max_age: int, *, limit: int = 48) -> Se
 
 def similar_titles(session: Session, title: Title, max_age: int, *, n: int = 12) -> list[Title]:
     """More like this: titles sharing the most tags (Jaccard), ties broken by popularity."""
+    return load_titles(session, similar_title_ids(session, title, max_age, n=n), max_age)
+
+
+def similar_title_ids(session: Session, title: Title, max_age: int, *, n: int = 12) -> list[int]:
+    """Ids of the n titles most like `title` by tag overlap (Jaccard), most similar first."""
     tag_ids = [link.tag_id for link in title.tag_links]
     if not tag_ids:
         return []
@@ -219,7 +226,7 @@ def similar_titles(session: Session, title: Title, max_age: int, *, n: int = 12)
         .order_by(jaccard.desc(), Title.popularity.desc(), Title.id)
         .limit(n)
     ).scalars().all()
-    return load_titles(session, ids, max_age)
+    return list(ids)
 
 
 def person_with_titles(session: Session, person_id: int,

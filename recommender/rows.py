@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core import activity, catalog
 from core.models import Profile, Tag, Title, TitleTag, Viewing
+from recommender.cache import catalog_cache
 
 ROW_LENGTH = 20
 FIRST_SCREEN = 3
@@ -54,6 +55,7 @@ class HomeRows:
         self.now = now
         self.max_age = profile.maturity_limit
         self._picks: list[int] | None = None
+        self._db_key = str(session.get_bind().url)
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -91,11 +93,13 @@ class HomeRows:
                 select(TitleTag.tag_id, func.count()).where(TitleTag.title_id.in_(self.picks))
                 .group_by(TitleTag.tag_id)).all()
             pick_counts = {tag_id: n for tag_id, n in rows}
-        weight = dict(self.session.execute(
-            select(TitleTag.tag_id, func.sum(Title.popularity))
-            .join(Title, Title.id == TitleTag.title_id)
-            .where(catalog.visible(self.max_age))
-            .group_by(TitleTag.tag_id)).all())
+        weight = catalog_cache.get_or_set(
+            (self._db_key, "genre-weight", self.max_age),
+            lambda: dict(self.session.execute(
+                select(TitleTag.tag_id, func.sum(Title.popularity))
+                .join(Title, Title.id == TitleTag.title_id)
+                .where(catalog.visible(self.max_age))
+                .group_by(TitleTag.tag_id)).all()))
         return sorted(genres, key=lambda t: (t.id not in favourites, -pick_counts.get(t.id, 0),
                                              -(weight.get(t.id) or 0.0), t.name))
 
@@ -193,9 +197,14 @@ class HomeRows:
         return titles[:10], why
 
     def because(self, title_id: int, exclude: set[int]) -> tuple[list[Title], str]:
-        source = catalog.get_title(self.session, title_id, self.max_age)
-        if source is None:
+        found = catalog.load_titles(self.session, [title_id], self.max_age)
+        if not found:
             return [], ""
-        similar = catalog.similar_titles(self.session, source, self.max_age, n=ROW_LENGTH * 2)
-        titles = [t for t in similar if t.id not in exclude and t.id not in self.picks]
-        return titles[:ROW_LENGTH], f"Shares the most genres, moods and themes with {source.name}"
+        source = found[0]
+        similar = catalog_cache.get_or_set(
+            (self._db_key, "similar", source.id, self.max_age),
+            lambda: catalog.similar_title_ids(self.session, source, self.max_age,
+                                              n=ROW_LENGTH * 2))
+        ids = [t for t in similar if t not in exclude and t not in self.picks][:ROW_LENGTH]
+        titles = catalog.load_titles(self.session, ids, self.max_age)
+        return titles, f"Shares the most genres, moods and themes with {source.name}"

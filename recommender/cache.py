@@ -1,0 +1,43 @@
+"""A small in-process TTL cache for catalog-wide figures that change only when the catalog
+does (tag similarity, genre weights). Keys include the database URL, so two apps in one
+process (tests) never share entries."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class TTLCache:
+    def __init__(self, ttl_s: float = 300.0, max_entries: int = 4096) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._data: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_set(self, key: Hashable, compute: Callable[[], T]) -> T:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None and now - hit[0] < self.ttl_s:
+                self._data.move_to_end(key)
+                return hit[1]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._data[key] = (now, value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+catalog_cache = TTLCache()
