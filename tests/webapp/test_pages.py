@@ -274,3 +274,20 @@ def test_leaving_a_kids_profile_needs_its_pin(app, database):
     # a kids profile cannot manage profiles
     select_profile(c, kid)
     assert c.get("/profiles/new").headers["Location"].endswith("/profiles/")
+
+
+def test_unsafe_htmx_endpoints_also_answer_plain_form_posts_with_the_full_page(viewer, database):
+    """Without JavaScript the same forms work: the answer is the whole page, not a fragment."""
+    with database.read() as s:
+        title_id = s.scalar(select(func.min(Title.id)))
+    token = csrf_from(viewer.client.get(f"/title/{title_id}"))
+    for url, data in ((f"/title/{title_id}/rating", {"value": "1"}),
+                      (f"/title/{title_id}/list", {"action": "add"})):
+        full = viewer.client.post(url, data={**data, "csrf_token": token})
+        assert full.status_code == 200
+        assert soup(full).find("html") is not None and soup(full).select_one("#title-heading")
+        assert "HX-Request" in full.headers["Vary"]
+    r = viewer.client.get("/welcome/")
+    toggled = viewer.client.post(f"/welcome/toggle/{card_ids_from_picker(r)[0]}",
+                                 data={"csrf_token": token})
+    assert soup(toggled).find("html") is not None
