@@ -15,16 +15,18 @@ Nothing commits here; the caller commits once for the whole batch and answers 2x
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from core.models import Episode, PlaybackEvent, Title, Viewing
+from core.models import Episode, PlaybackEvent, Profile, Title, Viewing
 
 EVENT_TYPES = ("start", "heartbeat", "pause", "seek", "stop", "complete")
 SPEEDS = (0.5, 1.0, 1.5, 2.0, 10.0, 60.0)
@@ -32,6 +34,9 @@ MAX_BATCH = 500
 COMPLETE_FRACTION = 0.9
 CLOCK_SLACK = timedelta(minutes=5)  # how far ahead of the server a client clock may run
 MAX_AGE = timedelta(days=7)  # queued events older than this are refused
+REQUIRED_FIELDS = ("event_id", "type", "title_id", "position_s", "client_time")
+OPTIONAL_FIELDS = ("episode_id", "speed")
+FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 
 class PlaybackError(ValueError):
@@ -59,6 +64,88 @@ class Outcome:
     event_id: str
     stored: bool  # False: a duplicate of an event stored before
     credited_s: float
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _whole(value: Any) -> bool:
+    """A positive integer id that fits the database's integer columns."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
+
+
+def parse_client_time(value: Any) -> datetime:
+    """An ISO 8601 time with a UTC offset ("Z" or "+00:00"), as naive UTC."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError
+    when = datetime.fromisoformat(value)
+    if when.tzinfo is None or when.utcoffset() != timedelta(0):
+        raise ValueError
+    return when.astimezone(UTC).replace(tzinfo=None)
+
+
+def parse_event(raw: Any, index: int | None = None) -> PlaybackInput:
+    """Turn one decoded JSON object into a PlaybackInput, strictly (unknown fields refused).
+
+    Checks shapes only; `validate` checks them against the catalog and the clock.
+    """
+    if not isinstance(raw, dict):
+        raise PlaybackError("Each event must be a JSON object.", "events", index)
+    unknown = sorted(set(raw) - set(FIELDS))
+    if unknown:
+        raise PlaybackError(f"Unknown field: {unknown[0]}.", unknown[0], index)
+    for name in REQUIRED_FIELDS:
+        if name not in raw:
+            raise PlaybackError(f"{name} is required.", name, index)
+    event_id = raw["event_id"]
+    try:
+        if not isinstance(event_id, str) or len(event_id) > 45:
+            raise ValueError
+        event_id = str(uuid.UUID(event_id))
+    except ValueError:
+        raise PlaybackError("event_id must be a UUID.", "event_id", index) from None
+    if raw["type"] not in EVENT_TYPES:
+        raise PlaybackError(f"type must be one of {', '.join(EVENT_TYPES)}.", "type", index)
+    if not _whole(raw["title_id"]):
+        raise PlaybackError("title_id must be a positive integer.", "title_id", index)
+    episode_id = raw.get("episode_id")
+    if episode_id is not None and not _whole(episode_id):
+        raise PlaybackError("episode_id must be a positive integer or null.", "episode_id", index)
+    position = raw["position_s"]
+    if not _number(position) or position < 0:
+        raise PlaybackError("position_s must be a number of seconds >= 0.", "position_s", index)
+    speed = raw.get("speed", 1.0)
+    if not _number(speed) or float(speed) not in SPEEDS:
+        raise PlaybackError(f"speed must be one of {', '.join(map(str, SPEEDS))}.",
+                            "speed", index)
+    try:
+        client_time = parse_client_time(raw["client_time"])
+    except (ValueError, TypeError, OverflowError):
+        raise PlaybackError("client_time must be an ISO 8601 time in UTC, like "
+                            "2026-11-01T12:00:00.000Z.", "client_time", index) from None
+    return PlaybackInput(event_id=event_id, type=raw["type"], title_id=raw["title_id"],
+                         position_s=float(position), client_time=client_time,
+                         speed=float(speed), episode_id=episode_id)
+
+
+def parse_body(body: Any) -> list[PlaybackInput]:
+    """One event object, or {"events": [...]} with 1..MAX_BATCH events."""
+    if isinstance(body, dict) and "events" in body:
+        if set(body) != {"events"}:
+            field = sorted(set(body) - {"events"})[0]
+            raise PlaybackError(f"Unknown field: {field}.", field)
+        events = body["events"]
+        if not isinstance(events, list):
+            raise PlaybackError("events must be a list.", "events")
+        if not events:
+            raise PlaybackError("Send at least one event.", "events")
+        if len(events) > MAX_BATCH:
+            raise PlaybackError(f"A batch holds at most {MAX_BATCH} events.", "events")
+        return [parse_event(raw, i) for i, raw in enumerate(events)]
+    if not isinstance(body, dict):
+        raise PlaybackError("Send one event object or {\"events\": [...]}.", "events")
+    return [parse_event(body, 0)]
 
 
 def runtime_of(title: Title, episode: Episode | None) -> int:
@@ -132,6 +219,10 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
     Events are applied in the order given. Raises PlaybackError (nothing stored) on bad input.
     """
     items = validate(session, events, now, max_age)
+    # Serialise one profile's writers (PostgreSQL; SQLite's IMMEDIATE already serialises all),
+    # so the duplicate check below sees every committed event and viewings are never lost.
+    session.execute(select(Profile.id).where(Profile.id == profile_id)
+                    .with_for_update(key_share=True))
     ids = [e.event_id for e in events]
     already = set(session.scalars(select(PlaybackEvent.event_id).where(
         PlaybackEvent.event_id.in_(ids))))
@@ -183,8 +274,10 @@ def apply_event(viewing: Viewing, e: PlaybackInput, title: Title, episode: Episo
     in_order = e.client_time >= viewing.last_client_time
     if e.type == "start":
         viewing.plays += 1
+        viewing.hidden = False  # watching again brings a hidden title back into history
         if viewing.completed and position < runtime * COMPLETE_FRACTION:
             viewing.completed = False  # a rewatch starts over
+            viewing.furthest_s = int(position)
     elif in_order and e.type != "seek":
         elapsed = (e.client_time - viewing.last_client_time).total_seconds()
         moved = position - viewing.position_s

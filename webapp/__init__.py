@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         auth,
         browse,
         errors,
+        events,
         extensions,
         filters,
         health,
@@ -31,7 +32,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         security,
         titles,
     )
-
     from webapp import database as database_module
 
     configure(app, settings)
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     extensions.init_app(app, settings)
     security.init_app(app)
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
-                   search, people):
+                   search, people, events):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     filters.init_app(app)

@@ -134,6 +134,7 @@ def test_access_control_matrix_over_the_url_map(app, make_viewer, database):
 
 def test_anonymous_visitors_are_sent_to_login_everywhere(app, client, database):
     public = {"auth.login", "auth.signup", "auth.index", "health.healthz", "static",
+              "events.openapi",
               "assets.htmx_js"}
     with app.test_request_context():
         title_id = first_title_id(database)

@@ -1,0 +1,91 @@
+"""The playback event endpoint (JSON) and the OpenAPI document that describes it.
+
+The player (and anything else) POSTs one event or {"events": [...]}; the profile comes from the
+session only. The answer is 2xx only after the commit; a busy database gives 503 with
+Retry-After (the player retries), never 500; a retried event is stored once and still 2xx.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, jsonify, request
+from flask_login import current_user
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from core import playback
+from core.clock import system_clock
+from webapp.database import db_session
+from webapp.openapi import document
+from webapp.viewer import current_profile
+
+bp = Blueprint("events", __name__)
+
+# 500 events of ~230 bytes each fit with room to spare; anything bigger is refused early.
+MAX_BODY_BYTES = 160 * 1024
+RETRY_AFTER_S = 1
+BUSY_PGCODES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+def _error(status: int, message: str, field: str | None = None, index: int | None = None,
+           headers: dict | None = None) -> Response:
+    response = jsonify({"error": message, "field": field, "index": index})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """Is this the database saying "try again" (locked, or a serialization failure)?"""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) in BUSY_PGCODES:
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+@bp.post("/api/playback/events")
+def ingest():
+    if not current_user.is_authenticated:
+        return _error(401, "Sign in first.")
+    profile = current_profile()
+    if profile is None or profile.onboarded_at is None:
+        return _error(404, "No active profile: choose a profile first.")
+    if request.mimetype != "application/json":
+        return _error(415, "Send application/json.")
+    too_large = _error(413, f"The body is over {MAX_BODY_BYTES} bytes; send smaller batches.")
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return too_large
+    try:  # a chunked body has no Content-Length: the app-wide cap bounds the read, then ours
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return too_large
+    if len(data) > MAX_BODY_BYTES:
+        return too_large
+    try:
+        body = json.loads(data)
+    except (ValueError, RecursionError):
+        return _error(400, "The body is not valid JSON.")
+    session = db_session()
+    try:
+        events = playback.parse_body(body)
+        outcomes = playback.record_playback(session, profile.id, events, system_clock.now(),
+                                            max_age=profile.maturity_limit)
+        session.commit()
+    except playback.PlaybackError as exc:
+        session.rollback()
+        return _error(422, str(exc), exc.field, exc.index)
+    except DBAPIError as exc:
+        session.rollback()
+        if not is_busy(exc):
+            raise
+        return _error(503, "The database is busy; retry shortly.",
+                      headers={"Retry-After": str(RETRY_AFTER_S)})
+    stored = sum(1 for o in outcomes if o.stored)
+    return jsonify({"accepted": len(outcomes), "stored": stored,
+                    "duplicates": len(outcomes) - stored})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
