@@ -42,6 +42,13 @@ class Settings:
     max_profiles: int = 5
     sqlite_busy_timeout_ms: int = 10_000
     page_size: int = 36
+    # Recommender (issue 5): SVD size, retrain interval, versions kept, recency half-life.
+    rec_factors: int = 16
+    rec_epochs: int = 40
+    rec_retrain_minutes: int = 60
+    rec_keep_versions: int = 5
+    rec_half_life_days: float = 90.0
+    rec_scheduler_in_app: bool = False
 
     def __post_init__(self) -> None:
         if self.env not in ENVIRONMENTS:
@@ -90,4 +97,10 @@ class Settings:
             rate_limit_login=get("STREAMSIM_RATE_LIMIT_LOGIN", "10 per minute"),
             rate_limit_storage=get("STREAMSIM_RATE_LIMIT_STORAGE", "memory://"),
             sqlite_busy_timeout_ms=int(get("STREAMSIM_SQLITE_BUSY_TIMEOUT_MS", "10000")),
+            rec_factors=int(get("STREAMSIM_REC_FACTORS", "16")),
+            rec_epochs=int(get("STREAMSIM_REC_EPOCHS", "40")),
+            rec_retrain_minutes=int(get("STREAMSIM_REC_RETRAIN_MINUTES", "60")),
+            rec_keep_versions=int(get("STREAMSIM_REC_KEEP_VERSIONS", "5")),
+            rec_half_life_days=float(get("STREAMSIM_REC_HALF_LIFE_DAYS", "90")),
+            rec_scheduler_in_app=_bool(get("STREAMSIM_REC_SCHEDULER_IN_APP")),
         )

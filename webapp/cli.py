@@ -116,7 +116,11 @@ def reset() -> None:
 # Each area keeps its commands in its own module (plain click commands using current_app) and
 # registers them here, one line each.
 def _register_commands() -> None:
-    pass
+    from webapp import cli_rec
+
+    for command in (cli_rec.train, cli_rec.models, cli_rec.scheduler, cli_rec.evaluate,
+                    cli_rec.import_movielens):
+        cli.add_command(command)
 
 
 _register_commands()

@@ -1,0 +1,178 @@
+"""Training data: what profiles did, turned into (profile, title, preference, weight) rows.
+
+Preference is on a 0..1 scale ("how much this profile wants this title"); weight is how sure we
+are (confidence times recency). The mapping is data (`SignalMapping`) so a lesson can change it:
+
+- thumbs: down -1 -> 0.0 (weight 3), up 1 -> 0.85 (weight 3), love 2 -> 1.0 (weight 4)
+- viewing: completion = watched / runtime. Completed -> 0.9; a rewatch (plays > 1) -> 1.0;
+  abandoned (stopped before `abandon_below` of the runtime) -> 0.15; otherwise in between,
+  0.3 + 0.6 * completion. Weight 1 + completion (a finished title says more than a trailer).
+  Hidden viewings are left out entirely (the profile asked us to forget them).
+- My List -> 0.75 (weight 1); onboarding pick -> 0.85 (weight 2).
+
+Several signals for one (profile, title) combine: explicit thumbs win the preference; otherwise
+the strongest implicit signal wins. Weights add up. Each signal's weight is multiplied by
+0.5 ** (age_days / half_life_days), so recent activity counts more (tastes change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.models import Episode, ListItem, Rating, TastePick, Title, Viewing
+
+
+@dataclass(frozen=True)
+class SignalMapping:
+    thumbs: dict[int, tuple[float, float]] = field(default_factory=lambda: {
+        -1: (0.0, 3.0), 1: (0.85, 3.0), 2: (1.0, 4.0)})
+    completed: float = 0.9
+    rewatched: float = 1.0
+    abandoned: float = 0.15
+    abandon_below: float = 0.25
+    partial_base: float = 0.3
+    partial_span: float = 0.6
+    listed: tuple[float, float] = (0.75, 1.0)
+    picked: tuple[float, float] = (0.85, 2.0)
+    half_life_days: float = 90.0
+
+    def recency(self, age_days: float) -> float:
+        if self.half_life_days <= 0:
+            return 1.0
+        return float(0.5 ** (max(age_days, 0.0) / self.half_life_days))
+
+    def viewing(self, completion: float, completed: bool, plays: int) -> tuple[float, float]:
+        """(preference, confidence) for one viewing."""
+        completion = min(max(completion, 0.0), 1.0)
+        if completed and plays > 1:
+            pref = self.rewatched
+        elif completed:
+            pref = self.completed
+        elif completion < self.abandon_below:
+            pref = self.abandoned
+        else:
+            pref = self.partial_base + self.partial_span * completion
+        return pref, 1.0 + (1.0 if completed else completion)
+
+
+@dataclass
+class Interactions:
+    """Columnar signals: one entry per (profile, title), plus when the newest signal was."""
+
+    users: np.ndarray  # int64 profile ids
+    items: np.ndarray  # int64 title ids
+    pref: np.ndarray  # float64 0..1
+    weight: np.ndarray  # float64 > 0
+    explicit: np.ndarray  # bool: has thumbs (the "rating" a plain rating SVD learns from)
+
+    def __len__(self) -> int:
+        return int(self.users.size)
+
+    @classmethod
+    def empty(cls) -> Interactions:
+        z = np.zeros(0)
+        return cls(z.astype(np.int64), z.astype(np.int64), z, z, z.astype(bool))
+
+    def subset(self, mask: np.ndarray) -> Interactions:
+        return Interactions(self.users[mask], self.items[mask], self.pref[mask],
+                            self.weight[mask], self.explicit[mask])
+
+    def for_user(self, profile_id: int) -> Interactions:
+        return self.subset(self.users == profile_id)
+
+
+class _Combiner:
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, int], list] = {}  # key -> [pref, weight, explicit, implicit]
+
+    def add(self, user: int, item: int, pref: float, weight: float, explicit: bool) -> None:
+        row = self.rows.setdefault((user, item), [None, 0.0, False, None])
+        row[1] += weight
+        if explicit:
+            row[0], row[2] = pref, True
+        else:
+            row[3] = pref if row[3] is None else max(row[3], pref)
+
+    def build(self) -> Interactions:
+        if not self.rows:
+            return Interactions.empty()
+        keys = sorted(self.rows)
+        vals = [self.rows[k] for k in keys]
+        return Interactions(
+            users=np.array([k[0] for k in keys], dtype=np.int64),
+            items=np.array([k[1] for k in keys], dtype=np.int64),
+            pref=np.array([v[0] if v[2] else v[3] for v in vals], dtype=np.float64),
+            weight=np.array([v[1] for v in vals], dtype=np.float64),
+            explicit=np.array([v[2] for v in vals], dtype=bool),
+        )
+
+
+def _age_days(now: datetime, when: datetime) -> float:
+    return (now - when).total_seconds() / 86400.0
+
+
+def load_interactions(session: Session, now: datetime, mapping: SignalMapping | None = None,
+                      profile_ids: Iterable[int] | None = None) -> Interactions:
+    """Every profile's signals (or only `profile_ids`'), combined per (profile, title)."""
+    m = mapping or SignalMapping()
+    only = None if profile_ids is None else sorted(set(profile_ids))
+    out = _Combiner()
+
+    def scoped(q, col):
+        return q if only is None else q.where(col.in_(only))
+
+    for pid, tid, value, when in session.execute(scoped(
+            select(Rating.profile_id, Rating.title_id, Rating.value, Rating.updated_at),
+            Rating.profile_id)):
+        pref, conf = m.thumbs.get(int(value), (0.5, 1.0))
+        out.add(pid, tid, pref, conf * m.recency(_age_days(now, when)), True)
+
+    runtime = func.coalesce(Episode.runtime_seconds, Title.runtime_minutes * 60)
+    q = (select(Viewing.profile_id, Viewing.title_id, Viewing.watched_s, runtime,
+                Viewing.completed, Viewing.plays, Viewing.last_watched_at)
+         .join(Title, Title.id == Viewing.title_id)
+         .outerjoin(Episode, Episode.id == Viewing.episode_id)
+         .where(Viewing.hidden.is_(False)))
+    for pid, tid, watched, run_s, completed, plays, when in session.execute(
+            scoped(q, Viewing.profile_id)):
+        completion = float(watched) / float(run_s) if run_s else 0.0
+        pref, conf = m.viewing(completion, bool(completed), int(plays or 1))
+        out.add(pid, tid, pref, conf * m.recency(_age_days(now, when)), False)
+
+    for pid, tid, when in session.execute(scoped(
+            select(ListItem.profile_id, ListItem.title_id, ListItem.added_at),
+            ListItem.profile_id)):
+        out.add(pid, tid, m.listed[0], m.listed[1] * m.recency(_age_days(now, when)), False)
+    for pid, tid, when in session.execute(scoped(
+            select(TastePick.profile_id, TastePick.title_id, TastePick.created_at),
+            TastePick.profile_id)):
+        out.add(pid, tid, m.picked[0], m.picked[1] * m.recency(_age_days(now, when)), False)
+    return out.build()
+
+
+def catalog_arrays(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(title ids, public popularity, maturity age) of the whole catalog, by id."""
+    rows = session.execute(select(Title.id, Title.popularity, Title.maturity_age)
+                           .order_by(Title.id)).all()
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    pop = np.array([r[1] or 0.0 for r in rows], dtype=np.float64)
+    age = np.array([r[2] for r in rows], dtype=np.int64)
+    return ids, pop, age
+
+
+def newest_signal_at(session: Session, profile_id: int) -> datetime | None:
+    """When the profile last gave an explicit signal (thumbs, pick, list), for fold-in."""
+    times = [
+        session.scalar(select(func.max(Rating.updated_at)).where(Rating.profile_id == profile_id)),
+        session.scalar(select(func.max(TastePick.created_at))
+                       .where(TastePick.profile_id == profile_id)),
+        session.scalar(select(func.max(ListItem.added_at)).where(ListItem.profile_id == profile_id)),
+    ]
+    times = [t for t in times if t is not None]
+    return max(times) if times else None

@@ -1,0 +1,197 @@
+"""Scoring a profile against the serving model: one numpy expression, filters after scoring.
+
+Where the user vector comes from is an explicit branch (`Ranker.source`):
+- "model": the profile was in the training data and has no newer explicit signal;
+- "fold-in": the profile is new to the model, or gave thumbs/picks/list since it was trained;
+- "popularity": no model is serving, or the profile has no signals at all (cold start).
+
+The serving model is cached per process by `ModelStore`, which reloads when the CURRENT
+pointer changes (one stat call per request) and keeps the last good model if a load fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import catalog
+from core.models import Profile, Rating, TastePick, Title, TitleTag, Viewing
+from recommender import artifacts
+from recommender.data import load_interactions, newest_signal_at
+from recommender.foldin import fold_in
+from recommender.model import FactorModel
+
+log = logging.getLogger(__name__)
+
+
+class ModelStore:
+    """The serving model for one model folder, reloaded when CURRENT changes. Thread-safe."""
+
+    def __init__(self, model_dir: Path) -> None:
+        self.model_dir = Path(model_dir)
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._model: FactorModel | None = None
+
+    def _stat(self) -> tuple | None:
+        try:
+            st = os.stat(self.model_dir / artifacts.CURRENT)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def get(self) -> FactorModel | None:
+        key = self._stat()
+        if key == self._key:
+            return self._model
+        with self._lock:
+            if key != self._key:
+                model = artifacts.load_serving(self.model_dir) if key else None
+                if model is None and key is not None and self._model is not None:
+                    log.error("no readable model in %s; keeping %s", self.model_dir,
+                              self._model.version)
+                else:
+                    self._model = model
+                self._key = key
+            return self._model
+
+
+_stores: dict[Path, ModelStore] = {}
+_stores_lock = threading.Lock()
+_default: list[Path] = []
+
+
+def store_for(model_dir: Path) -> ModelStore:
+    path = Path(model_dir).resolve()
+    with _stores_lock:
+        return _stores.setdefault(path, ModelStore(path))
+
+
+def configure(model_dir: Path | None) -> None:
+    """Choose this process's model folder (the web app does this at start-up)."""
+    _default.clear()
+    if model_dir is not None:
+        _default.append(Path(model_dir))
+
+
+def serving_model() -> FactorModel | None:
+    return store_for(_default[0]).get() if _default else None
+
+
+def percentile_match(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """A 'match' figure per title: the share of allowed titles it outscores, as 0..99."""
+    pool = np.sort(scores[allowed])
+    if pool.size == 0:
+        return np.zeros(scores.shape, int)
+    rank = np.searchsorted(pool, scores, side="left") / pool.size
+    return np.minimum((rank * 100).astype(int), 99)
+
+
+class Ranker:
+    """One profile's scores over the catalog, with its filters, for one request."""
+
+    def __init__(self, session: Session, profile: Profile, model: FactorModel | None,
+                 now: datetime) -> None:
+        self.session, self.profile, self.model, self.now = session, profile, model, now
+        self.source = "popularity"
+        self.vector: tuple[float, np.ndarray] | None = None
+        self._scores: np.ndarray | None = None
+        self._allowed: np.ndarray | None = None
+        if model is not None:
+            self.vector, self.source = self._user_vector(model)
+
+    def _user_vector(self, model: FactorModel):
+        trained_at = model.card.get("trained_at")
+        known = model.user_vector(self.profile.id)
+        newest = newest_signal_at(self.session, self.profile.id)
+        stale = trained_at is None or (newest is not None and newest.isoformat() > trained_at)
+        if known is not None and not stale:
+            return known, "model"
+        signals = load_interactions(self.session, self.now, profile_ids=[self.profile.id])
+        vec = fold_in(model, signals) if len(signals) else None
+        if vec is not None:
+            return vec, "fold-in"
+        return (known, "model") if known is not None else (None, "popularity")
+
+    @property
+    def personal(self) -> bool:
+        return self.vector is not None
+
+    def scores(self) -> np.ndarray:
+        """Every title's score (model order): mu + b_u + b_i + p_u . Q^T + prior."""
+        if self._scores is None:
+            assert self.model is not None and self.vector is not None
+            self._scores = self.model.scores(*self.vector)
+        return self._scores
+
+    def excluded_ids(self) -> set[int]:
+        """Watched (any viewing, hidden or not), thumbs down, and onboarding picks."""
+        pid = self.profile.id
+        ids = set(self.session.scalars(select(Viewing.title_id).where(Viewing.profile_id == pid)))
+        ids |= set(self.session.scalars(select(Rating.title_id).where(
+            Rating.profile_id == pid, Rating.value < 0)))
+        ids |= set(self.session.scalars(select(TastePick.title_id).where(
+            TastePick.profile_id == pid)))
+        return ids
+
+    def allowed(self) -> np.ndarray:
+        """Mask over the model's titles: within the maturity limit and not excluded."""
+        if self._allowed is None:
+            assert self.model is not None
+            visible = np.fromiter(self.session.scalars(select(Title.id).where(
+                catalog.visible(self.profile.maturity_limit))), dtype=np.int64)
+            mask = np.isin(self.model.item_ids, visible)
+            mask &= ~np.isin(self.model.item_ids, np.fromiter(self.excluded_ids(), np.int64))
+            self._allowed = mask
+        return self._allowed
+
+    def filters(self) -> list[str]:
+        return [f"titles above {self.profile.maturity_limit}+ removed",
+                "titles you watched or hid removed", "titles you gave a thumbs down removed",
+                "your onboarding picks removed"]
+
+    def top(self, n: int, *, kind: str | None = None, tag_id: int | None = None,
+            exclude=()) -> list[int]:
+        """The n best allowed title ids (filters applied after scoring)."""
+        if not self.personal:
+            return []
+        scores = self.scores()
+        mask = self.allowed().copy()
+        if kind is not None:
+            mask &= np.isin(self.model.item_ids, np.fromiter(self.session.scalars(
+                select(Title.id).where(Title.kind == kind)), np.int64))
+        if tag_id is not None:
+            mask &= np.isin(self.model.item_ids, np.fromiter(self.session.scalars(
+                select(TitleTag.title_id).where(TitleTag.tag_id == tag_id)), np.int64))
+        exclude = list(exclude)
+        if exclude:
+            mask &= ~np.isin(self.model.item_ids, np.array(exclude, np.int64))
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return []
+        best = idx[np.argsort(-scores[idx], kind="stable")[:n]]
+        return [int(t) for t in self.model.item_ids[best]]
+
+    def rank(self, title_ids) -> list[int]:
+        """Title ids reordered by score (unknown titles keep their order, after the rest)."""
+        ids = list(title_ids)
+        if not self.personal or not ids:
+            return ids
+        pos = self.model.item_positions(ids)
+        scores = self.scores()
+        key = [(-(scores[p]) if p >= 0 else np.inf, n) for n, p in enumerate(pos)]
+        return [ids[n] for _, n in sorted(key)]
+
+    def matches(self, title_ids) -> dict[int, int]:
+        if not self.personal:
+            return {}
+        pos = self.model.item_positions(list(title_ids))
+        pct = percentile_match(self.scores(), self.allowed())
+        return {int(t): int(pct[p]) for t, p in zip(title_ids, pos, strict=True) if p >= 0}

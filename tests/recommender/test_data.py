@@ -1,0 +1,74 @@
+"""Training data: the signal mapping, combining, hidden history, recency."""
+
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import select
+
+from core import accounts, activity
+from core.models import Title, Viewing
+from recommender.data import SignalMapping, load_interactions
+from tests.conftest import TEST_NOW
+
+
+def _profile(database):
+    with database.write() as s:
+        account = accounts.create_account(s, "d@example.com", "correct horse battery", TEST_NOW)
+        profile = accounts.create_profile(s, account, TEST_NOW, name="D")
+        ids = list(s.scalars(select(Title.id).where(Title.kind == "film").order_by(Title.id)
+                             .limit(6)))
+        return profile.id, ids
+
+
+def _view(s, pid, tid, frac, *, completed=False, hidden=False, plays=1, when=TEST_NOW):
+    runtime = s.get(Title, tid).runtime_minutes * 60
+    s.add(Viewing(profile_id=pid, title_id=tid, episode_key=0, watched_s=frac * runtime,
+                  completed=completed, hidden=hidden, plays=plays, started_at=when,
+                  last_watched_at=when, last_client_time=when))
+
+
+def test_mapping_covers_every_signal_and_leaves_hidden_out(database):
+    pid, ids = _profile(database)
+    with database.write() as s:
+        _view(s, pid, ids[0], 1.0, completed=True, plays=2)  # rewatch
+        _view(s, pid, ids[1], 0.1)  # abandoned
+        _view(s, pid, ids[2], 1.0, completed=True, hidden=True)  # hidden: forgotten
+        activity.rate_title(s, pid, ids[1], 2, TEST_NOW)  # thumbs win over the abandonment
+        activity.add_to_list(s, pid, ids[3], TEST_NOW)
+        activity.rate_title(s, pid, ids[4], -1, TEST_NOW)
+    with database.read() as s:
+        inter = load_interactions(s, TEST_NOW)
+    got = dict(zip(inter.items.tolist(), inter.pref.tolist(), strict=True))
+    m = SignalMapping()
+    assert got == {ids[0]: m.rewatched, ids[1]: 1.0, ids[3]: m.listed[0], ids[4]: 0.0}
+    explicit = dict(zip(inter.items.tolist(), inter.explicit.tolist(), strict=True))
+    assert explicit[ids[1]] and explicit[ids[4]] and not explicit[ids[0]]
+    weights = dict(zip(inter.items.tolist(), inter.weight.tolist(), strict=True))
+    assert weights[ids[1]] > weights[ids[3]]  # thumbs plus a viewing outweigh a list add
+
+
+def test_recent_signals_weigh_more():
+    m = SignalMapping(half_life_days=30)
+    assert m.recency(0) == 1.0
+    assert np.isclose(m.recency(30), 0.5)
+    assert np.isclose(m.recency(60), 0.25)
+
+
+def test_old_viewing_weighs_half_after_one_half_life(database):
+    pid, ids = _profile(database)
+    with database.write() as s:
+        _view(s, pid, ids[0], 1.0, completed=True)
+        _view(s, pid, ids[1], 1.0, completed=True, when=TEST_NOW - timedelta(days=90))
+    with database.read() as s:
+        inter = load_interactions(s, TEST_NOW, SignalMapping(half_life_days=90))
+    w = dict(zip(inter.items.tolist(), inter.weight.tolist(), strict=True))
+    assert np.isclose(w[ids[1]], w[ids[0]] / 2)
+
+
+def test_viewing_preferences_are_ordered():
+    m = SignalMapping()
+    abandoned = m.viewing(0.1, False, 1)[0]
+    half = m.viewing(0.5, False, 1)[0]
+    done = m.viewing(1.0, True, 1)[0]
+    again = m.viewing(1.0, True, 2)[0]
+    assert abandoned < half < done < again

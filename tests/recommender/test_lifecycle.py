@@ -1,0 +1,119 @@
+"""Model lifecycle faults: training raises, a worse model, a corrupt artifact, two at once."""
+
+import json
+import threading
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from core.clock import ManualClock
+from core.models import JobRun
+from recommender import artifacts, lifecycle
+from recommender.lifecycle import retrain
+from recommender.scoring import ModelStore
+from tests.conftest import TEST_NOW
+
+
+def _runs(database):
+    with database.read() as s:
+        return [(r.status, r.model_version, r.detail) for r in
+                s.scalars(select(JobRun).order_by(JobRun.id))]
+
+
+def _clock(minutes=0):
+    from datetime import timedelta
+    return ManualClock(TEST_NOW + timedelta(minutes=minutes))
+
+
+def test_a_good_model_is_published_with_its_card(database, world_db, rec_settings):
+    outcome = retrain(database, rec_settings, clock=_clock())
+    assert outcome.status == "ok"
+    model_dir = rec_settings.model_dir
+    assert artifacts.current_version(model_dir) == outcome.version
+    card = json.loads((model_dir / outcome.version / "card.json").read_text())
+    assert card["version"] == outcome.version and card["trained_at"] == TEST_NOW.isoformat()
+    assert card["data"]["signals"] > 1000 and card["training_seconds"] > 0
+    assert card["params"]["factors"] == rec_settings.rec_factors
+    assert card["metrics"]["ndcg@10"] > card["metrics"]["popularity_ndcg@10"]
+    with np.load(model_dir / outcome.version / "factors.npz", allow_pickle=False) as data:
+        assert set(data.files) == set(artifacts.ARRAYS)
+    assert _runs(database) == [("ok", outcome.version, outcome.detail)]
+
+
+def test_training_that_raises_is_recorded_and_the_last_good_model_keeps_serving(
+        database, world_db, rec_settings):
+    good = retrain(database, rec_settings, clock=_clock())
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    bad = retrain(database, rec_settings, clock=_clock(60), fit=broken)
+    assert bad.status == "failed" and "disk on fire" in bad.detail
+    assert artifacts.current_version(rec_settings.model_dir) == good.version
+    assert [r[0] for r in _runs(database)] == ["ok", "failed"]
+    assert ModelStore(rec_settings.model_dir).get().version == good.version
+
+
+def test_a_worse_model_is_rejected(database, world_db, rec_settings):
+    good = retrain(database, rec_settings, clock=_clock())
+    card_path = rec_settings.model_dir / good.version / "card.json"
+    card = json.loads(card_path.read_text())
+    card["metrics"]["ndcg@10"] = 0.99  # the serving model looks far better than any new one
+    card_path.write_text(json.dumps(card))
+    worse = retrain(database, rec_settings, clock=_clock(60))
+    assert worse.status == "rejected" and "worse than the serving model" in worse.detail
+    assert artifacts.current_version(rec_settings.model_dir) == good.version
+    assert artifacts.versions(rec_settings.model_dir) == [good.version]
+
+
+def test_a_model_that_cannot_beat_popularity_is_rejected():
+    reason = lifecycle.gate({"ndcg@10": 0.2, "popularity_ndcg@10": 0.25}, None)
+    assert reason and "does not beat popularity" in reason
+    assert lifecycle.gate({"ndcg@10": 0.3, "popularity_ndcg@10": 0.25}, None) is None
+    serving = {"metrics": {"ndcg@10": 0.31}}
+    assert lifecycle.gate({"ndcg@10": 0.30, "popularity_ndcg@10": 0.25}, serving) is None
+
+
+def test_a_corrupt_artifact_is_ignored_and_the_last_good_model_serves(
+        database, world_db, rec_settings):
+    first = retrain(database, rec_settings, clock=_clock())
+    store = ModelStore(rec_settings.model_dir)
+    assert store.get().version == first.version
+    second = retrain(database, rec_settings, clock=_clock(60))
+    assert second.status == "ok"
+    (rec_settings.model_dir / second.version / "factors.npz").write_bytes(b"not a zip")
+    artifacts.set_current(rec_settings.model_dir, second.version)  # CURRENT changes: reload
+    assert store.get().version == first.version  # in memory: keeps the last good model
+    fresh = ModelStore(rec_settings.model_dir)  # a new process: falls back on disk
+    assert fresh.get().version == first.version
+    with pytest.raises(artifacts.ArtifactError):
+        artifacts.load(rec_settings.model_dir, second.version)
+
+
+def test_two_retrains_at_once_only_one_runs(database, world_db, rec_settings):
+    lock = rec_settings.model_dir / ".train.lock"
+    with lifecycle.exclusive(lock) as got:
+        assert got
+        assert retrain(database, rec_settings, clock=_clock()).status == "busy"
+    assert _runs(database) == []
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(
+        retrain(database, rec_settings, clock=_clock()).status)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) in (["busy", "ok"], ["ok", "ok"])  # never two at the same time
+    assert [r[0] for r in _runs(database)].count("running") == 0
+
+
+def test_only_the_last_versions_are_kept_and_rollback_works(database, world_db, rec_settings):
+    settings = rec_settings.with_(rec_keep_versions=2)
+    made = [retrain(database, settings, clock=_clock(60 * n), tolerance=1.0).version
+            for n in range(3)]
+    assert artifacts.versions(settings.model_dir) == sorted(made[1:], reverse=True)
+    artifacts.set_current(settings.model_dir, made[1])
+    assert ModelStore(settings.model_dir).get().version == made[1]
+    with pytest.raises(artifacts.ArtifactError):
+        artifacts.set_current(settings.model_dir, made[0])

@@ -1,0 +1,141 @@
+"""Scoring: filters after scoring, cold start branches, fold-in, explanation parts."""
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from core import accounts, activity
+from core.clock import ManualClock
+from core.models import Profile, Title, Viewing
+from recommender import scoring
+from recommender.foldin import fold_in
+from recommender.lifecycle import retrain
+from recommender.scoring import ModelStore, Ranker
+from tests.conftest import TEST_NOW
+
+
+@pytest.fixture
+def served(database, world_db, rec_settings):
+    outcome = retrain(database, rec_settings, clock=ManualClock(TEST_NOW))
+    assert outcome.status == "ok"
+    return ModelStore(rec_settings.model_dir).get()
+
+
+def _new_profile(database, **spec):
+    with database.write() as s:
+        account = accounts.create_account(s, f"n{len(spec)}@example.com",
+                                          "correct horse battery", TEST_NOW)
+        return accounts.create_profile(s, account, TEST_NOW, name="N", **spec).id
+
+
+def test_no_model_means_the_popularity_branch(database, world_db):
+    with database.read() as s:
+        ranker = Ranker(s, s.get(Profile, 1), None, TEST_NOW)
+        assert ranker.source == "popularity" and not ranker.personal
+        assert ranker.top(10) == []
+
+
+def test_known_profile_is_scored_by_the_model_and_watched_titles_are_filtered(
+        database, served):
+    with database.read() as s:
+        ranker = Ranker(s, s.get(Profile, 1), served, TEST_NOW)
+        assert ranker.source == "model"
+        top = ranker.top(20)
+        watched = set(s.scalars(select(Viewing.title_id).where(Viewing.profile_id == 1)))
+    assert len(top) == 20 and not set(top) & watched
+    scores = ranker.scores()
+    pos = served.item_positions(top)
+    assert list(scores[pos]) == sorted(scores[pos], reverse=True)
+
+
+def test_hidden_titles_are_filtered_too(database, served):
+    with database.write() as s:
+        ranker = Ranker(s, s.get(Profile, 2), served, TEST_NOW)
+        best = ranker.top(1)[0]
+        s.add(Viewing(profile_id=2, title_id=best, episode_key=0, watched_s=10, hidden=True,
+                      started_at=TEST_NOW, last_watched_at=TEST_NOW, last_client_time=TEST_NOW))
+    with database.read() as s:
+        assert best not in Ranker(s, s.get(Profile, 2), served, TEST_NOW).top(50)
+
+
+def test_kids_profiles_never_get_titles_above_their_limit(database, served):
+    pid = _new_profile(database, is_kids=True, maturity_limit=7)
+    with database.write() as s:
+        kids_titles = list(s.scalars(select(Title.id).where(Title.maturity_age <= 7)
+                                     .order_by(Title.id).limit(3)))
+        activity.save_taste_picks(s, s.get(Profile, pid), kids_titles, [], TEST_NOW)
+    with database.read() as s:
+        ranker = Ranker(s, s.get(Profile, pid), served, TEST_NOW)
+        top = ranker.top(500)
+        ages = dict(s.execute(select(Title.id, Title.maturity_age)).all())
+    assert top and max(ages[t] for t in top) <= 7
+
+
+def test_fold_in_gives_a_new_profile_rows_at_once(database, served, world_db):
+    """A profile the model never saw, with picks like an existing profile's favourites, gets
+    rows closer to that profile's tastes than the popularity list, without a retrain."""
+    utility = world_db["utility"]
+    title_ids = world_db["title_ids"]
+    twin = 4  # synthetic user index; profile id 5
+    favourites = title_ids[np.argsort(-utility[twin])[:5]]
+    pid = _new_profile(database)
+    with database.write() as s:
+        activity.save_taste_picks(s, s.get(Profile, pid), favourites.tolist(), [], TEST_NOW)
+    with database.read() as s:
+        ranker = Ranker(s, s.get(Profile, pid), served, TEST_NOW + timedelta(minutes=1))
+        assert ranker.source == "fold-in"
+        top = ranker.top(10)
+    true_top = set(title_ids[np.argsort(-utility[twin])[:40]].tolist())
+    pop_top = [int(t) for t in served.item_ids[np.argsort(-served.prior, kind="stable")]
+               if t not in set(favourites.tolist())][:10]
+    assert len(set(top) & true_top) > len(set(pop_top) & true_top)
+
+
+def test_new_thumbs_refresh_a_known_profile_by_fold_in(database, served):
+    with database.write() as s:
+        before = Ranker(s, s.get(Profile, 3), served, TEST_NOW).top(10)
+        activity.rate_title(s, 3, before[0], -1, TEST_NOW + timedelta(minutes=5))
+    with database.read() as s:
+        after = Ranker(s, s.get(Profile, 3), served, TEST_NOW + timedelta(minutes=5))
+        assert after.source == "fold-in"
+        assert before[0] not in after.top(10)
+
+
+def test_fold_in_is_deterministic_and_none_without_known_titles(served):
+    from recommender.data import Interactions
+
+    sig = Interactions(np.array([999, 999]), served.item_ids[:2].copy(), np.array([1.0, 0.9]),
+                       np.array([2.0, 2.0]), np.array([True, False]))
+    a, b = fold_in(served, sig), fold_in(served, sig)
+    assert a[0] == b[0] and np.array_equal(a[1], b[1])
+    none = Interactions(np.array([999]), np.array([10**9]), np.array([1.0]), np.array([1.0]),
+                        np.array([True]))
+    assert fold_in(served, none) is None
+
+
+def test_score_parts_sum_to_the_score(database, served):
+    with database.read() as s:
+        ranker = Ranker(s, s.get(Profile, 1), served, TEST_NOW)
+        for tid in ranker.top(5):
+            pos = int(served.item_positions([tid])[0])
+            parts = served.parts(*ranker.vector, pos)
+            assert set(parts) == {"global_mean", "user_bias", "item_bias", "factors",
+                                  "popularity_prior"}
+            assert np.isclose(sum(parts.values()), ranker.scores()[pos])
+
+
+def test_match_figures_are_percentiles(database, served):
+    with database.read() as s:
+        ranker = Ranker(s, s.get(Profile, 1), served, TEST_NOW)
+        top = ranker.top(30)
+        match = ranker.matches(top)
+    assert all(0 <= match[t] <= 99 for t in top)
+    assert match[top[0]] >= match[top[-1]] and match[top[0]] >= 95
+
+
+def test_default_store_follows_configure(rec_settings, served):
+    assert scoring.serving_model() is None
+    scoring.configure(rec_settings.model_dir)
+    assert scoring.serving_model().version == served.version
