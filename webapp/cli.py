@@ -96,6 +96,14 @@ def demo_setup(n_titles: int, seed: int) -> None:
         created = ensure_demo_account(session, settings, system_clock.now())
     click.echo(f"Demo login: {settings.demo_email} / {settings.demo_password}"
                + (" (created)" if created else " (exists)"))
+    if created:  # first run: simulated viewers, with the demo profiles among them
+        from core.models import Account, Profile
+        from webapp.cli_sim import demo_history
+
+        with _database().read() as session:
+            ids = list(session.scalars(select(Profile.id).join(Account).where(
+                Account.email == settings.demo_email)))
+        demo_history(300, 30, seed, ids)
 
 
 @cli.command("reset")
@@ -116,6 +124,10 @@ def reset() -> None:
 # Each area keeps its commands in its own module (plain click commands using current_app) and
 # registers them here, one line each.
 def _register_commands() -> None:
+    from webapp import cli_sim
+
+    for command in (cli_sim.seed, cli_sim.simulate, cli_sim.grant_educator):
+        cli.add_command(command)
     from webapp import cli_rec
 
     for command in (cli_rec.train, cli_rec.models, cli_rec.scheduler, cli_rec.evaluate,

@@ -1,0 +1,125 @@
+"""The viewer model as pure numpy functions (each unit-tested on its own).
+
+True utility of title i for profile u is taste_u . features_i + quality_i + noise(u, i); the
+noise is a fixed function of (seed, profile id, title id) so it is reproducible and the same in
+every arm. Clicks follow a multinomial logit over what is shown plus a "no click" option, with
+cascade-style position attention (down rows and along each row); artwork moves the click logit
+but not the utility. Watch time, thumbs, My List and drift all follow true utility.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NOISE_SIGMA = 0.3
+DAY_OF_WEEK = np.array([0.9, 0.85, 0.9, 0.95, 1.1, 1.3, 1.2])  # Monday .. Sunday
+ROW_DECAY = 0.72
+COL_DECAY = 0.86
+CLICK_BETA = 1.6  # how strongly expected enjoyment drives clicks
+NO_CLICK = 1.2  # utility of leaving a screen without clicking
+ART_WEIGHT = 0.5  # click-logit bonus from artwork that stresses a liked tag
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser (vectorised; wraps modulo 2**64)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def utility_noise(seed: int, profile_ids, title_ids, sigma: float = NOISE_SIGMA) -> np.ndarray:
+    """N(0, sigma) noise fixed per (seed, profile, title); broadcasts like numpy."""
+    with np.errstate(over="ignore"):
+        p = np.asarray(profile_ids, dtype=np.uint64)
+        t = np.asarray(title_ids, dtype=np.uint64)
+        key = _mix(np.uint64(seed) * _GOLD + _mix(p * _GOLD + np.uint64(1)) + t * _M2)
+        a = _mix(key)
+        b = _mix(key ^ _GOLD)
+    u1 = ((a >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0**53
+    u2 = ((b >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0**53
+    return sigma * np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+
+
+def true_utility(taste: np.ndarray, features: np.ndarray, quality: np.ndarray,
+                 noise: np.ndarray) -> np.ndarray:
+    """taste . features + quality + noise (taste (F,) or (P, F); features (T, F))."""
+    return taste @ features.T + quality + noise
+
+
+def visit_probability(activity, weekday: int, satisfaction=0.0) -> np.ndarray:
+    """Chance of at least one visit today: activity x day-of-week, more after a good session."""
+    rate = np.asarray(activity) * DAY_OF_WEEK[weekday % 7] * np.exp(
+        0.3 * np.clip(satisfaction, -2.0, 2.0))
+    return 1.0 - np.exp(-rate)
+
+
+def attention(n_rows: int, row_len: int, row_decay: float = ROW_DECAY,
+              col_decay: float = COL_DECAY) -> np.ndarray:
+    """(n_rows, row_len) probability that a slot is looked at: decays down and along rows."""
+    return np.outer(row_decay ** np.arange(n_rows), col_decay ** np.arange(row_len))
+
+
+def click_appeal(utility, art_bonus=0.0, beta: float = CLICK_BETA) -> np.ndarray:
+    """Click logit of a shown title: expected enjoyment plus the artwork's pull."""
+    return beta * np.asarray(utility) + np.asarray(art_bonus)
+
+
+def choice_probabilities(appeal, attn, no_click: float = NO_CLICK * CLICK_BETA) -> np.ndarray:
+    """Multinomial logit over [no click, shown titles...]; attention enters as log weight."""
+    appeal = np.asarray(appeal, dtype=np.float64).ravel()
+    attn = np.asarray(attn, dtype=np.float64).ravel()
+    logits = np.concatenate(([no_click], appeal + np.log(np.maximum(attn, 1e-12))))
+    logits -= logits.max()
+    w = np.exp(logits)
+    return w / w.sum()
+
+
+def choose(rng: np.random.Generator, probs: np.ndarray) -> int:
+    """Index of the chosen shown title, or -1 for no click."""
+    return int(rng.choice(len(probs), p=probs)) - 1
+
+
+def abandon_probability(utility) -> np.ndarray:
+    """Chance of giving up early: high for a poor match, low for a good one."""
+    return 1.0 / (1.0 + np.exp(3.0 * (np.asarray(utility) - 0.2)))
+
+
+def watch_fraction(rng: np.random.Generator, utility: float) -> tuple[float, bool]:
+    """(fraction of the runtime watched, finished?). Abandons early on a poor match; a good
+    match is usually finished, sometimes paused part-way to resume another day."""
+    if rng.random() < abandon_probability(utility):
+        return float(rng.uniform(0.02, 0.3)), False
+    if rng.random() < 0.15:
+        return float(rng.uniform(0.35, 0.85)), False
+    return 1.0, True
+
+
+def binge_probability(utility: float, binge: float) -> float:
+    """Chance of going on to the next episode after finishing one."""
+    return float(binge / (1.0 + np.exp(-2.0 * (utility - 0.4))))
+
+
+def thumbs(rng: np.random.Generator, utility: float, propensity: float) -> int | None:
+    """None (no rating) or -1/1/2 from utility plus rating noise."""
+    if rng.random() >= propensity:
+        return None
+    felt = utility + rng.normal(0.0, 0.35)
+    return -1 if felt < 0.0 else (1 if felt < 1.3 else 2)
+
+
+def art_bonus(taste: np.ndarray, focus_feature: int, weight: float = ART_WEIGHT) -> float:
+    """Artwork stressing a tag the profile likes pulls clicks (not enjoyment)."""
+    return 0.0 if focus_feature < 0 else float(weight * np.tanh(taste[focus_feature]))
+
+
+def drift(taste: np.ndarray, features: np.ndarray, rate: float) -> np.ndarray:
+    """Move taste a little toward what was watched, keeping its length."""
+    norm = float(np.linalg.norm(taste))
+    moved = (1.0 - rate) * taste + rate * norm * features
+    return (moved * norm / max(float(np.linalg.norm(moved)), 1e-9)).astype(taste.dtype)

@@ -1,0 +1,129 @@
+"""Run simulated days for a population and write them through the core services.
+
+`Simulation.run_day(day)` decides who visits (visit draws are common random numbers: the same
+uniforms in every arm), asks the layout for each visitor's rows, runs `run_session` with the
+profile's own stream for that day, and writes each chunk of sessions in one short transaction:
+`core.playback_bulk.record_playback_bulk` (record_playback's checks and `apply_event`, for many
+profiles at once; start/seek/pause/stop/complete events only, no heartbeats),
+`core.activity.rate_title`, `add_to_list`, `log_search`, and one `Impression` row per shown row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import insert
+
+from core import activity
+from core.db import Database
+from core.models import Impression
+from core.playback_bulk import Batch, CatalogCache, record_playback_bulk
+from simulator import behaviour as bh
+from simulator.population import Population
+from simulator.rng import derive
+from simulator.session import ProfileState, SessionResult, ShownRow, Viewer, run_session
+from simulator.world import Catalog
+
+CHUNK_SESSIONS = 150
+
+
+@dataclass
+class DayResult:
+    day: int
+    visitors: np.ndarray  # population indexes
+    sessions: list[SessionResult] = field(default_factory=list)
+    rows: dict[int, list[ShownRow]] = field(default_factory=dict)  # by population index
+    events: int = 0
+
+
+class Simulation:
+    def __init__(self, database: Database, catalog: Catalog, population: Population, seed: int,
+                 layout, *, start: datetime, policy_name: str = "site",
+                 write: bool = True) -> None:
+        self.db, self.catalog, self.pop, self.seed = database, catalog, population, seed
+        self.layout, self.start, self.policy_name, self.write = layout, start, policy_name, write
+        self.states = [ProfileState() for _ in range(len(population))]
+        self.available = np.ones(len(catalog), dtype=bool)
+        self._noise: dict[int, np.ndarray] = {}
+        self._cache: CatalogCache | None = None
+        self.viewers = [Viewer(int(pid), population.taste[i],
+                               {k: float(v[i]) for k, v in population.traits.items()},
+                               int(population.maturity_limit[i]))
+                        for i, pid in enumerate(population.profile_ids)]
+
+    def noise(self, i: int) -> np.ndarray:
+        if i not in self._noise:
+            self._noise[i] = bh.utility_noise(self.seed, int(self.pop.profile_ids[i]),
+                                              self.catalog.title_ids)
+        return self._noise[i]
+
+    def utility(self, i: int) -> np.ndarray:
+        """Profile i's true utility of every title now (taste drifts)."""
+        return (self.catalog.features @ self.pop.taste[i] + self.catalog.quality
+                + self.noise(i))
+
+    def visitors(self, day: int) -> np.ndarray:
+        draws = derive(self.seed, "visits", str(day)).random(len(self.pop))
+        sat = np.array([s.satisfaction for s in self.states])
+        weekday = (self.start + timedelta(days=day)).weekday()
+        p = bh.visit_probability(self.pop.traits["activity"], weekday, sat)
+        return np.flatnonzero(draws < p)
+
+    def run_day(self, day: int, progress: Callable[[int], None] | None = None) -> DayResult:
+        day_start = self.start + timedelta(days=day)
+        visitors = self.visitors(day)
+        result = DayResult(day, visitors)
+        self.layout.prepare(self, day, visitors)
+        for lo in range(0, len(visitors), CHUNK_SESSIONS):
+            chunk = []
+            for i in visitors[lo:lo + CHUNK_SESSIONS].tolist():
+                rng = derive(self.seed, "behaviour", str(int(self.pop.profile_ids[i])), str(day))
+                hour = float(np.clip(rng.normal(20.0, 2.5), 7.0, 23.0))
+                start = day_start + timedelta(seconds=int(hour * 3600))
+                rows = self.layout.rows(self, i, day)
+                res = run_session(rng, self.viewers[i], self.states[i], self.catalog, rows,
+                                  self.utility(i), start, search=self.layout.search(self))
+                result.rows[i] = rows
+                chunk.append((i, res))
+            if self.write:
+                result.events += self.write_chunk(chunk)
+            result.sessions += [r for _, r in chunk]
+            if progress:
+                progress(len(chunk))
+        for s in self.states:
+            s.visited_yesterday = False
+        for i in visitors.tolist():
+            self.states[i].visited_yesterday = True
+        return result
+
+    def write_chunk(self, chunk: list[tuple[int, SessionResult]]) -> int:
+        """One short transaction for a chunk of sessions; returns events written."""
+        impressions = []
+        if self._cache is None:
+            with self.db.read() as s:
+                self._cache = CatalogCache(s)
+        with self.db.write() as s:
+            n = record_playback_bulk(s, [
+                Batch(res.profile_id, res.events, res.events[-1].client_time,
+                      int(self.pop.maturity_limit[i]))
+                for i, res in chunk if res.events], self._cache)
+            for _i, res in chunk:
+                for tid, value, when in res.ratings:
+                    activity.rate_title(s, res.profile_id, tid, value, when)
+                for tid, when in res.list_adds:
+                    activity.add_to_list(s, res.profile_id, tid, when)
+                for query, found, when in res.searches:
+                    activity.log_search(s, res.profile_id, query, found, when)
+                for when, row, pos in res.impressions:
+                    impressions.append({
+                        "profile_id": res.profile_id, "shown_at": when,
+                        "surface": row.surface, "row_key": row.key[:64], "row_position": pos,
+                        "title_ids": self.catalog.title_ids[row.titles].tolist(),
+                        "variants": [int(v) for v in row.variants],
+                        "policy": self.policy_name})
+            if impressions:
+                s.execute(insert(Impression), impressions)
+        return n

@@ -1,0 +1,184 @@
+"""`streamsim simulate CONFIG.toml`: several policies (arms) x several seeds, in isolated
+SQLite files, with common random numbers (every arm of a seed starts from a copy of the same
+catalog + population database and draws visits and behaviour from the same named streams).
+
+Writes to the results folder: metrics.csv and metrics.json (per seed, arm and day),
+summary.json (per arm and metric: mean of the daily values over the run, and of the last day,
+as mean and 95% CI over seeds; byte-identical for the same config), plots and report.html.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import tomllib
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from core.db import Database
+from core.models import Base
+from core.settings import Settings
+from simulator.catalog import generate_catalog
+from simulator.engine import Simulation
+from simulator.layouts import PolicyLayout
+from simulator.metrics import METRICS, Tracker, mean_ci, nearest_neighbours
+from simulator.policies import DayLog, Retraining, make_policy
+from simulator.population import generate_population, load_population
+from simulator.rng import derive
+from simulator.world import load_catalog
+
+DEFAULTS = {"profiles": 100, "days": 14, "titles": 300, "seeds": [1, 2], "start": "2026-01-05",
+            "rows": 4, "row_len": 10, "warmup_days": 3}
+ARM_DEFAULTS = {"retrain": "daily", "epsilon": 0.0, "new_per_day": 0, "artwork": "default"}
+
+
+def load_config(path: str | Path) -> dict:
+    with open(path, "rb") as fh:
+        raw = tomllib.load(fh)
+    return normalise(raw)
+
+
+def normalise(raw: dict) -> dict:
+    cfg = {**DEFAULTS, **{k: v for k, v in raw.items() if k != "arms"}}
+    cfg.setdefault("name", "experiment")
+    arms = raw.get("arms") or []
+    if not arms:
+        raise ValueError("A config needs at least one [[arms]] table.")
+    cfg["arms"] = [{**ARM_DEFAULTS, "name": a.get("name", a["policy"]), **a} for a in arms]
+    names = [a["name"] for a in cfg["arms"]]
+    if len(set(names)) != len(names):
+        raise ValueError("Arm names must be unique.")
+    return cfg
+
+
+def _database(path: Path) -> Database:
+    return Database(Settings(env="testing", database_url=f"sqlite:///{path}"))
+
+
+def build_world(path: Path, cfg: dict, seed: int) -> None:
+    """The catalog (plus titles held back for later release) and the population."""
+    extra = max(a["new_per_day"] for a in cfg["arms"]) * cfg["days"]
+    start = datetime.fromisoformat(cfg["start"])
+    db = _database(path)
+    Base.metadata.create_all(db.engine)
+    with db.session() as s:
+        generate_catalog(s, cfg["titles"] + extra, seed, start)
+        catalog = load_catalog(s)
+        generate_population(s, cfg["profiles"], seed, start, catalog)
+    db.dispose()
+
+
+def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
+            tick: Callable[[], None] | None = None) -> list[dict]:
+    start = datetime.fromisoformat(cfg["start"])
+    db = _database(path)
+    with db.read() as s:
+        catalog = load_catalog(s)
+        pop = load_population(s)
+    policy = make_policy(arm["policy"], catalog, Retraining(arm["retrain"], cfg["warmup_days"]),
+                         **{k: v for k, v in arm.items() if k not in ARM_DEFAULTS
+                            and k not in ("name", "policy")})
+    layout = PolicyLayout(policy, derive(seed, "arm", arm["name"]), rows=cfg["rows"],
+                          row_len=cfg["row_len"], epsilon=float(arm["epsilon"]),
+                          artwork=arm["artwork"])
+    sim = Simulation(db, catalog, pop, seed, layout, start=start, policy_name=arm["name"][:32])
+    held = max(a["new_per_day"] for a in cfg["arms"]) * cfg["days"]
+    if held:
+        sim.available[len(catalog) - held:] = False
+    vectors = policy.user_vectors(pop.profile_ids.tolist())
+    tracker = Tracker(sim, nearest_neighbours(pop.taste.copy() if vectors is None else vectors))
+    rows = []
+    for day in range(cfg["days"]):
+        if arm["new_per_day"]:
+            first = len(catalog) - held + day * arm["new_per_day"]
+            sim.available[first:first + arm["new_per_day"]] = True
+        result = sim.run_day(day)
+        metrics = tracker.day(result)
+        rows.append({"seed": seed, "arm": arm["name"], "day": day,
+                     **{k: round(v, 6) for k, v in metrics.items()}})
+        plays = [(int(res.profile_id), int(catalog.title_ids[p.title]), p.fraction,
+                  next((v for t, v, _ in res.ratings
+                        if t == int(catalog.title_ids[p.title])), None))
+                 for res in result.sessions for p in res.plays]
+        policy.on_day_end(DayLog(day, plays, database=db))
+        if tick:
+            tick()
+    db.dispose()
+    return rows
+
+
+def run_experiment(cfg: dict, out: Path, progress: Callable[[float], None] | None = None,
+                   keep_db: bool = False) -> dict:
+    """Run every arm for every seed; write the results folder; return the summary."""
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / "db"
+    work.mkdir(exist_ok=True)
+    total = len(cfg["seeds"]) * len(cfg["arms"]) * cfg["days"]
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress:
+            progress(done[0] / total)
+
+    rows: list[dict] = []
+    for seed in cfg["seeds"]:
+        template = work / f"seed-{seed}.sqlite3"
+        template.unlink(missing_ok=True)
+        build_world(template, cfg, seed)
+        for arm in cfg["arms"]:
+            path = work / f"seed-{seed}-{arm['name']}.sqlite3"
+            shutil.copyfile(template, path)
+            rows += run_arm(path, cfg, arm, seed, tick)
+            if not keep_db:
+                path.unlink(missing_ok=True)
+        if not keep_db:
+            template.unlink(missing_ok=True)
+    _homogenization(rows)
+    summary = summarise(cfg, rows)
+    write_results(out, cfg, rows, summary)
+    if not keep_db:
+        shutil.rmtree(work, ignore_errors=True)
+    return summary
+
+
+def _homogenization(rows: list[dict]) -> None:
+    ideal = {(r["seed"], r["day"]): r["watch_overlap"] for r in rows if r["arm"] == "ideal"}
+    for r in rows:
+        base = ideal.get((r["seed"], r["day"]))
+        r["homogenization"] = round(r["watch_overlap"] - base, 6) if base is not None else 0.0
+
+
+def summarise(cfg: dict, rows: list[dict]) -> dict:
+    arms = {}
+    for arm in cfg["arms"]:
+        name = arm["name"]
+        per_seed = {seed: [r for r in rows if r["arm"] == name and r["seed"] == seed]
+                    for seed in cfg["seeds"]}
+        arms[name] = {
+            "policy": arm["policy"],
+            "options": {k: arm[k] for k in sorted(ARM_DEFAULTS)},
+            "run_mean": {m: mean_ci([np.mean([r[m] for r in rs]) for rs in per_seed.values()])
+                         for m in METRICS},
+            "last_day": {m: mean_ci([rs[-1][m] for rs in per_seed.values()]) for m in METRICS},
+        }
+    return {"name": cfg["name"], "profiles": cfg["profiles"], "days": cfg["days"],
+            "titles": cfg["titles"], "seeds": list(cfg["seeds"]), "arms": arms}
+
+
+def write_results(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
+    from simulator.report import write_report
+
+    fields = ["seed", "arm", "day", *METRICS]
+    with open(out / "metrics.csv", "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    (out / "metrics.json").write_text(json.dumps(rows, indent=1, sort_keys=True) + "\n")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    (out / "config.json").write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n")
+    write_report(out, cfg, rows, summary)

@@ -1,0 +1,193 @@
+"""What a simulated profile is shown: the site's own rows, or a policy's rows (experiments).
+
+`SiteLayout` (seeding, demo) fills rows with `recommender.rows.HomeRows.build`, the site's row
+builder, and follows `HomeRows.plan`'s order (Trending, Top 10 films, Because you picked...,
+My List, New, Top 10 series, genres). The global rows are built once per simulated day and
+maturity limit and the "Because you picked" rows once per pick, since building every row for
+every visit would cost seconds per day of a thousand profiles; the first screen is deduplicated
+like `HomeRows.home`. A "continue watching" row comes first when the profile has something
+in progress.
+
+`PolicyLayout` (experiments) is a lightweight layout: a continue row, then `rows` rows of
+`row_len` titles taken from the policy's ranking, with optional epsilon-exploration slots and
+an artwork strategy ('default' = variant 0, 'random', or 'matched' = the variant whose focus tag
+the profile likes most: clickbait that raises clicks, not enjoyment). Events are real either way.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from sqlalchemy import select
+
+from core.models import FavouriteGenre, Tag, TastePick
+from recommender.rows import FIRST_SCREEN, HomeRows, RowSpec
+from simulator import behaviour as bh
+from simulator.policies import Policy, RankContext
+from simulator.session import ShownRow, Viewer
+
+N_GENRE_ROWS = 5
+
+
+def _search(catalog, available):
+    """A genre search: the profile types a genre it likes; results by public popularity."""
+    slugs = sorted({g for g in catalog.genre_of if g})
+    from simulator.catalog import FEATURE_INDEX
+
+    cols = np.array([FEATURE_INDEX[f"genre:{s}"] for s in slugs])
+    by_genre = {s: np.flatnonzero(np.array([g == s for g in catalog.genre_of]))
+                for s in slugs}
+
+    def search(rng, viewer: Viewer):
+        w = np.exp(2.0 * viewer.taste[cols])
+        slug = slugs[int(rng.choice(len(slugs), p=w / w.sum()))]
+        idx = by_genre[slug]
+        idx = idx[(catalog.maturity[idx] <= viewer.maturity_limit) & available[idx]]
+        idx = idx[np.argsort(-catalog.prior_popularity[idx], kind="stable")][:20]
+        return slug, ShownRow(f"search-{slug}", idx, np.zeros(len(idx), dtype=int), "search")
+
+    return search
+
+
+def continue_row(sim, i: int) -> list[ShownRow]:
+    ids = [t for t in reversed(list(sim.states[i].progress)) if sim.available[t]][:10]
+    if not ids:
+        return []
+    return [ShownRow("continue-watching", np.array(ids), np.zeros(len(ids), dtype=int))]
+
+
+class PolicyLayout:
+    def __init__(self, policy: Policy, rng: np.random.Generator, *, rows: int = 4,
+                 row_len: int = 10, epsilon: float = 0.0, artwork: str = "default") -> None:
+        self.policy, self.rng = policy, rng
+        self.n_rows, self.row_len, self.epsilon, self.artwork = rows, row_len, epsilon, artwork
+        self.ranked: dict[int, np.ndarray] = {}
+        self._search = None
+
+    def search(self, sim):
+        if self._search is None:
+            self._search = _search(sim.catalog, sim.available)
+        return self._search
+
+    def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
+        cat = sim.catalog
+        index_of = {int(p): i for i, p in enumerate(sim.pop.profile_ids)}
+        ctx = RankContext(day, cat, self.rng, utility=lambda pid: sim.utility(index_of[pid]))
+        pids = sim.pop.profile_ids[visitors].tolist()
+        ranked = self.policy.rank(pids, cat.title_ids[sim.available], ctx)
+        self.ranked = {int(i): np.array([cat.index[int(t)] for t in r])
+                       for i, r in zip(visitors.tolist(), ranked, strict=True)}
+
+    def rows(self, sim, i: int, day: int) -> list[ShownRow]:
+        cat, state = sim.catalog, sim.states[i]
+        out = continue_row(sim, i)
+        skip = set(state.finished) | set(state.progress)
+        idx = self.ranked[i]
+        idx = idx[cat.maturity[idx] <= sim.pop.maturity_limit[i]]
+        idx = np.array([t for t in idx.tolist() if t not in skip], dtype=np.int64)
+        n = self.n_rows * self.row_len
+        shown = idx[:n].copy()
+        if self.epsilon > 0 and len(idx) > n:
+            slots = np.flatnonzero(self.rng.random(len(shown)) < self.epsilon)
+            pool = idx[n:]
+            shown[slots] = self.rng.choice(pool, size=len(slots), replace=False) \
+                if len(slots) <= len(pool) else shown[slots]
+        for r in range(self.n_rows):
+            part = shown[r * self.row_len:(r + 1) * self.row_len]
+            if len(part):
+                out.append(ShownRow(f"{self.policy.name}-{r + 1}", part,
+                                    self.variants(sim, i, part)))
+        return out
+
+    def variants(self, sim, i: int, titles: np.ndarray) -> np.ndarray:
+        focus = [sim.catalog.art_focus[int(t)] for t in titles]
+        if self.artwork == "random":
+            return np.array([self.rng.integers(max(1, len(f))) for f in focus])
+        if self.artwork == "matched":
+            taste = sim.pop.taste[i]
+            return np.array([int(np.argmax([bh.art_bonus(taste, x) for x in f])) if f else 0
+                             for f in focus])
+        return np.zeros(len(titles), dtype=int)
+
+
+class SiteLayout:
+    """The site's home rows (HomeRows) for simulated profiles; see the module docstring."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[str, int], np.ndarray] = {}  # daily rows and static rows
+        self.static: set[int] = set()  # maturity limits whose static rows are built
+        self.because: dict[tuple[int, int], np.ndarray] = {}
+        self.picks: dict[int, list[int]] = {}
+        self.favs: dict[int, list[str]] = {}
+        self.genre_order: dict[int, list[str]] = {}
+        self._search = None
+
+    def search(self, sim):
+        if self._search is None:
+            self._search = _search(sim.catalog, sim.available)
+        return self._search
+
+    def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
+        from datetime import timedelta
+
+        now = sim.start + timedelta(days=day)
+        with sim.db.read() as s:
+            if not self.picks:
+                for pid, tid in s.execute(select(TastePick.profile_id, TastePick.title_id)
+                                          .order_by(TastePick.profile_id, TastePick.title_id)):
+                    self.picks.setdefault(pid, []).append(sim.catalog.index[tid])
+                for pid, slug in s.execute(select(FavouriteGenre.profile_id, Tag.slug)
+                                           .join(Tag, Tag.id == FavouriteGenre.tag_id)):
+                    self.favs.setdefault(pid, []).append(slug)
+            for limit in sorted({int(sim.pop.maturity_limit[i]) for i in visitors.tolist()}):
+                rows = HomeRows(s, SimpleNamespace(id=-1, maturity_limit=limit), now)
+                keys = ["trending", "top10-film", "top10-series"]  # change with plays
+                if limit not in self.static:  # by release date or public popularity
+                    self.static.add(limit)
+                    self.genre_order[limit] = [t.slug for t in rows.ordered_genres()]
+                    keys += ["new"] + [f"genre-{g}" for g in self.genre_order[limit]]
+                for key in keys:
+                    built = rows.build(RowSpec(key, key))
+                    self.cache[(key, limit)] = np.array(
+                        [sim.catalog.index[t.id] for t in built.titles], dtype=np.int64)
+                for i in visitors.tolist():
+                    if int(sim.pop.maturity_limit[i]) != limit:
+                        continue
+                    for p in self.picks.get(int(sim.pop.profile_ids[i]), [])[:3]:
+                        if (p, limit) not in self.because:
+                            tid = int(sim.catalog.title_ids[p])
+                            built = rows.build(RowSpec(f"because-{tid}", ""))
+                            self.because[(p, limit)] = np.array(
+                                [sim.catalog.index[t.id] for t in built.titles], dtype=np.int64)
+
+    def rows(self, sim, i: int, day: int) -> list[ShownRow]:
+        pid, limit = int(sim.pop.profile_ids[i]), int(sim.pop.maturity_limit[i])
+        picks = self.picks.get(pid, [])[:3]
+        specs: list[tuple[str, np.ndarray]] = [("trending", self.cache[("trending", limit)]),
+                                               ("top10-film", self.cache[("top10-film", limit)])]
+        because = [(f"because-{int(sim.catalog.title_ids[p])}",
+                    np.array([t for t in self.because.get((p, limit), []) if t not in picks],
+                             dtype=np.int64)) for p in picks]
+        specs += because[:1]
+        listed = sorted(sim.states[i].listed)
+        if listed:
+            specs.insert(FIRST_SCREEN, ("my-list", np.array(listed, dtype=np.int64)))
+        specs += [("new", self.cache[("new", limit)]),
+                  ("top10-series", self.cache[("top10-series", limit)])]
+        specs += because[1:]
+        favs = self.favs.get(pid, [])
+        order = sorted(self.genre_order.get(limit, []), key=lambda g: g not in favs)
+        specs += [(f"genre-{g}", self.cache[(f"genre-{g}", limit)])
+                  for g in order[:N_GENRE_ROWS] if (f"genre-{g}", limit) in self.cache]
+        # First screen deduplicated like HomeRows.home: Top 10 keeps its ranks.
+        seen = {t for key, ids in specs[:FIRST_SCREEN] if key.startswith("top10") for t in ids}
+        out = continue_row(sim, i)
+        for n, (key, ids) in enumerate(specs):
+            if n < FIRST_SCREEN and not key.startswith("top10"):
+                ids = np.array([t for t in ids if t not in seen], dtype=np.int64)[:20]
+                seen.update(ids.tolist())
+            ids = ids[sim.available[ids]] if len(ids) else ids
+            if len(ids):
+                out.append(ShownRow(key, ids, np.zeros(len(ids), dtype=int)))
+        return out

@@ -1,0 +1,122 @@
+"""Per-day metrics of one arm: engagement, quality against ground truth, ecosystem.
+
+Definitions (SIMULATION.md): CTR = plays / titles shown; completion and abandonment (stopped
+before 30% without finishing) are shares of plays; return rate = share of yesterday's visitors
+who visit today; regret = the best true utility among titles the profile could watch minus
+the true utility of what it watched (per session with plays); precision@10 = share of the first
+10 recommended titles that are among the profile's true top 10; coverage = share of available
+titles recommended that day; Gini of cumulative plays per title; mean popularity of
+recommendations = share of profiles who had played a recommended title so far;
+watch_overlap = Jaccard overlap of a profile's and its nearest neighbour's watch sets (the
+neighbour by the policy's own user vectors when it has them, otherwise by true taste);
+homogenization = watch_overlap minus the ideal arm's on the same seed and day (experiment.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+METRICS = ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion",
+           "abandonment", "return_rate", "mean_true_utility", "regret", "precision_at_10",
+           "coverage", "gini_plays", "mean_rec_popularity", "watch_overlap", "homogenization")
+
+
+def gini(values) -> float:
+    """Gini coefficient of non-negative values (0 = equal, ->1 = concentrated)."""
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    if x.size == 0 or x.sum() <= 0:
+        return 0.0
+    n = x.size
+    return float((2.0 * np.sum(np.arange(1, n + 1) * x) / (n * x.sum())) - (n + 1) / n)
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if (a or b) else 0.0
+
+
+class Tracker:
+    """Accumulates what a Simulation did, day by day."""
+
+    def __init__(self, sim, neighbours: np.ndarray) -> None:
+        self.sim = sim
+        n_titles = len(sim.catalog)
+        self.plays_per_title = np.zeros(n_titles)
+        self.players = [set() for _ in range(n_titles)]
+        self.watch_sets = [set() for _ in range(len(sim.pop))]
+        self.neighbours = neighbours
+        self.yesterday: set[int] = set()
+
+    def day(self, result) -> dict[str, float]:
+        sim, cat = self.sim, self.sim.catalog
+        sessions = result.sessions
+        plays = [p for s in sessions for p in s.plays]
+        shown = sum(s.shown for s in sessions)
+        rec_titles: set[int] = set()
+        p_at_10, regrets, pops = [], [], []
+        n_prof = len(sim.pop)
+        for i, res in zip(result.visitors.tolist(), sessions, strict=True):
+            rows = [r for r in result.rows[i] if r.key != "continue-watching"]
+            recs = np.concatenate([r.titles for r in rows]) if rows else np.array([], int)
+            rec_titles.update(recs.tolist())
+            pops += [len(self.players[t]) / n_prof for t in recs.tolist()]
+            u = sim.utility(i)
+            ok = (cat.maturity <= sim.pop.maturity_limit[i]) & sim.available
+            ok[list(sim.states[i].finished - {p.title for p in res.plays})] = False
+            top = set(np.flatnonzero(ok)[np.argsort(-u[ok], kind="stable")[:10]].tolist())
+            if len(recs):
+                p_at_10.append(len(top & set(recs[:10].tolist())) / 10.0)
+            if res.plays:
+                regrets.append(float(u[ok].max()) - float(np.mean([p.utility
+                                                                  for p in res.plays])))
+            for p in res.plays:
+                self.plays_per_title[p.title] += 1
+                self.players[p.title].add(i)
+                self.watch_sets[i].add(p.title)
+        today = set(result.visitors.tolist())
+        ret = len(today & self.yesterday) / len(self.yesterday) if self.yesterday else 0.0
+        self.yesterday = today
+        overlap = [jaccard(self.watch_sets[i], self.watch_sets[j])
+                   for i, j in enumerate(self.neighbours.tolist())
+                   if self.watch_sets[i] or self.watch_sets[j]]
+        n_plays = len(plays)
+        return {
+            "sessions": float(len(sessions)),
+            "plays": float(n_plays),
+            "ctr": n_plays / shown if shown else 0.0,
+            "watch_minutes_per_profile": sum(p.watch_s for p in plays) / 60.0 / n_prof,
+            "completion": sum(p.completed for p in plays) / n_plays if n_plays else 0.0,
+            "abandonment": (sum((not p.completed) and p.fraction < 0.3 for p in plays) / n_plays
+                            if n_plays else 0.0),
+            "return_rate": ret,
+            "mean_true_utility": float(np.mean([p.utility for p in plays])) if plays else 0.0,
+            "regret": float(np.mean(regrets)) if regrets else 0.0,
+            "precision_at_10": float(np.mean(p_at_10)) if p_at_10 else 0.0,
+            "coverage": len(rec_titles) / max(1, int(sim.available.sum())),
+            "gini_plays": gini(self.plays_per_title[sim.available]),
+            "mean_rec_popularity": float(np.mean(pops)) if pops else 0.0,
+            "watch_overlap": float(np.mean(overlap)) if overlap else 0.0,
+            "homogenization": 0.0,
+        }
+
+
+def nearest_neighbours(vectors: np.ndarray) -> np.ndarray:
+    """Index of each row's nearest other row by cosine similarity."""
+    v = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    sim = v @ v.T
+    np.fill_diagonal(sim, -np.inf)
+    return np.argmax(sim, axis=1)
+
+
+_T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+        9: 2.262, 10: 2.228, 15: 2.131, 20: 2.086, 30: 2.042}
+
+
+def mean_ci(values) -> dict[str, float]:
+    """Mean and 95% t-interval half-width over seeds."""
+    x = np.asarray(values, dtype=np.float64)
+    if x.size < 2:
+        return {"mean": round(float(x.mean()), 6), "ci95": 0.0, "n": int(x.size)}
+    df = x.size - 1
+    t = _T95.get(df) or _T95[max(k for k in _T95 if k <= df)]
+    half = t * float(x.std(ddof=1)) / np.sqrt(x.size)
+    return {"mean": round(float(x.mean()), 6), "ci95": round(half, 6), "n": int(x.size)}

@@ -1,0 +1,125 @@
+"""`streamsim seed`: catalog (if missing), a simulated population and D days of history.
+
+The history ends at `now` and goes through the site's row builder and the core services, so
+Trending, Top 10 and Continue Watching on the site come from real (simulated) plays.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, select
+
+from core.db import Database
+from core.models import FavouriteGenre, Profile, ProfileTruth, Tag, Title
+from simulator.catalog import FEATURE_INDEX, encode_features, generate_catalog
+from simulator.engine import Simulation
+from simulator.layouts import SiteLayout
+from simulator.population import (
+    N_COMMUNITIES,
+    Population,
+    community_centres,
+    draw_tastes,
+    draw_traits,
+    generate_population,
+    load_population,
+)
+from simulator.rng import derive
+from simulator.world import load_catalog
+
+
+@dataclass
+class SeedSummary:
+    profiles: int
+    days: int
+    sessions: int = 0
+    plays: int = 0
+    events: int = 0
+    ratings: int = 0
+    list_adds: int = 0
+    searches: int = 0
+    impressions: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"{self.profiles} profiles x {self.days} days: {self.sessions} sessions, "
+                f"{self.plays} plays, {self.events} playback events, {self.ratings} ratings, "
+                f"{self.list_adds} My List adds, {self.searches} searches, "
+                f"{self.impressions} impression rows in {self.seconds:.1f} s")
+
+
+def attach_truth(database: Database, profile_ids: Sequence[int], seed: int) -> None:
+    """Give existing (e.g. demo) profiles a hidden taste, leaning to their favourite genres."""
+    with database.write() as s:
+        have = set(s.scalars(select(ProfileTruth.profile_id).where(
+            ProfileTruth.profile_id.in_(list(profile_ids)))))
+        todo = [p for p in profile_ids if p not in have]
+        if not todo:
+            return
+        rng = derive(seed, "population", "attached", str(min(todo)))
+        centres = community_centres(seed)
+        profiles = {p.id: p for p in s.scalars(select(Profile).where(Profile.id.in_(todo)))}
+        community = np.array([N_COMMUNITIES - 1 if profiles[p].is_kids
+                              else int(rng.integers(N_COMMUNITIES - 1)) for p in todo])
+        taste = draw_tastes(rng, centres, community)
+        traits = draw_traits(rng, len(todo))
+        favs = s.execute(select(FavouriteGenre.profile_id, Tag.slug)
+                         .join(Tag, Tag.id == FavouriteGenre.tag_id)
+                         .where(FavouriteGenre.profile_id.in_(todo))).all()
+        for j, p in enumerate(todo):
+            for pid, slug in favs:
+                if pid == p:
+                    taste[j, FEATURE_INDEX[f"genre:{slug}"]] += 1.2
+            traits["activity"][j] = max(traits["activity"][j], 0.8)
+            s.add(ProfileTruth(profile_id=p, community=int(community[j]),
+                               taste=encode_features(taste[j]),
+                               traits={k: round(float(v[j]), 5) for k, v in traits.items()}))
+
+
+def seed_history(database: Database, n_profiles: int, days: int, seed: int, now: datetime, *,
+                 n_titles: int = 1200, extra_profile_ids: Sequence[int] = (),
+                 progress: Callable[[str, int, int], None] | None = None) -> SeedSummary:
+    """Build catalog (if empty), `n_profiles` simulated profiles and `days` days of history
+    ending at `now`. `progress(stage, done, total)` reports work done."""
+    began = time.perf_counter()
+    start = now - timedelta(days=days)
+    with database.session() as s:
+        if not s.scalar(select(func.count()).select_from(Title)):
+            generate_catalog(s, n_titles, seed, start)
+        catalog = load_catalog(s)
+        pop = generate_population(s, n_profiles, seed, start, catalog)
+    if extra_profile_ids:
+        attach_truth(database, extra_profile_ids, seed)
+        with database.read() as s:
+            extra = load_population(s, extra_profile_ids)
+        pop = _concat(pop, extra)
+    sim = Simulation(database, catalog, pop, seed, SiteLayout(), start=start,
+                     policy_name="site")
+    summary = SeedSummary(len(pop), days)
+    for day in range(days):
+        result = sim.run_day(day)
+        summary.sessions += len(result.sessions)
+        summary.events += result.events
+        for r in result.sessions:
+            summary.plays += len(r.plays)
+            summary.ratings += len(r.ratings)
+            summary.list_adds += len(r.list_adds)
+            summary.searches += len(r.searches)
+            summary.impressions += len(r.impressions)
+        if progress:
+            progress("days", day + 1, days)
+    summary.seconds = time.perf_counter() - began
+    return summary
+
+
+def _concat(a: Population, b: Population) -> Population:
+    return Population(
+        np.concatenate([a.profile_ids, b.profile_ids]), np.concatenate([a.community, b.community]),
+        np.concatenate([a.taste, b.taste]),
+        {k: np.concatenate([a.traits[k], b.traits[k]]) for k in a.traits},
+        np.concatenate([a.maturity_limit, b.maturity_limit]),
+        np.concatenate([a.is_kids, b.is_kids]))

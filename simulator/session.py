@@ -1,0 +1,222 @@
+"""One simulated session of one profile: look at rows, maybe search, click, watch, react.
+
+`run_session` is pure (no database): it returns what happened as playback events, ratings,
+My List additions, searches and impressions, which `simulator.engine` then writes through the
+core services. The rows come from a layout (the site's row builder or a policy's rows).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from core.playback import PlaybackInput
+from simulator import behaviour as bh
+from simulator.world import Catalog
+
+SCREEN_ROWS = 3  # rows visible on one screen
+MAX_SCREENS = 10
+
+
+@dataclass
+class ShownRow:
+    key: str
+    titles: np.ndarray  # title indexes, left to right
+    variants: np.ndarray  # artwork variant per title
+    surface: str = "home"
+
+
+@dataclass
+class ProfileState:
+    """What the simulator remembers of a profile between sessions (the site has it too)."""
+
+    progress: dict[int, tuple[int, int]] = field(default_factory=dict)  # idx -> (episode, pos)
+    finished: set[int] = field(default_factory=set)  # films done, series with no episode left
+    next_episode: dict[int, int] = field(default_factory=dict)
+    listed: set[int] = field(default_factory=set)
+    rated: set[int] = field(default_factory=set)
+    watched: set[int] = field(default_factory=set)  # every title started
+    satisfaction: float = 0.0
+    visited_yesterday: bool = False
+
+
+@dataclass
+class Play:
+    title: int  # index
+    utility: float
+    fraction: float
+    completed: bool
+    watch_s: float
+    row_key: str
+    position: int
+
+
+@dataclass
+class SessionResult:
+    profile_id: int
+    start: datetime
+    end: datetime
+    events: list[PlaybackInput] = field(default_factory=list)
+    ratings: list[tuple[int, int, datetime]] = field(default_factory=list)  # title id, value
+    list_adds: list[tuple[int, datetime]] = field(default_factory=list)
+    searches: list[tuple[str, int, datetime]] = field(default_factory=list)
+    impressions: list[tuple[datetime, ShownRow, int]] = field(default_factory=list)
+    plays: list[Play] = field(default_factory=list)
+    shown: int = 0
+
+
+@dataclass
+class Viewer:
+    id: int
+    taste: np.ndarray
+    traits: dict[str, float]
+    maturity_limit: int
+
+
+def _uuid(rng: np.random.Generator) -> str:
+    return str(uuid.UUID(bytes=rng.bytes(16), version=4))
+
+
+def run_session(rng: np.random.Generator, viewer: Viewer, state: ProfileState,
+                catalog: Catalog, rows: list[ShownRow], utility: np.ndarray,
+                start: datetime, search=None) -> SessionResult:
+    """Simulate one visit. `utility` is the profile's true utility of every title; `search`
+    (optional) maps a genre slug to a ShownRow of results."""
+    res = SessionResult(viewer.id, start, start)
+    t = start
+    budget = float(rng.lognormal(np.log(4200.0), 0.6))  # seconds of viewing time tonight
+    patience = float(viewer.traits["patience_s"])
+    chosen: set[int] = set()
+    screen = 0
+    extra: list[ShownRow] = []
+    for _ in range(MAX_SCREENS):
+        visible = (extra or rows[screen * SCREEN_ROWS:(screen + 1) * SCREEN_ROWS])
+        if not visible:
+            break
+        for r, row in enumerate(visible):
+            res.impressions.append((t, row, r + (0 if extra else screen * SCREEN_ROWS)))
+            res.shown += len(row.titles)
+        pick = _look(rng, viewer, catalog, visible, utility, chosen)
+        t += timedelta(seconds=float(rng.uniform(6, 20)))
+        if pick is None:
+            patience -= float(rng.uniform(15, 40))
+            if patience <= 0:
+                break
+            extra = []
+            if search is not None and rng.random() < viewer.traits["explore"] * 0.5:
+                slug, found = search(rng, viewer)
+                res.searches.append((slug.replace("-", " "), len(found.titles), t))
+                if len(found.titles):
+                    extra = [found]
+                continue
+            screen += 1
+            continue
+        row, col = pick
+        title = int(visible[row].titles[col])
+        chosen.add(title)
+        t = _watch(rng, viewer, state, catalog, title, float(utility[title]), t, res,
+                   visible[row].key, col, budget)
+        budget -= sum(p.watch_s for p in res.plays[-1:])
+        if budget <= 0:
+            break
+        screen, extra = 0, []
+    res.end = t
+    plays = [p.utility for p in res.plays]
+    state.satisfaction = float(np.mean(plays)) if plays else -0.5
+    return res
+
+
+def _look(rng, viewer: Viewer, catalog: Catalog, visible: list[ShownRow], utility, chosen):
+    """Logit choice over the visible screen; returns (row, column) or None."""
+    n_cols = max(len(r.titles) for r in visible)
+    attn = bh.attention(len(visible), n_cols)
+    appeal, weights, where = [], [], []
+    for r, row in enumerate(visible):
+        for c, (idx, variant) in enumerate(zip(row.titles, row.variants, strict=True)):
+            if int(idx) in chosen:
+                continue
+            focus = catalog.art_focus[int(idx)]
+            bonus = bh.art_bonus(viewer.taste, focus[int(variant)] if variant < len(focus)
+                                 else -1)
+            appeal.append(bh.click_appeal(utility[int(idx)], bonus))
+            weights.append(attn[r, c])
+            where.append((r, c))
+    if not where:
+        return None
+    k = bh.choose(rng, bh.choice_probabilities(appeal, weights))
+    return None if k < 0 else where[k]
+
+
+def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int, u: float,
+           t: datetime, res: SessionResult, row_key: str, col: int, budget: float) -> datetime:
+    """Play a film or episodes of a series; append events and feedback; return the new time."""
+    tid = int(catalog.title_ids[idx])
+    spent, first_frac, done_any = 0.0, 0.0, False
+    episodes = catalog.episodes.get(idx) if catalog.is_series[idx] else None
+    state.watched.add(idx)
+    while True:
+        if episodes:
+            e, pos0 = state.progress.get(idx, (state.next_episode.get(idx, 0), 0))
+            if e >= len(episodes):
+                state.finished.add(idx)
+                break
+            ep = episodes[e]
+            runtime, end_mark, ep_id = ep.runtime_s, ep.credits_s, ep.id
+        else:
+            e, pos0 = 0, state.progress.get(idx, (0, 0))[1]
+            runtime = int(catalog.runtime_s[idx])
+            end_mark, ep_id = runtime, None
+        frac, done = bh.watch_fraction(rng, u)
+        if pos0 > 0 and rng.random() > bh.abandon_probability(u) * 0.5:
+            done = True  # a resume usually finishes
+        ev = res.events
+        ev.append(PlaybackInput(_uuid(rng), "start", tid, float(pos0), t, episode_id=ep_id))
+        pos = pos0
+        if episodes and pos0 == 0 and rng.random() < 0.6:
+            pos = ep.intro_end_s
+            ev.append(PlaybackInput(_uuid(rng), "seek", tid, float(pos),
+                                    t + timedelta(seconds=3), episode_id=ep_id))
+            t += timedelta(seconds=3)
+        target = end_mark if done else int(min(runtime - 1, max(pos + 45, frac * runtime)))
+        target = max(target, pos)
+        if rng.random() < 0.25 and target - pos > 120:
+            mid = pos + (target - pos) // 2
+            t_mid = t + timedelta(seconds=mid - pos)
+            ev.append(PlaybackInput(_uuid(rng), "pause", tid, float(mid), t_mid,
+                                    episode_id=ep_id))
+            t += timedelta(seconds=float(rng.uniform(20, 400)))
+        t += timedelta(seconds=target - pos)
+        ev.append(PlaybackInput(_uuid(rng), "complete" if done else "stop", tid, float(target),
+                                t, episode_id=ep_id))
+        spent += target - pos
+        first_frac = first_frac or (target - pos0) / max(runtime, 1)
+        done_any = done_any or done
+        if not done:
+            state.progress[idx] = (e, target)
+            break
+        state.progress.pop(idx, None)
+        if not episodes:
+            state.finished.add(idx)
+            break
+        state.next_episode[idx] = e + 1
+        if e + 1 >= len(episodes):
+            state.finished.add(idx)
+            break
+        if spent >= budget or rng.random() >= bh.binge_probability(u, viewer.traits["binge"]):
+            break
+        t += timedelta(seconds=5)  # autoplay countdown
+    res.plays.append(Play(idx, u, float(min(1.0, first_frac)), done_any, spent, row_key, col))
+    value = None if idx in state.rated else bh.thumbs(rng, u, viewer.traits["rating"])
+    if value is not None:
+        state.rated.add(idx)
+        res.ratings.append((tid, value, t))
+    if (not done_any and u > 0.6 and idx not in state.listed
+            and rng.random() < viewer.traits["list"] * 3):
+        state.listed.add(idx)
+        res.list_adds.append((tid, t))
+    if done_any or first_frac > 0.3:
+        viewer.taste[:] = bh.drift(viewer.taste, catalog.features[idx], viewer.traits["drift"])
+    return t

@@ -1,0 +1,96 @@
+"""The simulator's in-memory view of the catalog: public metadata plus hidden truth, as arrays.
+
+Loaded once per run from the database (`load_catalog`), so the behaviour model and the
+policies work on numpy arrays instead of ORM objects. Index `i` everywhere means "the i-th
+title of `Catalog.title_ids`" (sorted by id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models import Artwork, Episode, Tag, Title, TitleTag, TitleTruth
+from simulator.catalog import FEATURE_INDEX, N_FEATURES, decode_features
+
+
+@dataclass(frozen=True)
+class EpisodeInfo:
+    id: int
+    runtime_s: int
+    intro_end_s: int
+    credits_s: int
+
+
+@dataclass
+class Catalog:
+    title_ids: np.ndarray  # int64, sorted
+    features: np.ndarray  # (T, F) float32, hidden
+    quality: np.ndarray  # (T,) hidden
+    prior_popularity: np.ndarray  # (T,) public Title.popularity
+    maturity: np.ndarray  # (T,) int
+    is_series: np.ndarray  # (T,) bool
+    runtime_s: np.ndarray  # (T,) film runtime or typical episode
+    release_ordinal: np.ndarray  # (T,) release date as a day number
+    tags: np.ndarray  # (T, n_tags) float32 public tag indicators (content policy)
+    genre_of: list[str]  # primary genre slug per title (public)
+    episodes: dict[int, list[EpisodeInfo]] = field(default_factory=dict)  # by title index
+    art_focus: list[list[int]] = field(default_factory=list)  # feature index per variant, -1
+    index: dict[int, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.title_ids)
+
+
+def load_catalog(session: Session) -> Catalog:
+    """Every title with its truth, episodes, artwork focus and tags, as arrays."""
+    rows = session.execute(
+        select(Title.id, Title.popularity, Title.maturity_age, Title.kind, Title.runtime_minutes,
+               Title.release_date, TitleTruth.quality, TitleTruth.features)
+        .join(TitleTruth, TitleTruth.title_id == Title.id).order_by(Title.id)).all()
+    n = len(rows)
+    index = {r[0]: i for i, r in enumerate(rows)}
+    features = np.zeros((n, N_FEATURES), dtype=np.float32)
+    for i, r in enumerate(rows):
+        features[i] = decode_features(r[7])
+    tag_rows = session.execute(select(Tag.id, Tag.kind, Tag.slug).order_by(Tag.id)).all()
+    tag_col = {tid: j for j, (tid, _, _) in enumerate(tag_rows)}
+    tag_feature = {tid: FEATURE_INDEX.get(f"{kind}:{slug}", -1) for tid, kind, slug in tag_rows}
+    tags = np.zeros((n, len(tag_rows)), dtype=np.float32)
+    genre_of = [""] * n
+    slug_of = {tid: slug for tid, _, slug in tag_rows}
+    for title_id, tag_id, pos in session.execute(
+            select(TitleTag.title_id, TitleTag.tag_id, TitleTag.position)):
+        i = index.get(title_id)
+        if i is not None:
+            tags[i, tag_col[tag_id]] = 1.0
+            if pos == 0:
+                genre_of[i] = slug_of[tag_id]
+    episodes: dict[int, list[EpisodeInfo]] = {}
+    for e in session.execute(select(Episode.id, Episode.title_id, Episode.runtime_seconds,
+                                    Episode.intro_end_seconds, Episode.credits_start_seconds)
+                             .order_by(Episode.title_id, Episode.season, Episode.number)):
+        i = index.get(e[1])
+        if i is not None:
+            episodes.setdefault(i, []).append(EpisodeInfo(e[0], e[2], e[3], e[4]))
+    art_focus: list[list[int]] = [[] for _ in range(n)]
+    for title_id, _variant, focus in session.execute(
+            select(Artwork.title_id, Artwork.variant, Artwork.focus_tag_id)
+            .order_by(Artwork.title_id, Artwork.variant)):
+        i = index.get(title_id)
+        if i is not None:
+            art_focus[i].append(tag_feature.get(focus, -1) if focus is not None else -1)
+    return Catalog(
+        title_ids=np.array([r[0] for r in rows], dtype=np.int64),
+        features=features,
+        quality=np.array([r[6] for r in rows], dtype=np.float32),
+        prior_popularity=np.array([r[1] for r in rows], dtype=np.float64),
+        maturity=np.array([r[2] for r in rows], dtype=np.int64),
+        is_series=np.array([r[3] == "series" for r in rows], dtype=bool),
+        runtime_s=np.array([r[4] * 60 for r in rows], dtype=np.int64),
+        release_ordinal=np.array([r[5].toordinal() for r in rows], dtype=np.int64),
+        tags=tags, genre_of=genre_of, episodes=episodes, art_focus=art_focus, index=index,
+    )

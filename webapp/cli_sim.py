@@ -1,0 +1,108 @@
+"""Simulator commands: `streamsim seed`, `streamsim simulate`, `streamsim grant-educator`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from core.clock import system_clock
+
+
+def _settings():
+    return current_app.config["STREAMSIM"]
+
+
+def _database():
+    return current_app.extensions["streamsim.db"]
+
+
+@click.command("seed")
+@click.option("--profiles", default=300, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 365))
+@click.option("--seed", default=7, show_default=True, type=click.IntRange(0))
+@click.option("--titles", default=1200, show_default=True, help="Catalog size if none exists.")
+def seed(profiles: int, days: int, seed: int, titles: int) -> None:
+    """Seed catalog (if missing), simulated viewers and DAYS of history ending now."""
+    from tqdm import tqdm
+
+    from simulator.seed import seed_history
+
+    if _settings().is_production:
+        raise click.ClickException("seed is refused under the production configuration.")
+    with tqdm(total=days, unit="day", desc="Simulating") as bar:
+        summary = seed_history(_database(), profiles, days, seed, system_clock.now(),
+                               n_titles=titles,
+                               progress=lambda _s, done, _t: bar.update(done - bar.n))
+    click.echo(f"Seeded: {summary.line()}")
+
+
+@click.command("simulate")
+@click.argument("config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: RESULTS_DIR/<config name>-<time>).")
+def simulate(config: Path, out: Path | None) -> None:
+    """Run an experiment CONFIG.toml in isolated databases and write its results folder."""
+    from tqdm import tqdm
+
+    from core.models import ExperimentRun
+    from simulator.experiment import load_config, run_experiment
+
+    cfg = load_config(config)
+    now = system_clock.now()
+    out = out or _settings().results_dir / f"{config.stem}-{now:%Y%m%d-%H%M%S}"
+    with _database().write() as s:
+        run = ExperimentRun(name=cfg["name"][:120], config=cfg, status="running", progress=0.0,
+                            results_dir=str(out), created_at=now)
+        s.add(run)
+    try:
+        with tqdm(total=100, unit="%", desc=cfg["name"][:30]) as bar:
+            summary = run_experiment(cfg, out, progress=lambda f: bar.update(
+                int(f * 100) - bar.n))
+    except Exception as exc:
+        _finish(run.id, "failed", str(exc))
+        raise
+    _finish(run.id, "done", "")
+    click.echo(f"Results in {out}")
+    for name, arm in summary["arms"].items():
+        m = arm["run_mean"]
+        click.echo(f"  {name}: utility {m['mean_true_utility']['mean']:.3f}, "
+                   f"coverage {m['coverage']['mean']:.3f}, Gini {m['gini_plays']['mean']:.3f}, "
+                   f"CTR {m['ctr']['mean']:.4f}")
+
+
+def _finish(run_id: int, status: str, error: str) -> None:
+    from core.models import ExperimentRun
+
+    with _database().write() as s:
+        run = s.get(ExperimentRun, run_id)
+        run.status, run.error, run.finished_at = status, error[:2000], system_clock.now()
+        run.progress = 1.0 if status == "done" else run.progress
+
+
+@click.command("grant-educator")
+@click.argument("email")
+def grant_educator(email: str) -> None:
+    """Give the account EMAIL the educator role (educator pages)."""
+    from core.accounts import normalize_email
+    from core.models import Account
+
+    with _database().write() as s:
+        account = s.scalar(select(Account).where(Account.email == normalize_email(email)))
+        if account is None or account.is_simulated:
+            raise click.ClickException(f"No account {email}.")
+        account.role = "educator"
+    click.echo(f"{email} is now an educator.")
+
+
+def demo_history(profiles: int, days: int, seed: int, demo_profile_ids: list[int]) -> None:
+    """Seed simulated viewers whose history includes the demo account's profiles."""
+    from simulator.seed import seed_history
+
+    summary = seed_history(_database(), profiles, days, seed,
+                           datetime.fromisoformat(system_clock.now().isoformat()),
+                           extra_profile_ids=demo_profile_ids)
+    click.echo(f"Seeded: {summary.line()}")
