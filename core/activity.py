@@ -95,6 +95,24 @@ def save_taste_picks(session: Session, profile: Profile, title_ids: Iterable[int
     profile.onboarded_at = now
 
 
+def toggle_taste_pick(session: Session, profile_id: int, title_id: int, now: datetime) -> bool:
+    """Add or remove one onboarding pick; True if it is now picked."""
+    removed = session.execute(delete(TastePick).where(
+        TastePick.profile_id == profile_id, TastePick.title_id == title_id)).rowcount
+    if removed:
+        return False
+    stmt = _insert(session, TastePick).values(profile_id=profile_id, title_id=title_id,
+                                              created_at=now)
+    session.execute(stmt.on_conflict_do_nothing())
+    return True
+
+
+def finish_onboarding(session: Session, profile: Profile, genre_ids: Iterable[int],
+                      now: datetime) -> None:
+    """Finish onboarding with the picks made so far (at least MIN_PICKS)."""
+    save_taste_picks(session, profile, taste_pick_ids(session, profile.id), genre_ids, now)
+
+
 def taste_pick_ids(session: Session, profile_id: int) -> list[int]:
     return list(session.scalars(select(TastePick.title_id).where(
         TastePick.profile_id == profile_id).order_by(TastePick.created_at, TastePick.title_id)))

@@ -57,6 +57,9 @@ def configure(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.is_production,
         PERMANENT_SESSION_LIFETIME=60 * 60 * 24 * 14,
+        # Only send the cookie when the session changed: parallel requests (art, lazy rows)
+        # would otherwise race and write back stale copies.
+        SESSION_REFRESH_EACH_REQUEST=False,
         # The CSRF token lives as long as the session: it must outlive a 3-hour film.
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_HEADERS=["X-CSRFToken"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, session, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 
 from core import activity, catalog
 from core.clock import system_clock
@@ -12,18 +12,11 @@ from webapp.htmx import render_page
 from webapp.viewer import current_profile, profile_required
 
 bp = Blueprint("onboarding", __name__, url_prefix="/welcome")
-PICKS_KEY = "onboarding_picks"
 
 
 def _picks() -> list[int]:
-    picks = session.get(PICKS_KEY, {})
-    return [int(t) for t in picks.get(str(current_profile().id), [])]
-
-
-def _store(picks: list[int]) -> None:
-    data = dict(session.get(PICKS_KEY, {}))
-    data[str(current_profile().id)] = picks
-    session[PICKS_KEY] = data
+    """Picks are stored as they are made (not in the cookie, which parallel requests race)."""
+    return activity.taste_pick_ids(db_session(), current_profile().id)
 
 
 def _context(offset: int) -> dict:
@@ -47,16 +40,14 @@ def picker():
 @bp.post("/toggle/<int:title_id>")
 @profile_required
 def toggle(title_id: int):
-    """Toggle one pick (kept in the session until Continue), answer with the card + counter."""
+    """Toggle one pick (stored at once), answer with the card and the counter."""
     profile = current_profile()
     if catalog.get_title(db_session(), title_id, profile.maturity_limit) is None:
         abort(404)
-    picks = _picks()
-    if title_id in picks:
-        picks.remove(title_id)
-    elif len(picks) < 50:
-        picks.append(title_id)
-    _store(picks)
+    s = db_session()
+    if title_id in _picks() or len(_picks()) < 50:
+        activity.toggle_taste_pick(s, profile.id, title_id, system_clock.now())
+    s.commit()
     context = _context(request.args.get("offset", 0, type=int))
     context["title"] = catalog.get_title(db_session(), title_id, profile.maturity_limit)
     return render_page("onboarding/picker.html", "toggled", **context)
@@ -69,13 +60,11 @@ def done():
     if not EmptyForm().validate_on_submit():
         abort(400)
     s = db_session()
-    picks = [t.id for t in catalog.load_titles(s, _picks(), profile.maturity_limit)]
     genre_ids = [int(g) for g in request.form.getlist("genre") if g.isdigit()][:20]
     try:
-        activity.save_taste_picks(s, profile, picks, genre_ids, system_clock.now())
+        activity.finish_onboarding(s, profile, genre_ids, system_clock.now())
     except activity.ActivityError:
         s.rollback()
         return redirect(url_for("onboarding.picker"))
     s.commit()
-    _store([])
     return redirect(url_for("home.index"))
