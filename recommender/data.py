@@ -172,7 +172,8 @@ def newest_signal_at(session: Session, profile_id: int) -> datetime | None:
         session.scalar(select(func.max(Rating.updated_at)).where(Rating.profile_id == profile_id)),
         session.scalar(select(func.max(TastePick.created_at))
                        .where(TastePick.profile_id == profile_id)),
-        session.scalar(select(func.max(ListItem.added_at)).where(ListItem.profile_id == profile_id)),
+        session.scalar(select(func.max(ListItem.added_at))
+                       .where(ListItem.profile_id == profile_id)),
     ]
     times = [t for t in times if t is not None]
     return max(times) if times else None

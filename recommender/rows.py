@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core import activity, catalog
 from core.models import Profile, Tag, Title, TitleTag, Viewing
 from recommender.cache import catalog_cache
+from recommender.personal import PersonalRows
 
 ROW_LENGTH = 20
 FIRST_SCREEN = 3
@@ -39,6 +40,8 @@ class Row:
     why: str
     style: str = "poster"
     explore: tuple[str, str] | None = None
+    match: dict[int, int] = field(default_factory=dict)  # title id -> "match" % (recommender)
+    explain: bool = False  # cards link to "Why this?"
 
 
 @dataclass
@@ -56,6 +59,7 @@ class HomeRows:
         self.max_age = profile.maturity_limit
         self._picks: list[int] | None = None
         self._db_key = str(session.get_bind().url)
+        self.personal = PersonalRows(session, profile, now)  # inactive without a model
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -80,7 +84,7 @@ class HomeRows:
             specs.append(RowSpec(f"because-{title.id}", f"Because you picked {title.name}"))
         for tag in self.ordered_genres():
             specs.append(RowSpec(f"genre-{tag.slug}", tag.name, explore=("genre", tag.slug)))
-        return specs
+        return self.personal.arrange(specs, RowSpec)
 
     def ordered_genres(self) -> list[Tag]:
         """Genres ordered for this profile: favourites, then genres of its picks, then the rest
@@ -123,7 +127,7 @@ class HomeRows:
     def billboard(self, rows: list[Row]) -> Title | None:
         """Feature the first title of the first recommendation-like row."""
         for row in rows:
-            if row.key.startswith(("because-", "trending")) and row.titles:
+            if row.key.startswith(("top-picks", "because-", "trending")) and row.titles:
                 return row.titles[0]
         for row in rows:
             if row.titles:
@@ -136,7 +140,10 @@ class HomeRows:
     def build(self, spec: RowSpec, exclude: Iterable[int] = ()) -> Row:
         exclude = set(exclude)
         key = spec.key
-        if key == "my-list":
+        personal = self.personal.build(key, exclude, self.picks)
+        if personal is not None:
+            titles, why = personal
+        elif key == "my-list":
             ids = activity.list_ids(self.session, self.profile.id)
             titles, why = catalog.load_titles(self.session, ids, self.max_age), "Titles you saved"
         elif key == "trending":
@@ -156,7 +163,8 @@ class HomeRows:
             why = f"Popular {tag.name.lower()} titles" if tag else ""
         else:
             titles, why = [], ""
-        return Row(spec.key, spec.heading, titles, why, spec.style, spec.explore)
+        return Row(spec.key, spec.heading, titles, why, spec.style, spec.explore,
+                   match=self.personal.matches(key, titles), explain=self.personal.explains(key))
 
     def _played_since(self, since: datetime, kind: str | None = None,
                       min_seconds: int = 0, n: int = ROW_LENGTH) -> list[tuple[int, int]]:

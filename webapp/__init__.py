@@ -25,12 +25,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         filters,
         health,
         home,
+        models_page,
         onboarding,
         people,
         profiles,
         search,
         security,
         titles,
+        why,
     )
     from webapp import database as database_module
 
@@ -39,8 +41,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     extensions.init_app(app, settings)
     security.init_app(app)
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
-                   search, people, events):
+                   search, people, events, why, models_page):
         app.register_blueprint(module.bp)
+    models_page.init_app(app, settings)  # serving model folder; in-app scheduler if enabled
     errors.init_app(app)
     filters.init_app(app)
     return app

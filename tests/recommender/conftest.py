@@ -1,4 +1,4 @@
-"""Recommender fixtures: a synthetic world written into the test database, a private model folder."""
+"""Recommender fixtures: a synthetic world in the test database, a private model folder."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from core.models import Account, Profile, Rating, Title, Viewing
 from recommender import scoring
 from tests.conftest import TEST_NOW
 from tests.recommender import synth
+from tests.webapp.conftest import kids_viewer, make_viewer, viewer  # noqa: F401 - fixtures
 
 
 @pytest.fixture
@@ -40,9 +41,10 @@ def populate(database, n_users: int = 150, per_user: int = 25, seed: int = 3) ->
                           created_at=TEST_NOW)
         s.add(account)
         s.flush()
-        s.execute(insert(Profile), [
-            {"id": u, "account_id": account.id, "name": f"P{u}", "avatar": "a",
+        made = s.scalars(insert(Profile).returning(Profile.id, sort_by_parameter_order=True), [
+            {"account_id": account.id, "name": f"P{u}", "avatar": "a",
              "onboarded_at": TEST_NOW, "created_at": TEST_NOW} for u in range(1, n_users + 1)])
+        profile_ids = [int(p) for p in made]
         viewings, ratings = [], []
         when = TEST_NOW - timedelta(days=1)
         for u, i, pref, explicit in zip(inter.users, inter.items, inter.pref, inter.explicit,
@@ -50,21 +52,29 @@ def populate(database, n_users: int = 150, per_user: int = 25, seed: int = 3) ->
             tid = int(title_ids[i - 1])
             done = pref >= 0.9
             watched = runtime[tid] * (1.0 if done else (0.1 if pref < 0.3 else 0.6))
-            viewings.append({"profile_id": int(u), "title_id": tid, "episode_key": 0,
+            viewings.append({"profile_id": profile_ids[u - 1], "title_id": tid, "episode_key": 0,
                              "watched_s": watched, "completed": bool(done), "plays": 1,
                              "started_at": when, "last_watched_at": when,
                              "last_client_time": when})
             if explicit:
                 value = 2 if pref >= 1.0 else (1 if pref >= 0.5 else -1)
-                ratings.append({"profile_id": int(u), "title_id": tid, "value": value,
+                ratings.append({"profile_id": profile_ids[u - 1], "title_id": tid, "value": value,
                                 "created_at": when, "updated_at": when})
         s.execute(insert(Viewing), viewings)
         if ratings:
             s.execute(insert(Rating), ratings)
     return {"account_id": account.id, "title_ids": title_ids, "utility": utility,
-            "n_users": n_users}
+            "n_users": n_users, "profile_ids": profile_ids}
 
 
 @pytest.fixture
 def world_db(database):
     return populate(database)
+
+
+@pytest.fixture
+def app(rec_settings, database):
+    """The web app on the private model folder (overrides the shared fixture)."""
+    from webapp import create_app
+
+    return create_app(rec_settings, database)

@@ -31,33 +31,36 @@ def _new_profile(database, **spec):
 
 
 def test_no_model_means_the_popularity_branch(database, world_db):
+    pid = world_db["profile_ids"][0]
     with database.read() as s:
-        ranker = Ranker(s, s.get(Profile, 1), None, TEST_NOW)
+        ranker = Ranker(s, s.get(Profile, pid), None, TEST_NOW)
         assert ranker.source == "popularity" and not ranker.personal
         assert ranker.top(10) == []
 
 
 def test_known_profile_is_scored_by_the_model_and_watched_titles_are_filtered(
-        database, served):
+        database, served, world_db):
+    pid = world_db["profile_ids"][0]
     with database.read() as s:
-        ranker = Ranker(s, s.get(Profile, 1), served, TEST_NOW)
+        ranker = Ranker(s, s.get(Profile, pid), served, TEST_NOW)
         assert ranker.source == "model"
         top = ranker.top(20)
-        watched = set(s.scalars(select(Viewing.title_id).where(Viewing.profile_id == 1)))
+        watched = set(s.scalars(select(Viewing.title_id).where(Viewing.profile_id == pid)))
     assert len(top) == 20 and not set(top) & watched
     scores = ranker.scores()
     pos = served.item_positions(top)
     assert list(scores[pos]) == sorted(scores[pos], reverse=True)
 
 
-def test_hidden_titles_are_filtered_too(database, served):
+def test_hidden_titles_are_filtered_too(database, served, world_db):
+    pid = world_db["profile_ids"][1]
     with database.write() as s:
-        ranker = Ranker(s, s.get(Profile, 2), served, TEST_NOW)
+        ranker = Ranker(s, s.get(Profile, pid), served, TEST_NOW)
         best = ranker.top(1)[0]
-        s.add(Viewing(profile_id=2, title_id=best, episode_key=0, watched_s=10, hidden=True,
+        s.add(Viewing(profile_id=pid, title_id=best, episode_key=0, watched_s=10, hidden=True,
                       started_at=TEST_NOW, last_watched_at=TEST_NOW, last_client_time=TEST_NOW))
     with database.read() as s:
-        assert best not in Ranker(s, s.get(Profile, 2), served, TEST_NOW).top(50)
+        assert best not in Ranker(s, s.get(Profile, pid), served, TEST_NOW).top(50)
 
 
 def test_kids_profiles_never_get_titles_above_their_limit(database, served):
@@ -93,12 +96,13 @@ def test_fold_in_gives_a_new_profile_rows_at_once(database, served, world_db):
     assert len(set(top) & true_top) > len(set(pop_top) & true_top)
 
 
-def test_new_thumbs_refresh_a_known_profile_by_fold_in(database, served):
+def test_new_thumbs_refresh_a_known_profile_by_fold_in(database, served, world_db):
+    pid = world_db["profile_ids"][2]
     with database.write() as s:
-        before = Ranker(s, s.get(Profile, 3), served, TEST_NOW).top(10)
-        activity.rate_title(s, 3, before[0], -1, TEST_NOW + timedelta(minutes=5))
+        before = Ranker(s, s.get(Profile, pid), served, TEST_NOW).top(10)
+        activity.rate_title(s, pid, before[0], -1, TEST_NOW + timedelta(minutes=5))
     with database.read() as s:
-        after = Ranker(s, s.get(Profile, 3), served, TEST_NOW + timedelta(minutes=5))
+        after = Ranker(s, s.get(Profile, pid), served, TEST_NOW + timedelta(minutes=5))
         assert after.source == "fold-in"
         assert before[0] not in after.top(10)
 
@@ -115,9 +119,9 @@ def test_fold_in_is_deterministic_and_none_without_known_titles(served):
     assert fold_in(served, none) is None
 
 
-def test_score_parts_sum_to_the_score(database, served):
+def test_score_parts_sum_to_the_score(database, served, world_db):
     with database.read() as s:
-        ranker = Ranker(s, s.get(Profile, 1), served, TEST_NOW)
+        ranker = Ranker(s, s.get(Profile, world_db["profile_ids"][0]), served, TEST_NOW)
         for tid in ranker.top(5):
             pos = int(served.item_positions([tid])[0])
             parts = served.parts(*ranker.vector, pos)
@@ -126,9 +130,9 @@ def test_score_parts_sum_to_the_score(database, served):
             assert np.isclose(sum(parts.values()), ranker.scores()[pos])
 
 
-def test_match_figures_are_percentiles(database, served):
+def test_match_figures_are_percentiles(database, served, world_db):
     with database.read() as s:
-        ranker = Ranker(s, s.get(Profile, 1), served, TEST_NOW)
+        ranker = Ranker(s, s.get(Profile, world_db["profile_ids"][0]), served, TEST_NOW)
         top = ranker.top(30)
         match = ranker.matches(top)
     assert all(0 <= match[t] <= 99 for t in top)

@@ -1,0 +1,178 @@
+"""The recommender's rows for one profile: Top picks, Because you watched X, genre rows ranked
+for the profile, the order of genre rows, and the "match" figure on cards.
+
+Everything here is an explicit branch on `active` (a serving model and a user vector from the
+model or fold-in). When it is False, `arrange` returns the plan unchanged and `build` returns
+None, so HomeRows serves its popularity rows exactly as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import catalog
+from core.models import Profile, Tag, Title, TitleTag, Viewing
+from recommender import scoring
+from recommender.cache import catalog_cache
+from recommender.model import FactorModel
+from recommender.scoring import Ranker
+
+ROW_LENGTH = 20
+FACTOR_SHARE = 0.6  # "Because you watched": 60% factor cosine, 40% tag Jaccard
+PERSONAL_PREFIXES = ("top-picks", "watched-", "because-", "genre-")
+_UNSET = object()
+
+
+class PersonalRows:
+    def __init__(self, session: Session, profile: Profile, now: datetime,
+                 model: FactorModel | None | object = _UNSET) -> None:
+        self.session, self.profile, self.now = session, profile, now
+        self.model = scoring.serving_model() if model is _UNSET else model
+        self._ranker: Ranker | None = None
+        self._db_key = str(session.get_bind().url)
+
+    @property
+    def ranker(self) -> Ranker | None:
+        if self._ranker is None and self.model is not None:
+            self._ranker = Ranker(self.session, self.profile, self.model, self.now)
+        return self._ranker
+
+    @property
+    def active(self) -> bool:
+        return self.ranker is not None and self.ranker.personal
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def recent_completed(self, n: int = 2) -> list[Title]:
+        """The profile's most recently finished titles (hidden ones left out)."""
+        ids = list(dict.fromkeys(self.session.scalars(
+            select(Viewing.title_id).where(Viewing.profile_id == self.profile.id,
+                                           Viewing.completed.is_(True),
+                                           Viewing.hidden.is_(False))
+            .order_by(Viewing.last_watched_at.desc(), Viewing.title_id).limit(n * 4))))
+        return catalog.load_titles(self.session, ids[:n], self.profile.maturity_limit)
+
+    def arrange(self, specs: list, spec_type) -> list:
+        """Top picks first (after Continue Watching), Because you watched after the first screen,
+        genre rows in the profile's order; Trending and Top 10 keep their places."""
+        if not self.active:
+            return specs
+        out = list(specs)
+        at = 1 if out and out[0].key == "continue" else 0
+        out.insert(at, spec_type("top-picks", "Top picks for you"))
+        for n, title in enumerate(self.recent_completed()):
+            out.insert(min(at + 4 + 2 * n, len(out)),
+                       spec_type(f"watched-{title.id}", f"Because you watched {title.name}"))
+        slots = [i for i, s in enumerate(out) if s.key.startswith("genre-")]
+        affinity = self.genre_affinity()
+        ordered = sorted((out[i] for i in slots),
+                         key=lambda s: -affinity.get(s.key.removeprefix("genre-"), -np.inf))
+        for i, spec in zip(slots, ordered, strict=True):
+            out[i] = spec
+        return out
+
+    def _genre_members(self) -> dict[str, np.ndarray]:
+        def compute():
+            rows = self.session.execute(select(Tag.slug, TitleTag.title_id).join(
+                TitleTag, TitleTag.tag_id == Tag.id).where(Tag.kind == "genre")).all()
+            members: dict[str, list[int]] = {}
+            for slug, tid in rows:
+                members.setdefault(slug, []).append(tid)
+            return {k: np.array(sorted(v), np.int64) for k, v in members.items()}
+        return catalog_cache.get_or_set((self._db_key, "genre-members"), compute)
+
+    def genre_affinity(self, top: int = 5) -> dict[str, float]:
+        """Per genre slug: the mean score of the profile's best `top` allowed titles in it."""
+        scores, allowed, ids = self.ranker.scores(), self.ranker.allowed(), self.model.item_ids
+        out = {}
+        for slug, members in self._genre_members().items():
+            mask = allowed & np.isin(ids, members)
+            if mask.any():
+                best = np.sort(scores[mask])[-top:]
+                out[slug] = float(best.mean())
+        return out
+
+    # -- filling ----------------------------------------------------------------------------
+
+    def build(self, key: str, exclude: set[int], picks: Iterable[int] = ()):
+        """(titles, why) for a personal row, or None to let HomeRows build it as before."""
+        if not self.active:
+            return None
+        limit = self.profile.maturity_limit
+        if key == "top-picks":
+            ids = self.ranker.top(ROW_LENGTH, exclude=exclude)
+            why = ("Updated from your latest picks and thumbs" if self.ranker.source == "fold-in"
+                   else "Chosen for you from what you watched and rated")
+            return catalog.load_titles(self.session, ids, limit), why
+        if key.startswith(("watched-", "because-")):
+            source_id = int(key.split("-", 1)[1])
+            source = catalog.load_titles(self.session, [source_id], limit)
+            ids = self.similar(source_id, n=ROW_LENGTH, exclude=exclude | set(picks))
+            if not source or not ids:
+                return None
+            return (catalog.load_titles(self.session, ids, limit),
+                    f"Viewers who liked {source[0].name} liked these, and they share its tags")
+        if key.startswith("genre-"):
+            tag = catalog.tag_by_slug(self.session, "genre", key.removeprefix("genre-"))
+            if tag is None:
+                return None
+            ids = self.ranker.top(ROW_LENGTH, tag_id=tag.id, exclude=exclude)
+            return catalog.load_titles(self.session, ids, limit), \
+                f"{tag.name} titles ranked for you"
+        return None
+
+    def matches(self, key: str, titles: list[Title]) -> dict[int, int]:
+        if not self.active or key.startswith("top10-"):
+            return {}
+        return self.ranker.matches([t.id for t in titles])
+
+    def explains(self, key: str) -> bool:
+        return self.active and key.startswith(PERSONAL_PREFIXES)
+
+    # -- item similarity ------------------------------------------------------------------------
+
+    def _tag_matrix(self) -> np.ndarray:
+        """Titles (model order) x tags, 1 where the title carries the tag."""
+        ids = self.model.item_ids
+
+        def compute():
+            rows = self.session.execute(select(TitleTag.title_id, TitleTag.tag_id)).all()
+            tags = sorted({t for _, t in rows})
+            col = {t: n for n, t in enumerate(tags)}
+            mat = np.zeros((ids.size, max(len(tags), 1)), np.float32)
+            pos = self.model.item_positions([r[0] for r in rows])
+            for p, (_, tag) in zip(pos, rows, strict=True):
+                if p >= 0:
+                    mat[p, col[tag]] = 1.0
+            return mat
+        return catalog_cache.get_or_set((self._db_key, "tag-matrix", self.model.version), compute)
+
+    def similarity(self, title_id: int) -> np.ndarray | None:
+        """Blend of factor cosine and tag Jaccard between one title and every title."""
+        src = int(self.model.item_positions([title_id])[0])
+        if src < 0:
+            return None
+        q = self.model.qi
+        norms = np.linalg.norm(q, axis=1) + 1e-9
+        cosine = (q @ q[src]) / (norms * norms[src])
+        tags = self._tag_matrix()
+        inter = tags @ tags[src]
+        union = tags.sum(axis=1) + tags[src].sum() - inter
+        jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+        return FACTOR_SHARE * cosine + (1 - FACTOR_SHARE) * jaccard
+
+    def similar(self, title_id: int, n: int = ROW_LENGTH, exclude: Iterable[int] = (),
+                filtered: bool = True) -> list[int]:
+        sim = self.similarity(title_id)
+        if sim is None:
+            return []
+        mask = self.ranker.allowed().copy() if filtered else np.ones(sim.size, bool)
+        mask &= ~np.isin(self.model.item_ids, np.array([title_id, *exclude], np.int64))
+        idx = np.flatnonzero(mask)
+        best = idx[np.argsort(-sim[idx], kind="stable")[:n]]
+        return [int(t) for t in self.model.item_ids[best]]

@@ -1,0 +1,126 @@
+"""The recommender on the site: personal rows, match figures, "Why this?", the model page."""
+
+import pytest
+from sqlalchemy import select
+
+from core.clock import ManualClock
+from core.models import Title, Viewing
+from recommender import scoring
+from recommender.lifecycle import retrain
+from tests.conftest import TEST_NOW, soup
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def trained(database, world_db, rec_settings, app):
+    outcome = retrain(database, rec_settings, clock=ManualClock(TEST_NOW))
+    assert outcome.status == "ok"
+    scoring.configure(rec_settings.model_dir)  # after create_app pointed at the shared folder
+    return outcome.version
+
+
+def _rows(page):
+    return [s["aria-labelledby"].removeprefix("row-") for s in page.select("section.row[data-row]")]
+
+
+def test_without_a_model_the_home_page_serves_popularity_rows(viewer):
+    page = soup(viewer.client.get("/home"))
+    keys = _rows(page)
+    assert keys and "top-picks" not in keys and keys[0] == "trending"
+    assert not page.select(".card__match") and not page.select(".card__why")
+
+
+def test_top_picks_lead_the_home_page_with_match_figures_and_why_links(viewer, trained):
+    page = soup(viewer.client.get("/home"))
+    keys = _rows(page)
+    assert keys[0] == "top-picks" and "trending" in keys
+    first = page.select_one("section#row-top-picks, section[aria-labelledby='row-top-picks']")
+    assert first.select_one("h2").get_text() == "Top picks for you"
+    cards = first.select("article.card")
+    assert len(cards) == 20
+    matches = [int(c.select_one(".card__match").get_text().split("%")[0]) for c in cards]
+    assert all(0 <= m <= 99 for m in matches) and matches[0] >= 90
+    why = cards[0].select_one("a.card__why")
+    assert why["href"] == f"/why/{cards[0]['data-title-id']}"
+    picks = {1, 2, 3}  # make_account picks the first three visible titles
+    assert not picks & {int(c["data-title-id"]) for c in cards}
+
+
+def test_personal_rows_load_lazily_as_fragments(viewer, trained):
+    page = soup(viewer.client.get("/home"))
+    lazy = [s["hx-get"] for s in page.select("section.row--loading[hx-get]")]
+    genre = next(url for url in lazy if "/genre-" in url)
+    fragment = soup(viewer.client.get(genre, headers=HX))
+    assert fragment.find("html") is None
+    row = fragment.select_one("section.row")
+    assert row.select_one(".row__why").get_text().endswith("ranked for you")
+    assert row.select(".card__match") and row.select("a.card__why")
+    picked = next(url for url in lazy if "/because-" in url)
+    assert soup(viewer.client.get(picked, headers=HX)).select("article.card")
+
+
+def test_because_you_watched_follows_recent_completed_viewings(viewer, trained, database):
+    with database.write() as s:
+        title = s.scalar(select(Title).where(Title.kind == "film").order_by(Title.id.desc()))
+        s.add(Viewing(profile_id=viewer.profile_id, title_id=title.id, episode_key=0,
+                      watched_s=title.runtime_minutes * 60, completed=True,
+                      started_at=TEST_NOW, last_watched_at=TEST_NOW, last_client_time=TEST_NOW))
+        title_id, name = title.id, title.name
+    page = soup(viewer.client.get("/home"))
+    heads = [h.get_text() for h in page.select("section.row h2")]
+    assert f"Because you watched {name}" in heads
+    row = soup(viewer.client.get(f"/home/rows/watched-{title_id}", headers=HX))
+    ids = [int(c["data-title-id"]) for c in row.select("article.card")]
+    assert ids and title_id not in ids
+
+
+def test_kids_top_picks_stay_within_the_limit(kids_viewer, trained, database):
+    page = soup(kids_viewer.client.get("/home"))
+    ids = [int(c["data-title-id"]) for c in page.select("article.card")]
+    with database.read() as s:
+        ages = dict(s.execute(select(Title.id, Title.maturity_age)).all())
+    assert "top-picks" in _rows(page) and max(ages[i] for i in ids) <= 7
+    over = next(t for t, age in ages.items() if age > 7)
+    assert kids_viewer.client.get(f"/why/{over}").status_code == 404
+
+
+def test_why_this_parts_sum_to_the_score_as_page_and_fragment(viewer, trained):
+    page = soup(viewer.client.get("/home"))
+    card = page.select_one("section[aria-labelledby='row-top-picks'] article.card")
+    url = card.select_one("a.card__why")["href"]
+    full = soup(viewer.client.get(url))
+    assert full.find("html") is not None and full.select_one("h1#why-heading")
+    parts = {tr["data-part"]: float(tr["data-value"]) for tr in full.select("tr[data-part]")}
+    assert set(parts) == {"global_mean", "user_bias", "item_bias", "factors",
+                          "popularity_prior"}
+    score = float(full.select_one("[data-score]").get_text())
+    assert abs(sum(parts.values()) - score) < 1e-3
+    assert full.select_one("[data-version]").get_text() == trained
+    assert full.select(".why__filters li")
+    fragment = soup(viewer.client.get(url, headers=HX))
+    assert fragment.find("html") is None and fragment.select_one("[role=dialog] tr[data-part]")
+
+
+def test_why_this_without_a_model_says_rows_are_popular(viewer):
+    page = soup(viewer.client.get("/why/5"))
+    assert "No recommender model is serving" in page.select_one(".why__none").get_text()
+
+
+def test_model_page_is_for_educators(make_viewer, trained, client):
+    plain = make_viewer("plain@example.com")
+    assert plain.client.get("/models/").status_code == 404
+    assert client.get("/models/").status_code == 404
+    edu = make_viewer("edu@example.com", role="educator")
+    page = soup(edu.client.get("/models/"))
+    assert page.select_one("[data-current]")["data-current"] == trained
+    assert page.select_one(f"tr[data-version='{trained}']")["aria-current"] == "true"
+    assert page.select_one("svg.models-chart polyline.line-model")
+    assert page.select_one("tr[data-run] .status-ok")
+    assert page.select_one("[data-scheduler]")["data-scheduler"] == "stopped"
+    fragment = soup(edu.client.get("/models/", headers=HX))
+    assert fragment.find("html") is None and fragment.select_one("[data-current]")
+
+
+def test_healthz_reports_the_serving_model(client, trained):
+    assert client.get("/healthz").json["model_version"] == trained

@@ -1,0 +1,73 @@
+"""The model page for educators and operators, and the recommender's wiring into the app.
+
+`init_app` points this process's scoring at settings.model_dir and, when
+STREAMSIM_REC_SCHEDULER_IN_APP is set (the single-process demo), starts the in-app retrain
+scheduler behind its lock. Training itself never runs inside a web request.
+"""
+
+from __future__ import annotations
+
+import atexit
+
+from flask import Blueprint, Flask, current_app
+from sqlalchemy import select
+
+from core.models import JobRun
+from core.settings import Settings
+from recommender import artifacts, scheduler, scoring
+from webapp.database import db_session
+from webapp.htmx import render_page
+from webapp.viewer import educator_required
+
+bp = Blueprint("models_page", __name__, url_prefix="/models")
+CHART_W, CHART_H, PAD = 640, 220, 36
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    scoring.configure(settings.model_dir)
+    if settings.rec_scheduler_in_app and not settings.is_testing:
+        started = scheduler.start_in_app(app.extensions["streamsim.db"], settings)
+        if started is not None:
+            app.extensions["streamsim.scheduler"] = started
+            atexit.register(scheduler.stop, started)
+
+
+def chart(cards: list[dict]) -> dict:
+    """Points for an SVG line chart of holdout NDCG@10 per version (oldest left)."""
+    rows = [c for c in reversed(cards) if (c.get("metrics") or {}).get("ndcg@10") is not None]
+    if not rows:
+        return {"model": "", "pop": "", "labels": [], "top": 0.0}
+    top = max(max(c["metrics"]["ndcg@10"], c["metrics"].get("popularity_ndcg@10") or 0)
+              for c in rows) or 1.0
+    step = (CHART_W - 2 * PAD) / max(len(rows) - 1, 1)
+
+    def point(n: int, value: float) -> str:
+        x = PAD + n * step
+        y = CHART_H - PAD - (CHART_H - 2 * PAD) * value / top
+        return f"{x:.1f},{y:.1f}"
+
+    return {
+        "model": " ".join(point(n, c["metrics"]["ndcg@10"]) for n, c in enumerate(rows)),
+        "pop": " ".join(point(n, c["metrics"].get("popularity_ndcg@10") or 0)
+                        for n, c in enumerate(rows)),
+        "labels": [(PAD + n * step, c["version"]) for n, c in enumerate(rows)],
+        "top": top,
+    }
+
+
+@bp.get("/")
+@educator_required
+def index():
+    settings = current_app.config["STREAMSIM"]
+    model_dir = settings.model_dir
+    current = artifacts.current_version(model_dir)
+    cards = artifacts.cards(model_dir)
+    runs = list(db_session().scalars(select(JobRun).where(JobRun.job == "train")
+                                     .order_by(JobRun.id.desc()).limit(20)))
+    last_error = next((r for r in runs if r.status in ("failed", "rejected")), None)
+    serving = scoring.serving_model()
+    return render_page("recommender/models.html", "status", current=current, cards=cards,
+                       card=next((c for c in cards if c.get("version") == current), None),
+                       runs=runs, last_error=last_error, sched=scheduler.status(settings),
+                       chart=chart(cards), size=(CHART_W, CHART_H, PAD),
+                       serving=serving.version if serving else None)
