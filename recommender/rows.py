@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import activity, catalog
+from core import activity, catalog, history
 from core.models import Profile, Tag, Title, TitleTag, Viewing
 from recommender.cache import catalog_cache
 from recommender.personal import PersonalRows
@@ -40,6 +40,7 @@ class Row:
     why: str
     style: str = "poster"
     explore: tuple[str, str] | None = None
+    resume: dict = field(default_factory=dict)  # continue watching: id -> Resume
     match: dict[int, int] = field(default_factory=dict)  # title id -> "match" % (recommender)
     explain: bool = False  # cards link to "Why this?"
 
@@ -58,6 +59,7 @@ class HomeRows:
         self.now = now
         self.max_age = profile.maturity_limit
         self._picks: list[int] | None = None
+        self._continue: list[history.Resume] | None = None
         self._db_key = str(session.get_bind().url)
         self.personal = PersonalRows(session, profile, now)  # inactive without a model
 
@@ -84,7 +86,28 @@ class HomeRows:
             specs.append(RowSpec(f"because-{title.id}", f"Because you picked {title.name}"))
         for tag in self.ordered_genres():
             specs.append(RowSpec(f"genre-{tag.slug}", tag.name, explore=("genre", tag.slug)))
-        return self.personal.arrange(specs, RowSpec)
+        return self.with_continue(self.personal.arrange(specs, RowSpec))
+
+    @property
+    def continue_items(self) -> list[history.Resume]:
+        if self._continue is None:
+            self._continue = history.continue_watching(self.session, self.profile.id,
+                                                       self.max_age, n=ROW_LENGTH)
+        return self._continue
+
+    def with_continue(self, specs: list[RowSpec]) -> list[RowSpec]:
+        """Continue Watching comes first whenever there is anything to continue."""
+        if not self.continue_items:
+            return specs
+        heading = f"Continue Watching for {self.profile.name}"
+        return [RowSpec("continue", heading, style="wide"), *specs]
+
+    def continue_row(self, spec: RowSpec) -> Row:
+        items = self.continue_items
+        row = Row(spec.key, spec.heading, [r.title for r in items],
+                  "Pick up where you left off, most recent first", spec.style, spec.explore)
+        row.resume = {r.title.id: r for r in items}
+        return row
 
     def ordered_genres(self) -> list[Tag]:
         """Genres ordered for this profile: favourites, then genres of its picks, then the rest
@@ -113,12 +136,13 @@ class HomeRows:
         specs = self.plan()
         first = specs[:FIRST_SCREEN]
         # Ranked rows (Top 10) keep their ranks; the other rows leave out what they show.
-        fixed = {s.key: self.build(s) for s in first if s.style == "top10"}
-        seen = {t.id for row in fixed.values() for t in row.titles}
+        fixed = {s.key: self.build(s) for s in first if s.style in ("top10", "wide")}
+        seen = {t.id for row in fixed.values() if row.style != "wide" for t in row.titles}
         rows: list[Row] = []
         for spec in first:
             row = fixed.get(spec.key) or self.build(spec, exclude=seen)
-            seen.update(t.id for t in row.titles)
+            if row.style != "wide":
+                seen.update(t.id for t in row.titles)
             if row.titles:
                 rows.append(row)
         billboard = self.billboard(rows)
@@ -140,6 +164,8 @@ class HomeRows:
     def build(self, spec: RowSpec, exclude: Iterable[int] = ()) -> Row:
         exclude = set(exclude)
         key = spec.key
+        if key == "continue":
+            return self.continue_row(spec)
         personal = self.personal.build(key, exclude, self.picks)
         if personal is not None:
             titles, why = personal

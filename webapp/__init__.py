@@ -24,10 +24,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         extensions,
         filters,
         health,
+        history,
         home,
         models_page,
         onboarding,
         people,
+        player,
         profiles,
         search,
         security,
@@ -41,7 +43,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     extensions.init_app(app, settings)
     security.init_app(app)
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
-                   search, people, events, why, models_page):
+                   search, people, events, player, history, why, models_page):
         app.register_blueprint(module.bp)
     models_page.init_app(app, settings)  # serving model folder; in-app scheduler if enabled
     errors.init_app(app)

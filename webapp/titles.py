@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from core import activity, catalog
+from core import activity, catalog, history
 from core.clock import system_clock
 from webapp.database import db_session
 from webapp.forms import EmptyForm
@@ -30,6 +30,7 @@ def _context(title) -> dict:
         "listed": bool(activity.in_list(s, profile.id, [title.id])),
         "similar": catalog.similar_titles(s, title, profile.maturity_limit, n=12),
         "thumbs": activity.THUMBS,
+        "resume": history.resume_point(s, profile.id, title, profile.maturity_limit),
     }
 
 

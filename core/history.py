@@ -1,0 +1,152 @@
+"""What a profile watched: continue watching, resume points, viewing activity, hiding.
+
+Hidden viewings (`Viewing.hidden`) leave continue watching, the activity page, Top 10 and
+Trending (recommender.rows filters them), and must be left out of the recommender's training
+data: anything that learns from viewings reads them through `visible_viewings()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core import catalog
+from core.models import Episode, Rating, Title, Viewing
+from core.playback import runtime_of
+
+MIN_RESUME_S = 30  # less than this watched: start from the beginning
+
+
+def visible_viewings():
+    """A select() of the viewings that count: everything not hidden from history."""
+    return select(Viewing).where(Viewing.hidden.is_(False))
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where Play takes a profile: a title (and episode) and a position in seconds."""
+
+    title: Title
+    episode: Episode | None
+    position_s: int
+    runtime_s: int
+    last_watched_at: datetime | None = None
+
+    @property
+    def progress(self) -> float:
+        return min(1.0, self.position_s / self.runtime_s) if self.runtime_s else 0.0
+
+    @property
+    def label(self) -> str:
+        if self.episode is None:
+            return ""
+        return f"S{self.episode.season}:E{self.episode.number} {self.episode.name}"
+
+
+def next_episode(title: Title, episode: Episode) -> Episode | None:
+    eps = title.episodes
+    for i, ep in enumerate(eps):
+        if ep.id == episode.id:
+            return eps[i + 1] if i + 1 < len(eps) else None
+    return None
+
+
+def _latest_per_title(session: Session, profile_id: int, max_age: int,
+                      title_id: int | None = None) -> list[Viewing]:
+    q = (visible_viewings().join(Title, Title.id == Viewing.title_id)
+         .where(Viewing.profile_id == profile_id, catalog.visible(max_age))
+         .order_by(Viewing.last_watched_at.desc(), Viewing.id.desc()))
+    if title_id is not None:
+        q = q.where(Viewing.title_id == title_id)
+    latest: dict[int, Viewing] = {}
+    for v in session.scalars(q):
+        latest.setdefault(v.title_id, v)
+    return list(latest.values())
+
+
+def _resume_from(session: Session, v: Viewing, max_age: int) -> Resume | None:
+    """Resume point after viewing v: its position, or (series) the next episode; None if done."""
+    title = catalog.get_title(session, v.title_id, max_age)
+    if title is None:
+        return None
+    episode = next((e for e in title.episodes if e.id == v.episode_id), None)
+    if v.completed:
+        following = next_episode(title, episode) if episode is not None else None
+        if following is None:
+            return None
+        return Resume(title, following, 0, following.runtime_seconds, v.last_watched_at)
+    position = v.position_s if v.watched_s >= MIN_RESUME_S or v.position_s >= MIN_RESUME_S else 0
+    return Resume(title, episode, position, runtime_of(title, episode), v.last_watched_at)
+
+
+def continue_watching(session: Session, profile_id: int, max_age: int,
+                      n: int = 20) -> list[Resume]:
+    """Titles to continue, most recent first: unfinished ones, and series' next episodes."""
+    out = []
+    for v in _latest_per_title(session, profile_id, max_age):
+        if v.watched_s <= 0 and v.position_s <= 0 and not v.completed:
+            continue  # only started, never watched
+        resume = _resume_from(session, v, max_age)
+        if resume is not None:
+            out.append(resume)
+        if len(out) >= n:
+            break
+    return out
+
+
+def resume_point(session: Session, profile_id: int, title: Title, max_age: int) -> Resume:
+    """Where Play starts for a title: the last position, the next episode, or the beginning."""
+    latest = _latest_per_title(session, profile_id, max_age, title.id)
+    resume = _resume_from(session, latest[0], max_age) if latest else None
+    if resume is not None:
+        return resume
+    first = title.episodes[0] if title.kind == "series" and title.episodes else None
+    return Resume(title, first, 0, runtime_of(title, first))
+
+
+def viewing_of(session: Session, profile_id: int, title_id: int,
+               episode_id: int | None) -> Viewing | None:
+    return session.scalar(select(Viewing).where(
+        Viewing.profile_id == profile_id, Viewing.title_id == title_id,
+        Viewing.episode_key == (episode_id or 0)))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    viewing: Viewing
+    title: Title
+    episode: Episode | None
+    rating: int | None
+
+    @property
+    def progress(self) -> float:
+        runtime = runtime_of(self.title, self.episode)
+        if self.viewing.completed:
+            return 1.0
+        return min(1.0, self.viewing.furthest_s / runtime) if runtime else 0.0
+
+
+def viewing_activity(session: Session, profile_id: int, max_age: int,
+                     limit: int = 500) -> list[HistoryEntry]:
+    """Every title and episode watched (not hidden), newest first, with the thumbs given."""
+    rows = session.execute(
+        select(Viewing, Title, Episode)
+        .join(Title, Title.id == Viewing.title_id)
+        .outerjoin(Episode, Episode.id == Viewing.episode_id)
+        .where(Viewing.profile_id == profile_id, Viewing.hidden.is_(False),
+               catalog.visible(max_age))
+        .order_by(Viewing.last_watched_at.desc(), Viewing.id.desc()).limit(limit)).all()
+    ratings = dict(session.execute(select(Rating.title_id, Rating.value).where(
+        Rating.profile_id == profile_id)).all())
+    return [HistoryEntry(v, t, e, ratings.get(t.id)) for v, t, e in rows]
+
+
+def hide_title(session: Session, profile_id: int, title_id: int) -> int:
+    """Hide every viewing of a title (all its episodes) from history; returns rows changed."""
+    result = session.execute(update(Viewing).where(
+        Viewing.profile_id == profile_id, Viewing.title_id == title_id,
+        Viewing.hidden.is_(False)).values(hidden=True))
+    return result.rowcount or 0

@@ -1,0 +1,41 @@
+"""Viewing activity: every title and episode watched, thumbs given, "hide from history"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, url_for
+
+from core import activity, catalog, history
+from webapp.database import db_session
+from webapp.forms import EmptyForm
+from webapp.htmx import is_fragment_request, render_page
+from webapp.viewer import current_profile, profile_required
+
+bp = Blueprint("history", __name__, url_prefix="/history")
+
+
+def _context() -> dict:
+    profile = current_profile()
+    entries = history.viewing_activity(db_session(), profile.id, profile.maturity_limit)
+    return {"profile": profile, "entries": entries, "thumbs": activity.THUMBS,
+            "form": EmptyForm()}
+
+
+@bp.get("/")
+@profile_required
+def index():
+    return render_page("history/index.html", "entries", **_context())
+
+
+@bp.post("/<int:title_id>/hide")
+@profile_required
+def hide(title_id: int):
+    """Hide a title (all its episodes) from history, continue watching and what is learnt."""
+    profile = current_profile()
+    s = db_session()
+    if catalog.get_title(s, title_id, profile.maturity_limit) is None:
+        abort(404)
+    history.hide_title(s, profile.id, title_id)
+    s.commit()
+    if is_fragment_request():
+        return render_page("history/index.html", "entries", **_context())
+    return redirect(url_for("history.index"))
