@@ -1,0 +1,171 @@
+"""The player in real Chromium: play at 60x, reload and resume, finish, thumbs, My List, hide
+from history, and offline mode with every queued event stored exactly once."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from core.models import Account, ListItem, PlaybackEvent, Profile, Rating, Title, Viewing
+from tests.browser.conftest import shot
+from tests.browser.test_journey import create_profile, pick_three, sign_up
+
+
+def a_film(database) -> Title:
+    with database.read() as s:
+        return s.scalar(select(Title).where(Title.kind == "film", Title.maturity_age <= 13)
+                        .order_by(Title.runtime_minutes, Title.id))
+
+
+def profile_of(database, email: str) -> int:
+    with database.read() as s:
+        return s.scalar(select(Profile.id).join(Account).where(Account.email == email))
+
+
+def viewing(database, profile_id: int, title_id: int) -> Viewing | None:
+    with database.read() as s:
+        return s.scalar(select(Viewing).where(Viewing.profile_id == profile_id,
+                                              Viewing.title_id == title_id))
+
+
+def queue_length(page) -> int:
+    return page.evaluate("""() => Object.keys(localStorage)
+        .filter(k => k.startsWith('streamsim.playback.queue.'))
+        .reduce((n, k) => n + JSON.parse(localStorage.getItem(k) || '[]').length, 0)""")
+
+
+def scrub_to(page, seconds: int) -> None:
+    page.evaluate("""s => { const r = document.querySelector('[data-scrubber]');
+        r.value = String(s); r.dispatchEvent(new Event('input'));
+        r.dispatchEvent(new Event('change')); }""", seconds)
+
+
+def test_watch_resume_finish_rate_list_and_hide(page, live_server):
+    _, database = live_server
+    sign_up(page, "watcher@example.com")
+    create_profile(page, "Wes")
+    pick_three(page)
+    film = a_film(database)
+    profile_id = profile_of(database, "watcher@example.com")
+
+    page.goto(f"/title/{film.id}")
+    page.locator("[data-play]").click()
+    expect(page).to_have_url(re.compile(rf"/watch/{film.id}$"))
+    player = page.locator("[data-player]")
+    expect(player).to_have_class(re.compile("is-playing"))
+    page.select_option("[data-speed]", "60")
+    page.wait_for_timeout(3000)  # about 180 content seconds
+    page.mouse.move(400, 300)
+    shot(page, "player-laptop")
+    page.keyboard.press("Space")  # pause
+    expect(player).to_have_class(re.compile("is-paused"))
+    before = float(page.locator("[data-scrubber]").input_value())
+    assert before > 100
+    page.wait_for_function("() => !Object.keys(localStorage).some(k => "
+                           "k.startsWith('streamsim.playback.queue.') && "
+                           "JSON.parse(localStorage.getItem(k)).length)")
+    page.reload()
+    resumed = float(player.get_attribute("data-position"))
+    assert abs(resumed - before) <= 10, (before, resumed)
+    v = viewing(database, profile_id, film.id)
+    assert v.watched_s > 100 and not v.completed
+
+    # Keyboard: arrows seek 10 s, m mutes.
+    page.keyboard.press("Space")
+    expect(player).to_have_class(re.compile("is-paused"))
+    at = float(page.locator("[data-scrubber]").input_value())
+    page.keyboard.press("ArrowRight")
+    assert abs(float(page.locator("[data-scrubber]").input_value()) - (at + 10)) <= 1
+    page.keyboard.press("m")
+    expect(page.locator("[data-action='mute']")).to_have_attribute("aria-pressed", "true")
+
+    # Finish it: jump close to the end and play at 60x.
+    runtime = film.runtime_minutes * 60
+    scrub_to(page, runtime - 60)
+    page.select_option("[data-speed]", "60")
+    page.keyboard.press("Space")
+    end = page.locator("[data-end-panel]")
+    expect(end).to_be_visible(timeout=10_000)
+    shot(page, "player-end")
+    end.locator("button[aria-label='Love this!']").click()
+    expect(end.locator("button[aria-label='Love this!']")).to_have_attribute("aria-pressed", "true")
+    end.locator(f"button[aria-label='Add {film.name} to My List']").click()
+    expect(end.locator(f"button[aria-label='Remove {film.name} from My List']")).to_be_visible()
+    page.wait_for_function("() => !Object.keys(localStorage).some(k => "
+                           "k.startsWith('streamsim.playback.queue.') && "
+                           "JSON.parse(localStorage.getItem(k)).length)")
+    assert viewing(database, profile_id, film.id).completed
+    with database.read() as s:
+        assert s.scalar(select(Rating.value).where(Rating.profile_id == profile_id)) == 2
+        listed = s.scalar(select(ListItem.title_id).where(ListItem.profile_id == profile_id))
+        assert listed == film.id
+
+    # Finished: not in Continue Watching. Another film half-watched is, first on the page.
+    page.goto("/home")
+    assert page.locator(f"#row-continue ~ * [data-title-id='{film.id}']").count() == 0
+    with database.read() as s:
+        other = s.scalar(select(Title).where(Title.kind == "film", Title.maturity_age <= 13,
+                                             Title.id != film.id).order_by(Title.id))
+    page.goto(f"/watch/{other.id}")
+    page.select_option("[data-speed]", "60")
+    page.wait_for_timeout(2000)
+    page.keyboard.press("Space")
+    page.goto("/home")
+    first_row = page.locator("section.row[data-row]").first
+    expect(first_row).to_have_attribute("aria-labelledby", "row-continue")
+    card = first_row.locator(f"article.card--wide[data-title-id='{other.id}']")
+    expect(card).to_be_visible()
+    assert float(card.locator("progress").get_attribute("value")) > 0
+    shot(page, "home-continue-watching")
+    card.locator("a.card__link").click()
+    expect(page).to_have_url(re.compile(rf"/watch/{other.id}$"))
+    assert float(page.locator("[data-player]").get_attribute("data-position")) > 60
+
+    # Hide it from history: it leaves the activity page and Continue Watching.
+    page.goto("/history/")
+    shot(page, "viewing-activity")
+    page.locator(f"tr[data-history-title='{other.id}'] button.history-hide").click()
+    expect(page.locator(f"tr[data-history-title='{other.id}']")).to_have_count(0)
+    expect(page.locator(f"tr[data-history-title='{film.id}']")).to_have_count(1)
+    page.goto("/home")
+    assert page.locator("#row-continue").count() == 0
+    assert page.console_errors == [], page.console_errors
+
+
+def test_offline_events_are_queued_and_stored_once(browser, live_server):
+    _, database = live_server
+    context = browser.new_context(base_url=live_server[0], viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_up(page, "offline@example.com")
+    create_profile(page, "Off")
+    pick_three(page)
+    film = a_film(database)
+    profile_id = profile_of(database, "offline@example.com")
+    page.goto(f"/watch/{film.id}")
+    page.select_option("[data-speed]", "60")
+    page.wait_for_timeout(1500)
+    context.set_offline(True)
+    page.wait_for_timeout(3000)
+    expect(page.locator("[data-status]")).to_be_visible()
+    shot(page, "player-phone-offline")
+    page.keyboard.press("Space")  # pause: the pause event is queued too
+    queued = page.evaluate("""() => Object.keys(localStorage)
+        .filter(k => k.startsWith('streamsim.playback.queue.'))
+        .flatMap(k => JSON.parse(localStorage.getItem(k)).map(e => e.event_id))""")
+    assert len(queued) >= 5
+    context.set_offline(False)
+    page.wait_for_function("() => !Object.keys(localStorage).some(k => "
+                           "k.startsWith('streamsim.playback.queue.') && "
+                           "JSON.parse(localStorage.getItem(k)).length)", timeout=40_000)
+    expect(page.locator("[data-status]")).to_be_hidden()
+    with database.read() as s:
+        stored = list(s.scalars(select(PlaybackEvent.event_id).where(
+            PlaybackEvent.profile_id == profile_id)))
+        credited = s.scalar(select(func.sum(PlaybackEvent.credited_s)).where(
+            PlaybackEvent.profile_id == profile_id))
+    assert set(queued) <= set(stored) and len(stored) == len(set(stored))
+    assert abs(viewing(database, profile_id, film.id).watched_s - credited) < 1e-6
+    context.close()
