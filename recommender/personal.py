@@ -176,3 +176,30 @@ class PersonalRows:
         idx = np.flatnonzero(mask)
         best = idx[np.argsort(-sim[idx], kind="stable")[:n]]
         return [int(t) for t in self.model.item_ids[best]]
+
+
+def more_like_this(session: Session, profile: Profile, title: Title, now: datetime,
+                   n: int = 12) -> list[Title]:
+    """Title page "More like this": factor + tag similarity when a model serves (watched and
+    over-limit titles left out), else shared tags as before."""
+    rows = PersonalRows(session, profile, now)
+    if rows.model is not None:
+        ids = rows.similar(title.id, n=n)
+        if ids:
+            return catalog.load_titles(session, ids, profile.maturity_limit)
+    return catalog.similar_titles(session, title, profile.maturity_limit, n=n)
+
+
+def rerank_search(session: Session, profile: Profile, now: datetime, query: str,
+                  titles: list[Title]) -> list[Title]:
+    """A light personal touch on search: titles whose name starts with the query stay first,
+    in order; the rest are ordered by the mean of their search rank and personal rank."""
+    rows = PersonalRows(session, profile, now)
+    if not rows.active or len(titles) < 2:
+        return titles
+    q = " ".join(query.split()).lower()
+    named = [t for t in titles if q and t.name.lower().startswith(q)]
+    rest = [t for t in titles if not (q and t.name.lower().startswith(q))]
+    personal = {tid: n for n, tid in enumerate(rows.ranker.rank([t.id for t in rest]))}
+    order = sorted(range(len(rest)), key=lambda n: ((n + personal[rest[n].id]) / 2, n))
+    return named + [rest[n] for n in order]

@@ -6,6 +6,7 @@ from flask import Blueprint, request
 
 from core import activity, catalog
 from core.clock import system_clock
+from recommender.personal import rerank_search
 from webapp.database import db_session, get_database
 from webapp.htmx import render_page
 from webapp.viewer import current_profile, profile_required
@@ -20,6 +21,7 @@ def index():
     query = " ".join(request.args.get("q", "").split())[:100]
     s = db_session()
     result = catalog.search(s, query, profile.maturity_limit)
+    result.titles[:] = rerank_search(s, profile, system_clock.now(), query, result.titles)
     suggestions = []
     if query:
         # Logging is an analytics write in its own short transaction; the page stays a read.

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, request
 
 from core import activity, catalog, history
 from core.clock import system_clock
+from recommender.personal import more_like_this
 from webapp.database import db_session
 from webapp.forms import EmptyForm
 from webapp.htmx import render_page
@@ -28,7 +29,7 @@ def _context(title) -> dict:
         "title": title, "profile": profile, "form": EmptyForm(),
         "rating": activity.rating_for(s, profile.id, title.id),
         "listed": bool(activity.in_list(s, profile.id, [title.id])),
-        "similar": catalog.similar_titles(s, title, profile.maturity_limit, n=12),
+        "similar": more_like_this(s, profile, title, system_clock.now(), n=12),
         "thumbs": activity.THUMBS,
         "resume": history.resume_point(s, profile.id, title, profile.maturity_limit),
     }

@@ -124,3 +124,41 @@ def test_model_page_is_for_educators(make_viewer, trained, client):
 
 def test_healthz_reports_the_serving_model(client, trained):
     assert client.get("/healthz").json["model_version"] == trained
+
+
+def test_more_like_this_uses_the_model_when_one_serves(viewer, trained, database, app):
+    from core.models import Profile
+    from recommender.personal import PersonalRows
+
+    page = soup(viewer.client.get("/title/10"))
+    shown = [int(c["data-title-id"]) for c in page.select(".more-like-this article.card")]
+    with database.read() as s:
+        expected = PersonalRows(s, s.get(Profile, viewer.profile_id), TEST_NOW).similar(10, n=12)
+    assert shown == expected and 10 not in shown
+
+
+def test_more_like_this_without_a_model_shares_tags(viewer, database):
+    from core import catalog
+
+    page = soup(viewer.client.get("/title/10"))
+    shown = [int(c["data-title-id"]) for c in page.select(".more-like-this article.card")]
+    with database.read() as s:
+        title = catalog.get_title(s, 10, 18)
+        assert shown == [t.id for t in catalog.similar_titles(s, title, 18, n=12)]
+
+
+def test_search_is_reranked_lightly_for_the_profile(viewer, trained, database):
+    from core import catalog
+    from core.models import Profile
+    from recommender.personal import rerank_search
+
+    with database.read() as s:
+        genre = catalog.tags(s, "genre")[0]
+        plain = catalog.search(s, genre.name, 18).titles
+        profile = s.get(Profile, viewer.profile_id)
+        mine = rerank_search(s, profile, TEST_NOW, genre.name, list(plain))
+    assert sorted(t.id for t in mine) == sorted(t.id for t in plain) and len(plain) > 5
+    assert [t.id for t in mine] != [t.id for t in plain]
+    page = soup(viewer.client.get("/search/", query_string={"q": genre.name}))
+    ids = [int(c["data-title-id"]) for c in page.select("article.card")]
+    assert ids[: len(mine)] == [t.id for t in mine][: len(ids)]
