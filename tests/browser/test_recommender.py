@@ -1,0 +1,68 @@
+"""The personalised home page and "Why this?" in real Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from core.models import Title
+from recommender import artifacts, scoring
+from recommender.train import TrainParams, fit_top_picks
+from tests.browser.conftest import shot
+from tests.browser.test_journey import create_profile, pick_three, sign_up
+from tests.recommender import synth
+
+
+@pytest.fixture
+def serving_model(live_server, tmp_path):
+    """A model over the live catalog, trained on a synthetic world (profile ids far away from
+    real ones), served from a private folder for this test only."""
+    _, database = live_server
+    with database.read() as s:
+        ids = np.array(list(s.scalars(select(Title.id).order_by(Title.id))), np.int64)
+    inter, _, _ = synth.world(seed=9, n_users=150, n_items=ids.size, per_user=25)
+    inter.items = ids[inter.items - 1]
+    inter.users = inter.users + 10_000_000
+    model = fit_top_picks(inter, ids, TrainParams(epochs=20))
+    model.version = "20261101T120000"
+    artifacts.save(tmp_path, model, {"trained_at": "2026-11-01T12:00:00", "metrics": {}})
+    artifacts.set_current(tmp_path, model.version)
+    previous = list(scoring._default)
+    scoring.configure(tmp_path)
+    yield model.version
+    scoring._default[:] = previous
+
+
+def test_personal_home_page_and_why_this(page, live_server, serving_model):
+    sign_up(page, "recs@example.com")
+    create_profile(page, "Rhea")
+    pick_three(page)
+    top = page.locator("section[aria-labelledby='row-top-picks']")
+    expect(top.locator("h2")).to_have_text("Top picks for you")
+    expect(top.locator("article.card")).to_have_count(20)
+    expect(top.locator(".card__match").first).to_contain_text("% match")
+    shot(page, "recommender-home")
+    card = top.locator("article.card").first
+    card.hover()
+    why = card.locator("a.card__why")
+    expect(why).to_be_visible()
+    shot(page, "recommender-card-hover")
+    why.click()
+    dialog = page.locator("#modal-root [role=dialog]")
+    expect(dialog.locator("#why-heading")).to_contain_text("Why")
+    expect(dialog.locator("tr[data-part]")).to_have_count(5)
+    expect(dialog.locator("[data-version]")).to_have_text(serving_model)
+    values = [float(v) for v in dialog.locator("tr[data-part]").evaluate_all(
+        "rows => rows.map(r => r.dataset.value)")]
+    assert abs(sum(values) - float(dialog.locator("[data-score]").inner_text())) < 1e-3
+    page.wait_for_timeout(500)  # let the modal's rise animation finish before the shot
+    shot(page, "recommender-why-modal")
+    page.goto(why.get_attribute("href"))
+    expect(page).to_have_url(re.compile(r"/why/\d+$"))
+    expect(page.locator("table.why__parts")).to_be_visible()
+    shot(page, "recommender-why-page")
+    assert page.console_errors == []
