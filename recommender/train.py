@@ -30,13 +30,13 @@ class TrainParams:
     factors: int = 16
     epochs: int = 40
     lr: float = 0.03
-    reg: float = 0.01
+    reg: float = 0.05
     init_std: float = 0.1
     neg_ratio: float = 5.0
     neg_alpha: float = 1.0
     max_repeats: int = 3
     weight_unit: float = 1.5
-    prior_weight: float = 1.0
+    prior_weight: float = 2.0
     seed: int = 42
 
     def as_dict(self) -> dict:
