@@ -23,5 +23,5 @@ def record_rows(session: Session, profile_id: int,
                "policy": policy}
               for i, (key, ids, variants) in enumerate(rows) if ids]
     if values:
-        session.execute(insert(Impression), values)
+        session.connection().execute(insert(Impression.__table__), values)
     return len(values)

@@ -125,5 +125,5 @@ class Simulation:
                         "variants": [int(v) for v in row.variants],
                         "policy": self.policy_name})
             if impressions:
-                s.execute(insert(Impression), impressions)
+                s.connection().execute(insert(Impression.__table__), impressions)
         return n

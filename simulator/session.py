@@ -134,19 +134,21 @@ def _look(rng, viewer: Viewer, catalog: Catalog, visible: list[ShownRow], utilit
     n_cols = max(len(r.titles) for r in visible)
     attn = bh.attention(len(visible), n_cols)
     appeal, weights, where = [], [], []
+    focus = catalog.art_focus_array()
     for r, row in enumerate(visible):
-        for c, (idx, variant) in enumerate(zip(row.titles, row.variants, strict=True)):
-            if int(idx) in chosen:
-                continue
-            focus = catalog.art_focus[int(idx)]
-            bonus = bh.art_bonus(viewer.taste, focus[int(variant)] if variant < len(focus)
-                                 else -1)
-            appeal.append(bh.click_appeal(utility[int(idx)], bonus))
-            weights.append(attn[r, c])
-            where.append((r, c))
+        idx = np.asarray(row.titles, dtype=np.int64)
+        keep = np.array([int(t) not in chosen for t in idx], dtype=bool) if chosen \
+            else np.ones(len(idx), dtype=bool)
+        variants = np.minimum(np.asarray(row.variants, dtype=np.int64), focus.shape[1] - 1)
+        feat = focus[idx, variants]
+        bonus = np.where(feat >= 0, bh.ART_WEIGHT * np.tanh(viewer.taste[np.maximum(feat, 0)]),
+                         0.0)
+        appeal.append(bh.click_appeal(utility[idx], bonus)[keep])
+        weights.append(attn[r, :len(idx)][keep])
+        where += [(r, c) for c in np.flatnonzero(keep).tolist()]
     if not where:
         return None
-    k = bh.choose(rng, bh.choice_probabilities(appeal, weights))
+    k = bh.choose(rng, bh.choice_probabilities(np.concatenate(appeal), np.concatenate(weights)))
     return None if k < 0 else where[k]
 
 

@@ -44,6 +44,16 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.title_ids)
 
+    def art_focus_array(self) -> np.ndarray:
+        """(T, max variants) feature index of each artwork variant's focus tag, -1 if none."""
+        if getattr(self, "_focus", None) is None:
+            width = max([len(f) for f in self.art_focus] + [1])
+            arr = np.full((len(self.art_focus), width), -1, dtype=np.int64)
+            for i, f in enumerate(self.art_focus):
+                arr[i, :len(f)] = f
+            self._focus = arr
+        return self._focus
+
 
 def load_catalog(session: Session) -> Catalog:
     """Every title with its truth, episodes, artwork focus and tags, as arrays."""

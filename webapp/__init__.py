@@ -45,6 +45,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
                    search, people, events, player, history, why, models_page):
         app.register_blueprint(module.bp)
+    from webapp import educator
+
+    app.register_blueprint(educator.bp)
     models_page.init_app(app, settings)  # serving model folder; in-app scheduler if enabled
     errors.init_app(app)
     filters.init_app(app)

@@ -11,7 +11,7 @@ from tests.conftest import csrf_from, soup
 from tests.webapp.conftest import make_account
 
 XSS = '"><svg onload=alert(1)>'
-PARAM_VALUES = {"variant": 0, "key": "trending"}
+PARAM_VALUES = {"variant": 0, "key": "trending", "run_id": 1, "metric": "coverage"}
 
 
 def _url(rule, **ids):
