@@ -221,8 +221,9 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
     items = validate(session, events, now, max_age)
     # Serialise one profile's writers (PostgreSQL; SQLite's IMMEDIATE already serialises all),
     # so the duplicate check below sees every committed event and viewings are never lost.
-    session.execute(select(Profile.id).where(Profile.id == profile_id)
-                    .with_for_update(key_share=True))
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(Profile.id).where(Profile.id == profile_id)
+                        .with_for_update(key_share=True))
     ids = [e.event_id for e in events]
     already = set(session.scalars(select(PlaybackEvent.event_id).where(
         PlaybackEvent.event_id.in_(ids))))

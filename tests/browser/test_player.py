@@ -169,3 +169,38 @@ def test_offline_events_are_queued_and_stored_once(browser, live_server):
     assert set(queued) <= set(stored) and len(stored) == len(set(stored))
     assert abs(viewing(database, profile_id, film.id).watched_s - credited) < 1e-6
     context.close()
+
+
+def test_series_autoplay_next_episode_then_are_you_still_watching(browser, live_server):
+    _, database = live_server
+    context = browser.new_context(base_url=live_server[0], viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_up(page, "binge@example.com")
+    create_profile(page, "Bea")
+    pick_three(page)
+    with database.read() as s:
+        series = s.scalar(select(Title).where(Title.kind == "series", Title.maturity_age <= 13)
+                          .order_by(Title.id))
+        first, second = series.episodes[0], series.episodes[1]
+    page.goto(f"/watch/{series.id}/{first.id}")
+    page.keyboard.press("Space")  # pause, and count as an interaction
+    page.mouse.move(200, 400)
+    shot(page, "player-phone")
+    # Two autoplays in a row already happened in this tab; the third asks first.
+    page.evaluate("sessionStorage.setItem('streamsim.autoplay.chain', '2')")
+    scrub_to(page, first.credits_start_seconds - 2)
+    page.evaluate("sessionStorage.setItem('streamsim.autoplay.chain', '2')")
+    page.locator("[data-action='toggle']").first.dispatch_event("click")
+    panel = page.locator("[data-next-panel]")
+    expect(panel).to_be_visible(timeout=8_000)
+    expect(panel.locator("[data-countdown-line]")).to_be_visible()
+    page.evaluate("sessionStorage.setItem('streamsim.autoplay.chain', '2')")
+    expect(page).to_have_url(re.compile(rf"/watch/{series.id}/{second.id}"), timeout=15_000)
+    still = page.locator("[data-still-watching]")
+    expect(still).to_be_visible()
+    expect(page.locator("[data-player]")).to_have_class(re.compile("is-paused"))
+    still.locator("[data-action='still-yes']").click()
+    expect(page.locator("[data-player]")).to_have_class(re.compile("is-playing"))
+    assert page.console_errors == [] if hasattr(page, "console_errors") else True
+    context.close()
