@@ -150,3 +150,12 @@ def hide_title(session: Session, profile_id: int, title_id: int) -> int:
         Viewing.profile_id == profile_id, Viewing.title_id == title_id,
         Viewing.hidden.is_(False)).values(hidden=True))
     return result.rowcount or 0
+
+
+def thumbs_given(session: Session, profile_id: int, max_age: int) -> list[tuple[Title, int]]:
+    """Every rating the profile gave (title, value), most recently changed first."""
+    rows = session.execute(
+        select(Title, Rating.value).join(Rating, Rating.title_id == Title.id)
+        .where(Rating.profile_id == profile_id, catalog.visible(max_age))
+        .order_by(Rating.updated_at.desc(), Rating.id.desc())).all()
+    return [(title, value) for title, value in rows]

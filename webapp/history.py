@@ -15,9 +15,10 @@ bp = Blueprint("history", __name__, url_prefix="/history")
 
 def _context() -> dict:
     profile = current_profile()
-    entries = history.viewing_activity(db_session(), profile.id, profile.maturity_limit)
-    return {"profile": profile, "entries": entries, "thumbs": activity.THUMBS,
-            "form": EmptyForm()}
+    s = db_session()
+    return {"profile": profile, "form": EmptyForm(), "thumbs": activity.THUMBS,
+            "entries": history.viewing_activity(s, profile.id, profile.maturity_limit),
+            "rated": history.thumbs_given(s, profile.id, profile.maturity_limit)}
 
 
 @bp.get("/")

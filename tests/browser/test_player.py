@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.models import Account, ListItem, PlaybackEvent, Profile, Rating, Title, Viewing
 from tests.browser.conftest import shot
-from tests.browser.test_journey import create_profile, pick_three, sign_up
+from tests.browser.test_journey import axe_serious, create_profile, pick_three, sign_up
 
 
 def a_film(database) -> Title:
@@ -61,6 +61,7 @@ def test_watch_resume_finish_rate_list_and_hide(page, live_server):
     shot(page, "player-laptop")
     page.keyboard.press("Space")  # pause
     expect(player).to_have_class(re.compile("is-paused"))
+    assert axe_serious(page) == []
     before = float(page.locator("[data-scrubber]").input_value())
     assert before > 100
     page.wait_for_function("() => !Object.keys(localStorage).some(k => "
@@ -126,6 +127,7 @@ def test_watch_resume_finish_rate_list_and_hide(page, live_server):
     # Hide it from history: it leaves the activity page and Continue Watching.
     page.goto("/history/")
     shot(page, "viewing-activity")
+    assert axe_serious(page) == []
     page.locator(f"tr[data-history-title='{other.id}'] button.history-hide").click()
     expect(page.locator(f"tr[data-history-title='{other.id}']")).to_have_count(0)
     expect(page.locator(f"tr[data-history-title='{film.id}']")).to_have_count(1)

@@ -184,6 +184,7 @@ def test_viewing_activity_lists_and_hides(viewer, database, film, series):
     assert rows[0].select_one("progress")["value"] == str(percent)
     assert rows[0].select_one(".history-thumb") is not None and "S1:E1" in rows[1].get_text()
     assert page.select_one(".profile-menu a[href='/history/']") is not None
+    assert [int(li["data-rated-title"]) for li in page.select("[data-rated-title]")] == [film.id]
     tok = csrf_from(c.get("/history/"))
     r = c.post(f"/history/{film.id}/hide", headers={"HX-Request": "true", "X-CSRFToken": tok})
     frag = soup(r)
