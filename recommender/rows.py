@@ -135,14 +135,14 @@ class HomeRows:
     def home(self) -> Home:
         specs = self.plan()
         first = specs[:FIRST_SCREEN]
-        # Ranked rows (Top 10) keep their ranks; the other rows leave out what they show.
+        # Continue Watching and Top 10 keep their order; the other first-screen rows leave out
+        # whatever those show and each other's titles, so nothing repeats on the first screen.
         fixed = {s.key: self.build(s) for s in first if s.style in ("top10", "wide")}
-        seen = {t.id for row in fixed.values() if row.style != "wide" for t in row.titles}
+        seen = {t.id for row in fixed.values() for t in row.titles}
         rows: list[Row] = []
         for spec in first:
             row = fixed.get(spec.key) or self.build(spec, exclude=seen)
-            if row.style != "wide":
-                seen.update(t.id for t in row.titles)
+            seen.update(t.id for t in row.titles)
             if row.titles:
                 rows.append(row)
         billboard = self.billboard(rows)
