@@ -76,26 +76,37 @@ class PersonalRows:
             out[i] = spec
         return out
 
-    def _genre_members(self) -> dict[str, np.ndarray]:
+    def _genre_matrix(self) -> tuple[list[str], np.ndarray]:
+        """Genre slugs and a (genres x model titles) membership matrix, cached per model."""
+        ids = self.model.item_ids
+
         def compute():
             rows = self.session.execute(select(Tag.slug, TitleTag.title_id).join(
                 TitleTag, TitleTag.tag_id == Tag.id).where(Tag.kind == "genre")).all()
-            members: dict[str, list[int]] = {}
-            for slug, tid in rows:
-                members.setdefault(slug, []).append(tid)
-            return {k: np.array(sorted(v), np.int64) for k, v in members.items()}
-        return catalog_cache.get_or_set((self._db_key, "genre-members"), compute)
+            slugs = sorted({slug for slug, _ in rows})
+            row_of = {slug: n for n, slug in enumerate(slugs)}
+            mat = np.zeros((len(slugs), ids.size), bool)
+            pos = self.model.item_positions([tid for _, tid in rows])
+            for p, (slug, _) in zip(pos, rows, strict=True):
+                if p >= 0:
+                    mat[row_of[slug], p] = True
+            return slugs, mat
+        return catalog_cache.get_or_set((self._db_key, "genre-matrix", self.model.version),
+                                        compute)
 
     def genre_affinity(self, top: int = 5) -> dict[str, float]:
         """Per genre slug: the mean score of the profile's best `top` allowed titles in it."""
-        scores, allowed, ids = self.ranker.scores(), self.ranker.allowed(), self.model.item_ids
-        out = {}
-        for slug, members in self._genre_members().items():
-            mask = allowed & np.isin(ids, members)
-            if mask.any():
-                best = np.sort(scores[mask])[-top:]
-                out[slug] = float(best.mean())
-        return out
+        slugs, member = self._genre_matrix()
+        if not slugs:
+            return {}
+        mask = member & self.ranker.allowed()[None, :]
+        scores = np.where(mask, self.ranker.scores()[None, :], -np.inf)
+        k = min(top, scores.shape[1])
+        best = -np.partition(-scores, k - 1, axis=1)[:, :k]
+        counts = np.minimum(mask.sum(axis=1), k)
+        finite = np.where(np.isfinite(best), best, 0.0).sum(axis=1)
+        return {slug: float(finite[n] / counts[n]) for n, slug in enumerate(slugs)
+                if counts[n] > 0}
 
     # -- filling ----------------------------------------------------------------------------
 

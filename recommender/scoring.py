@@ -21,9 +21,9 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import catalog
 from core.models import Profile, Rating, TastePick, Title, TitleTag, Viewing
 from recommender import artifacts
+from recommender.cache import catalog_cache
 from recommender.data import load_interactions, newest_signal_at
 from recommender.foldin import fold_in
 from recommender.model import FactorModel
@@ -145,12 +145,19 @@ class Ranker:
         """Mask over the model's titles: within the maturity limit and not excluded."""
         if self._allowed is None:
             assert self.model is not None
-            visible = np.fromiter(self.session.scalars(select(Title.id).where(
-                catalog.visible(self.profile.maturity_limit))), dtype=np.int64)
-            mask = np.isin(self.model.item_ids, visible)
+            limit = self.profile.maturity_limit
+            ages = catalog_cache.get_or_set(
+                (str(self.session.get_bind().url), "model-ages", self.model.version),
+                lambda: self._maturity_ages())
+            mask = ages <= limit
             mask &= ~np.isin(self.model.item_ids, np.fromiter(self.excluded_ids(), np.int64))
             self._allowed = mask
         return self._allowed
+
+    def _maturity_ages(self) -> np.ndarray:
+        """Maturity age per model title (titles since removed count as unwatchable: 99)."""
+        rows = dict(self.session.execute(select(Title.id, Title.maturity_age)).all())
+        return np.array([rows.get(int(t), 99) for t in self.model.item_ids], np.int64)
 
     def filters(self) -> list[str]:
         return [f"titles above {self.profile.maturity_limit}+ removed",
