@@ -20,7 +20,8 @@ venv: $(STAMP)
 demo: venv
 	STREAMSIM_DEMO=1 $(BIN)/streamsim db upgrade
 	STREAMSIM_DEMO=1 $(BIN)/streamsim demo-setup
-	STREAMSIM_DEMO=1 $(BIN)/streamsim run --host 127.0.0.1 --port 5000
+	STREAMSIM_DEMO=1 $(BIN)/streamsim train || echo "No model yet: the site serves popularity rows."
+	STREAMSIM_DEMO=1 STREAMSIM_REC_SCHEDULER_IN_APP=1 $(BIN)/streamsim run --host 127.0.0.1 --port 5000
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -123,9 +123,12 @@ def start_in_app(db: Database, settings: Settings) -> BackgroundScheduler | None
 
 
 def stop(scheduler: BaseScheduler) -> None:
-    scheduler.shutdown(wait=False)
+    """Stop an in-app scheduler and release its lock (safe to call twice)."""
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
     fd = getattr(scheduler, "_streamsim_lock_fd", None)
     if fd is not None:
+        scheduler._streamsim_lock_fd = None
         release_lock(fd)
 
 
