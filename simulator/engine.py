@@ -5,7 +5,8 @@ uniforms in every arm), asks the layout for each visitor's rows, runs `run_sessi
 profile's own stream for that day, and writes each chunk of sessions in one short transaction:
 `core.playback_bulk.record_playback_bulk` (record_playback's checks and `apply_event`, for many
 profiles at once; start/seek/pause/stop/complete events only, no heartbeats),
-`core.activity.rate_title`, `add_to_list`, `log_search`, and one `Impression` row per shown row.
+`core.activity.rate_title`, `add_to_list`, `log_search`, `core.history.hide_title` (rarely),
+and one `Impression` row per shown row.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy import insert
 
-from core import activity
+from core import activity, history
 from core.db import Database
 from core.models import Impression
 from core.playback_bulk import Batch, CatalogCache, record_playback_bulk
@@ -117,6 +118,8 @@ class Simulation:
                     activity.add_to_list(s, res.profile_id, tid, when)
                 for query, found, when in res.searches:
                     activity.log_search(s, res.profile_id, query, found, when)
+                for tid in res.hides:
+                    history.hide_title(s, res.profile_id, tid)
                 for when, row, pos in res.impressions:
                     impressions.append({
                         "profile_id": res.profile_id, "shown_at": when,

@@ -97,6 +97,9 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
             first = len(catalog) - held + day * arm["new_per_day"]
             sim.available[first:first + arm["new_per_day"]] = True
         result = sim.run_day(day)
+        vectors = policy.user_vectors(pop.profile_ids.tolist())
+        if vectors is not None and np.any(vectors):  # the policy's own view of who is alike
+            tracker.neighbours = nearest_neighbours(np.asarray(vectors, dtype=np.float64))
         metrics = tracker.day(result)
         rows.append({"seed": seed, "arm": arm["name"], "day": day,
                      **{k: round(v, 6) for k, v in metrics.items()}})

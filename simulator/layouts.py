@@ -54,7 +54,7 @@ def continue_row(sim, i: int) -> list[ShownRow]:
     ids = [t for t in reversed(list(sim.states[i].progress)) if sim.available[t]][:10]
     if not ids:
         return []
-    return [ShownRow("continue-watching", np.array(ids), np.zeros(len(ids), dtype=int))]
+    return [ShownRow("continue", np.array(ids), np.zeros(len(ids), dtype=int))]
 
 
 class PolicyLayout:

@@ -55,7 +55,7 @@ class Tracker:
         p_at_10, regrets, pops = [], [], []
         n_prof = len(sim.pop)
         for i, res in zip(result.visitors.tolist(), sessions, strict=True):
-            rows = [r for r in result.rows[i] if r.key != "continue-watching"]
+            rows = [r for r in result.rows[i] if r.key != "continue"]
             recs = np.concatenate([r.titles for r in rows]) if rows else np.array([], int)
             rec_titles.update(recs.tolist())
             pops += [len(self.players[t]) / n_prof for t in recs.tolist()]

@@ -19,6 +19,7 @@ from simulator.world import Catalog
 
 SCREEN_ROWS = 3  # rows visible on one screen
 MAX_SCREENS = 10
+HIDE_RATE = 0.03  # share of abandoned plays hidden from viewing history
 
 
 @dataclass
@@ -63,6 +64,7 @@ class SessionResult:
     ratings: list[tuple[int, int, datetime]] = field(default_factory=list)  # title id, value
     list_adds: list[tuple[int, datetime]] = field(default_factory=list)
     searches: list[tuple[str, int, datetime]] = field(default_factory=list)
+    hides: list[int] = field(default_factory=list)  # title ids hidden from history
     impressions: list[tuple[datetime, ShownRow, int]] = field(default_factory=list)
     plays: list[Play] = field(default_factory=list)
     shown: int = 0
@@ -219,6 +221,9 @@ def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int,
             and rng.random() < viewer.traits["list"] * 3):
         state.listed.add(idx)
         res.list_adds.append((tid, t))
+    if not done_any and first_frac < 0.3 and rng.random() < HIDE_RATE:
+        state.progress.pop(idx, None)  # hidden titles leave Continue Watching
+        res.hides.append(tid)
     if done_any or first_frac > 0.3:
         viewer.taste[:] = bh.drift(viewer.taste, catalog.features[idx], viewer.traits["drift"])
     return t

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from core.clock import system_clock
@@ -21,6 +21,7 @@ def _database():
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--profiles", default=300, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 365))
 @click.option("--seed", default=7, show_default=True, type=click.IntRange(0))
@@ -41,6 +42,7 @@ def seed(profiles: int, days: int, seed: int, titles: int) -> None:
 
 
 @click.command("simulate")
+@with_appcontext
 @click.argument("config", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder (default: RESULTS_DIR/<config name>-<time>).")
@@ -84,6 +86,7 @@ def _finish(run_id: int, status: str, error: str) -> None:
 
 
 @click.command("grant-educator")
+@with_appcontext
 @click.argument("email")
 def grant_educator(email: str) -> None:
     """Give the account EMAIL the educator role (educator pages)."""
@@ -103,6 +106,6 @@ def demo_history(profiles: int, days: int, seed: int, demo_profile_ids: list[int
     from simulator.seed import seed_history
 
     summary = seed_history(_database(), profiles, days, seed,
-                           datetime.fromisoformat(system_clock.now().isoformat()),
+                           system_clock.now(),
                            extra_profile_ids=demo_profile_ids)
     click.echo(f"Seeded: {summary.line()}")

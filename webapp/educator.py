@@ -5,17 +5,33 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort, current_app, redirect, send_file, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import BooleanField, SelectField
 
+from core.clock import system_clock
 from core.models import ExperimentRun
+from simulator import worker
+from simulator.experiment import load_config
 from simulator.metrics import METRICS
 from simulator.report import LABELS
 from webapp.database import db_session
-from webapp.htmx import render_page
-from webapp.viewer import educator_required
+from webapp.htmx import is_fragment_request, render_page
+from webapp.viewer import current_account, educator_required
 
 bp = Blueprint("educator", __name__, url_prefix="/educator")
+
+
+class StartRunForm(FlaskForm):
+    config = SelectField("Experiment", choices=[])
+    quick = BooleanField("Quick version (40 profiles, 6 days, 2 seeds)", default=True)
+
+
+def _form() -> StartRunForm:
+    form = StartRunForm()
+    form.config.choices = [(stem, stem.replace("_", " ")) for stem in worker.shipped_configs()]
+    return form
 
 
 def _run(run_id: int) -> ExperimentRun:
@@ -37,7 +53,30 @@ def _file(run: ExperimentRun, name: str) -> Path:
 def index():
     runs = db_session().scalars(select(ExperimentRun).order_by(ExperimentRun.created_at.desc(),
                                                                ExperimentRun.id.desc())).all()
-    return render_page("educator/index.html", None, runs=runs)
+    return render_page("educator/index.html", None, runs=runs, form=_form())
+
+
+@bp.post("/runs")
+@educator_required
+def start():
+    """Queue a shipped experiment and run it in a background process."""
+    form = _form()
+    if not form.validate_on_submit():
+        abort(400)
+    cfg = load_config(worker.shipped_configs()[form.config.data])
+    if form.quick.data:
+        cfg.update(worker.QUICK)
+    now = system_clock.now()
+    results = current_app.config["STREAMSIM"].results_dir
+    s = db_session()
+    run = ExperimentRun(name=cfg["name"][:120], config=cfg, status="queued", progress=0.0,
+                        results_dir="", created_by=current_account().id, created_at=now)
+    s.add(run)
+    s.flush()
+    run.results_dir = str(results / f"run-{run.id}-{form.config.data}")
+    s.commit()
+    current_app.extensions.get("streamsim.launch", worker.launch)(run.id)
+    return redirect(url_for("educator.run", run_id=run.id), code=303)
 
 
 @bp.get("/runs/<int:run_id>")
@@ -46,8 +85,11 @@ def run(run_id: int):
     run = _run(run_id)
     summary_path = Path(run.results_dir) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
-    return render_page("educator/run.html", None, run=run, summary=summary, metrics=METRICS,
-                       labels=LABELS)
+    response = render_page("educator/run.html", "status", run=run, summary=summary,
+                           metrics=METRICS, labels=LABELS)
+    if is_fragment_request() and run.status in ("done", "failed"):
+        response.headers["HX-Refresh"] = "true"  # finished: reload to show the results
+    return response
 
 
 @bp.get("/runs/<int:run_id>/plots/<metric>.svg")

@@ -61,3 +61,60 @@ def test_home_records_impressions(viewer, database):
                          .order_by(Impression.row_position)).all()
     assert rows and rows[0].surface == "home" and rows[0].row_position == 0
     assert all(r.title_ids for r in rows)
+
+
+def test_educator_starts_a_run_in_the_background(make_viewer, app, database):
+    from simulator import worker
+
+    launched = []
+    app.extensions["streamsim.launch"] = launched.append
+    try:
+        teacher = make_viewer("starter@example.com", role="educator")
+        page = soup(teacher.client.get("/educator/"))
+        form = page.select_one("form.educator__start")
+        options = [o["value"] for o in form.select("select option")]
+        assert set(options) == set(worker.shipped_configs())
+        token = form.select_one("input[name=csrf_token]")["value"]
+        r = teacher.client.post(form["action"], data={"csrf_token": token,
+                                                      "config": "feedback_loop", "quick": "y"})
+        assert r.status_code == 303
+    finally:
+        del app.extensions["streamsim.launch"]
+    with database.read() as s:
+        run = s.scalars(select(ExperimentRun)).one()
+    assert launched == [run.id]
+    assert run.status == "queued" and run.config["profiles"] == worker.QUICK["profiles"]
+    detail = soup(teacher.client.get(r.headers["Location"]))
+    assert detail.select_one("#run-status")["hx-trigger"] == "every 2s"
+    assert detail.select_one("progress.educator__progress")
+    fragment = teacher.client.get(r.headers["Location"], headers={"HX-Request": "true"})
+    doc = soup(fragment)
+    assert doc.select_one("#run-status") and doc.select_one("h1") is None
+    assert "HX-Refresh" not in fragment.headers
+    bad = teacher.client.post(form["action"], data={"csrf_token": token, "config": "nope"})
+    assert bad.status_code == 400
+
+
+def test_worker_runs_a_queued_experiment(make_viewer, database, tmp_path):
+    from simulator import worker
+    from simulator.experiment import normalise
+
+    cfg = normalise({"name": "tiny", "profiles": 12, "days": 2, "titles": 60, "seeds": [1],
+                     "arms": [{"policy": "popularity"}, {"policy": "random"}]})
+    with database.write() as s:
+        run = ExperimentRun(name="tiny", config=cfg, status="queued", progress=0.0,
+                            results_dir=str(tmp_path / "out"), created_at=TEST_NOW)
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    worker.run(database, run_id)
+    with database.read() as s:
+        run = s.get(ExperimentRun, run_id)
+        assert (run.status, run.progress, run.error) == ("done", 1.0, "")
+    teacher = make_viewer("w@example.com", role="educator")
+    page = soup(teacher.client.get(f"/educator/runs/{run_id}"))
+    assert [th.text for th in page.select("table.educator__summary thead th")][1:] == \
+        ["popularity", "random"]
+    assert page.select_one("#run-status").get("hx-trigger") is None
+    fragment = teacher.client.get(f"/educator/runs/{run_id}", headers={"HX-Request": "true"})
+    assert fragment.headers["HX-Refresh"] == "true"

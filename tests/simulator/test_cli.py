@@ -1,0 +1,46 @@
+"""`streamsim seed`, `simulate` and `grant-educator` through Flask's CLI runner."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from core.models import Account, ExperimentRun, ProfileTruth
+from tests.webapp.conftest import make_account
+from webapp import cli_sim
+
+
+def test_seed_prints_a_summary(app, database):
+    result = app.test_cli_runner().invoke(cli_sim.seed, ["--profiles", "12", "--days", "1",
+                                                         "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert "Seeded: 12 profiles x 1 days:" in line
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(ProfileTruth)) == 12
+
+
+def test_simulate_writes_results_and_a_run_row(app, database, tmp_path):
+    config = tmp_path / "tiny.toml"
+    config.write_text('name = "Tiny"\nprofiles = 10\ndays = 2\ntitles = 50\nseeds = [2]\n'
+                      '[[arms]]\npolicy = "popularity"\n[[arms]]\npolicy = "ideal"\n')
+    out = tmp_path / "out"
+    result = app.test_cli_runner().invoke(cli_sim.simulate, [str(config), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "popularity: utility" in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert set(summary["arms"]) == {"popularity", "ideal"}
+    with database.read() as s:
+        run = s.scalars(select(ExperimentRun)).one()
+        assert (run.status, run.results_dir) == ("done", str(out))
+
+
+def test_grant_educator(app, database):
+    make_account(database, "teach@example.com")
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli_sim.grant_educator, ["Teach@example.com"]).exit_code == 0
+    with database.read() as s:
+        assert s.scalar(select(Account.role).where(Account.email == "teach@example.com")) \
+            == "educator"
+    assert runner.invoke(cli_sim.grant_educator, ["nobody@example.com"]).exit_code != 0
