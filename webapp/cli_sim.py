@@ -60,10 +60,14 @@ def simulate(config: Path, out: Path | None) -> None:
         run = ExperimentRun(name=cfg["name"][:120], config=cfg, status="running", progress=0.0,
                             results_dir=str(out), created_at=now)
         s.add(run)
+    def progress(fraction: float) -> None:
+        bar.update(int(fraction * 100) - bar.n)
+        with _database().write() as s:  # the educator page shows it
+            s.get(ExperimentRun, run.id).progress = round(fraction, 3)
+
     try:
         with tqdm(total=100, unit="%", desc=cfg["name"][:30]) as bar:
-            summary = run_experiment(cfg, out, progress=lambda f: bar.update(
-                int(f * 100) - bar.n))
+            summary = run_experiment(cfg, out, progress=progress)
     except Exception as exc:
         _finish(run.id, "failed", str(exc))
         raise
