@@ -91,7 +91,8 @@ class PersonalRows:
                 if p >= 0:
                     mat[row_of[slug], p] = True
             return slugs, mat
-        return catalog_cache.get_or_set((self._db_key, "genre-matrix", self.model.version),
+        return catalog_cache.get_or_set((self._db_key, "genre-matrix", self.model.version,
+                                         ids.size),
                                         compute)
 
     def genre_affinity(self, top: int = 5) -> dict[str, float]:
@@ -161,7 +162,8 @@ class PersonalRows:
                 if p >= 0:
                     mat[p, col[tag]] = 1.0
             return mat
-        return catalog_cache.get_or_set((self._db_key, "tag-matrix", self.model.version), compute)
+        return catalog_cache.get_or_set((self._db_key, "tag-matrix", self.model.version,
+                                         ids.size), compute)
 
     def similarity(self, title_id: int) -> np.ndarray | None:
         """Blend of factor cosine and tag Jaccard between one title and every title."""

@@ -147,7 +147,8 @@ class Ranker:
             assert self.model is not None
             limit = self.profile.maturity_limit
             ages = catalog_cache.get_or_set(
-                (str(self.session.get_bind().url), "model-ages", self.model.version),
+                (str(self.session.get_bind().url), "model-ages", self.model.version,
+                 self.model.item_ids.size),
                 lambda: self._maturity_ages())
             mask = ages <= limit
             mask &= ~np.isin(self.model.item_ids, np.fromiter(self.excluded_ids(), np.int64))

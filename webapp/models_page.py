@@ -12,9 +12,9 @@ import atexit
 from flask import Blueprint, Flask, current_app
 from sqlalchemy import select
 
-from core.models import JobRun
+from core.models import JobRun, Title
 from core.settings import Settings
-from recommender import artifacts, scheduler, scoring
+from recommender import artifacts, communities, scheduler, scoring
 from webapp.database import db_session
 from webapp.htmx import render_page
 from webapp.viewer import educator_required
@@ -55,6 +55,21 @@ def chart(cards: list[dict]) -> dict:
     }
 
 
+def community_map(model) -> dict | None:
+    """Points and legend for the educator's 2-D map of taste communities."""
+    if model is None or model.user_ids.size < 2:
+        return None
+    found = communities.for_model(model)
+    w, h, pad = CHART_W, CHART_H + 120, 16
+    points = [(pad + x * (w - 2 * pad), pad + (1 - y) * (h - 2 * pad), int(c))
+              for (x, y), c in zip(found.coords, found.labels, strict=True)]
+    names = dict(db_session().execute(select(Title.id, Title.name).where(
+        Title.id.in_([t for top in found.top_titles for t in top[:3]]))).all())
+    legend = [(n, int(found.sizes[n]), [names.get(t, "?") for t in top[:3]])
+              for n, top in enumerate(found.top_titles)]
+    return {"points": points, "legend": legend, "size": (w, h)}
+
+
 @bp.get("/")
 @educator_required
 def index():
@@ -70,4 +85,5 @@ def index():
                        card=next((c for c in cards if c.get("version") == current), None),
                        runs=runs, last_error=last_error, sched=scheduler.status(settings),
                        chart=chart(cards), size=(CHART_W, CHART_H, PAD),
-                       serving=serving.version if serving else None)
+                       serving=serving.version if serving else None,
+                       groups=community_map(serving))

@@ -6,8 +6,9 @@ from flask import Blueprint, abort
 
 from core import catalog
 from core.clock import system_clock
-from recommender import scoring
+from recommender import communities, scoring
 from recommender.explain import explain
+from recommender.scoring import Ranker
 from webapp.database import db_session
 from webapp.htmx import render_page
 from webapp.viewer import current_profile, profile_required
@@ -27,3 +28,23 @@ def detail(title_id: int):
     title = found.title if found else catalog.get_title(s, title_id, profile.maturity_limit)
     return render_page("recommender/why.html", "modal", why=found, title=title,
                        profile=profile, has_model=model is not None)
+
+
+@bp.get("/taste")
+@profile_required
+def taste():
+    """Which taste community this profile belongs to, and what that community watches."""
+    profile = current_profile()
+    s = db_session()
+    model = scoring.serving_model()
+    community = titles = None
+    size = 0
+    if model is not None and model.user_ids.size:
+        ranker = Ranker(s, profile, model, system_clock.now())
+        if ranker.personal:
+            found = communities.for_model(model)
+            community = found.nearest(ranker.vector[1])
+            size = int(found.sizes[community])
+            titles = catalog.load_titles(s, found.top_titles[community], profile.maturity_limit)
+    return render_page("recommender/taste.html", None, profile=profile, community=community,
+                       titles=titles or [], size=size, has_model=model is not None)
