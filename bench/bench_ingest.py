@@ -1,5 +1,6 @@
 """Playback event ingest under gunicorn: 100 simulated players send heartbeats as fast as they
-are answered (a closed loop), first as single events, then in batches.
+are answered (a closed loop), first as single events, then in batches; then at the pace the real
+player keeps at 60x (one request a second carrying ~6 heartbeats) for latency at that load.
 
 Reports events/s, request latency p50/p99, and lost / duplicated counts checked against the
 database (lost: acknowledged but not stored; duplicated: stored more than once). Prints figures;
@@ -83,15 +84,20 @@ def films(url: str) -> list[tuple[int, int]]:
 
 
 def player(base: str, cookie: str, token: str, film: tuple[int, int], batch: int,
-           deadline: float, out: dict) -> None:
-    """One player: heartbeats in a closed loop on one keep-alive connection."""
+           deadline: float, out: dict, every_s: float = 0.0) -> None:
+    """One player: heartbeats on one keep-alive connection, in a closed loop (every_s=0) or
+    one request every every_s seconds (as player.js does at 60x: ~6 events a second)."""
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
     headers = {"Content-Type": "application/json", "X-CSRFToken": token,
                "Cookie": f"streamsim_session={cookie}"}
     title_id, runtime = film
     position, acked, latencies, errors = 0, [], [], {}
+    next_at = time.time() + (every_s * (hash(cookie) % 1000) / 1000 if every_s else 0)
     while time.time() < deadline:
+        if every_s:
+            time.sleep(max(0.0, next_at - time.time()))
+            next_at += every_s
         events = []
         for _ in range(batch):
             position = (position + 10) % runtime
@@ -122,9 +128,9 @@ def player(base: str, cookie: str, token: str, film: tuple[int, int], batch: int
         out["errors"][k] = out["errors"].get(k, 0) + v
 
 
-def client_process(jobs: list, batch: int, deadline: float, queue) -> None:
+def client_process(jobs: list, batch: int, deadline: float, every_s: float, queue) -> None:
     out = {"acked": [], "latencies": [], "errors": {}}
-    threads = [threading.Thread(target=player, args=(*job, batch, deadline, out))
+    threads = [threading.Thread(target=player, args=(*job, batch, deadline, out, every_s))
                for job in jobs]
     for th in threads:
         th.start()
@@ -133,12 +139,13 @@ def client_process(jobs: list, batch: int, deadline: float, queue) -> None:
     queue.put(out)
 
 
-def phase(label: str, base: str, players: list, batch: int, url: str) -> None:
+def phase(label: str, base: str, players: list, batch: int, url: str,
+          every_s: float = 0.0) -> None:
     deadline = time.time() + SECONDS
     queue = multiprocessing.Queue()
     chunks = [players[i::PROCESSES] for i in range(PROCESSES)]
-    procs = [multiprocessing.Process(target=client_process, args=(c, batch, deadline, queue))
-             for c in chunks]
+    procs = [multiprocessing.Process(target=client_process,
+                                     args=(c, batch, deadline, every_s, queue)) for c in chunks]
     start = time.time()
     for p in procs:
         p.start()
@@ -183,8 +190,10 @@ def main() -> None:
                 token = re.search(r'"X-CSRFToken": "([^"]+)"', s.get(base + "/history/").text)
                 players.append((base, s.cookies.get("streamsim_session"), token.group(1),
                                 catalog_films[i % len(catalog_films)]))
-            phase("single events", base, players, 1, url)
-            phase(f"batches of {BATCH}", base, players, BATCH, url)
+            phase("single events, closed loop", base, players, 1, url)
+            phase(f"batches of {BATCH}, closed loop", base, players, BATCH, url)
+            # What player.js sends at 60x: one request a second with about 6 heartbeats.
+            phase("player.js at 60x: 6 events/s each", base, players, 6, url, every_s=1.0)
 
 
 if __name__ == "__main__":

@@ -179,7 +179,7 @@
   }
 
   function play() {
-    if (state.ended) { state.ended = false; state.position = 0; endPanel.hidden = true; }
+    if (state.ended) { reopen(); state.position = 0; }
     if (state.playing) return;
     lastTick = Date.now();
     state.playing = true;
@@ -197,6 +197,13 @@
     render();
   }
 
+  // Playing again after the end is a rewatch: it starts with a new start event.
+  function reopen() {
+    state.ended = false;
+    state.started = false;
+    endPanel.hidden = true;
+  }
+
   function toggle() { if (state.playing) pause(); else play(); }
 
   function seekTo(target) {
@@ -206,7 +213,7 @@
     if (state.playing && state.beat > 0) emit("heartbeat");  // credit what was watched so far
     state.position = target;
     state.beat = 0;
-    if (state.ended && target < cfg.runtime) { state.ended = false; endPanel.hidden = true; }
+    if (state.ended && target < cfg.runtime) reopen();
     if (target < cfg.credits) { state.creditsShown = false; hideNext(); }
     emit("seek");
     render();
