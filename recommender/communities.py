@@ -1,6 +1,7 @@
 """Taste communities: k-means on the model's user factors (seeded k-means++ then Lloyd steps),
 a 2-D map of profiles (the first two principal components of the user factors), and what
-each community is drawn to (the titles its centre scores highest). Cached per model version."""
+each community is drawn to more than the others (titles whose factors best match the centre's
+offset from the mean centre). Cached for the serving model."""
 
 from __future__ import annotations
 
@@ -58,8 +59,9 @@ def compute(model: FactorModel, k: int = K, n_titles: int = 8, seed: int = 0) ->
     x = model.pu
     labels, centers = kmeans(x, k, seed)
     top = []
+    middle = centers.mean(axis=0)
     for c in centers:
-        scores = model.scores(0.0, c)
+        scores = model.qi @ (c - middle)  # what sets this community apart from the others
         top.append([int(t) for t in model.item_ids[np.argsort(-scores, kind="stable")[:n_titles]]])
     centred = x - x.mean(axis=0)
     if len(x) > 1:

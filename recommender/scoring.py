@@ -81,6 +81,11 @@ def configure(model_dir: Path | None) -> None:
         _default.append(Path(model_dir))
 
 
+def model_dir() -> Path | None:
+    """The model folder this process serves from (None until configured)."""
+    return _default[0] if _default else None
+
+
 def serving_model() -> FactorModel | None:
     return store_for(_default[0]).get() if _default else None
 

@@ -74,9 +74,9 @@ def community_map(model) -> dict | None:
 @educator_required
 def index():
     settings = current_app.config["STREAMSIM"]
-    model_dir = settings.model_dir
+    model_dir = scoring.model_dir() or settings.model_dir
     current = artifacts.current_version(model_dir)
-    cards = artifacts.cards(model_dir)
+    cards = [{"data": {}, "metrics": {}, "params": {}, **c} for c in artifacts.cards(model_dir)]
     runs = list(db_session().scalars(select(JobRun).where(JobRun.job == "train")
                                      .order_by(JobRun.id.desc()).limit(20)))
     last_error = next((r for r in runs if r.status in ("failed", "rejected")), None)

@@ -66,3 +66,22 @@ def test_personal_home_page_and_why_this(page, live_server, serving_model):
     expect(page.locator("table.why__parts")).to_be_visible()
     shot(page, "recommender-why-page")
     assert page.console_errors == []
+
+
+def test_model_page_for_educators(page, live_server, serving_model):
+    from core.models import Account
+
+    _, database = live_server
+    sign_up(page, "teacher@example.com")
+    with database.write() as s:
+        s.scalar(select(Account).where(Account.email == "teacher@example.com")).role = "educator"
+    create_profile(page, "Tess")
+    pick_three(page)
+    page.goto("/models/")
+    expect(page.locator("[data-current]")).to_have_attribute("data-current", serving_model)
+    expect(page.locator("svg.communities-map circle")).to_have_count(150)
+    shot(page, "recommender-models-page", full_page=True)
+    page.goto("/taste")
+    expect(page.locator("[data-community]")).to_be_visible()
+    shot(page, "recommender-taste")
+    assert page.console_errors == []

@@ -162,3 +162,16 @@ def test_search_is_reranked_lightly_for_the_profile(viewer, trained, database):
     page = soup(viewer.client.get("/search/", query_string={"q": genre.name}))
     ids = [int(c["data-title-id"]) for c in page.select("article.card")]
     assert ids[: len(mine)] == [t.id for t in mine][: len(ids)]
+
+
+def test_model_page_survives_partial_and_unreadable_cards(make_viewer, trained, rec_settings):
+    (rec_settings.model_dir / "20200101T000000").mkdir()  # a version folder without a card
+    bare = rec_settings.model_dir / "20200102T000000"
+    bare.mkdir()
+    (bare / "card.json").write_text('{"version": "20200102T000000"}')
+    edu = make_viewer("edu3@example.com", role="educator")
+    response = edu.client.get("/models/")
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.select_one("tr[data-version='20200101T000000']").get_text().count("unreadable")
+    assert page.select_one("tr[data-version='20200102T000000']")
