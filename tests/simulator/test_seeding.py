@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import numpy as np
 from sqlalchemy import func, select
 
 from core.models import (
@@ -116,3 +117,35 @@ def test_bulk_path_matches_record_playback(database):
 
         assert state(a.id) == state(b.id)
         assert credits(a.id) == credits(b.id)
+
+
+def _fresh_population(path, seed):
+    from core.db import Database
+    from core.models import Base
+    from core.settings import Settings
+    from simulator.catalog import generate_catalog
+    from simulator.population import generate_population
+    from simulator.world import load_catalog
+
+    db = Database(Settings(env="testing", database_url=f"sqlite:///{path}"))
+    Base.metadata.create_all(db.engine)
+    with db.session() as s:
+        generate_catalog(s, 60, seed, TEST_NOW)
+        pop = generate_population(s, 25, seed, TEST_NOW, load_catalog(s))
+        names = s.execute(select(Profile.name, Profile.is_kids, Profile.maturity_limit)
+                          .order_by(Profile.id)).all()
+        picks = s.execute(select(TastePick.profile_id, TastePick.title_id)
+                          .order_by(TastePick.profile_id, TastePick.title_id)).all()
+    db.dispose()
+    return pop, names, picks
+
+
+def test_same_seed_same_population(tmp_path):
+    a, names_a, picks_a = _fresh_population(tmp_path / "a.sqlite3", 9)
+    b, names_b, picks_b = _fresh_population(tmp_path / "b.sqlite3", 9)
+    c, names_c, _ = _fresh_population(tmp_path / "c.sqlite3", 10)
+    assert names_a == names_b and picks_a == picks_b
+    assert (a.taste == b.taste).all() and (a.community == b.community).all()
+    assert names_a != names_c
+    assert len(set(a.community.tolist())) > 2  # communities exist
+    assert 60 < float(np.median(a.traits["patience_s"])) < 130  # ~90 s median
