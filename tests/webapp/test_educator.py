@@ -61,6 +61,12 @@ def test_home_records_impressions(viewer, database):
                          .order_by(Impression.row_position)).all()
     assert rows and rows[0].surface == "home" and rows[0].row_position == 0
     assert all(r.title_ids for r in rows)
+    lazy = viewer.client.get("/home/rows/new", headers={"HX-Request": "true"})
+    assert lazy.status_code == 200
+    with database.read() as s:
+        row = s.scalars(select(Impression).where(Impression.profile_id == viewer.profile_id,
+                                                 Impression.row_key == "new")).one()
+    assert row.row_position >= len(rows) and row.title_ids
 
 
 def test_educator_starts_a_run_in_the_background(make_viewer, app, database):
