@@ -26,6 +26,7 @@ from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from recommender.lifecycle import retrain  # noqa: E402
+from recommender.scheduler import lower_priority  # noqa: E402
 from simulator.seed import seed_history  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
@@ -51,6 +52,7 @@ def build(folder: Path) -> tuple[Settings, int]:
 
 
 def retrain_loop(settings: Settings, stop, counts) -> None:
+    lower_priority()  # as the scheduler's job does
     db = Database(settings)
     n = 0
     while not stop.is_set():

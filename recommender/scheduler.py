@@ -13,6 +13,7 @@ import fcntl
 import json
 import logging
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -86,8 +87,23 @@ def status(settings: Settings) -> dict:
             "interval_minutes": settings.rec_retrain_minutes}
 
 
+NICENESS = 10
+
+
+def lower_priority() -> None:
+    """Run training below the web workers (CPU goes to page requests first). On Linux this
+    changes only the calling thread, so an in-app scheduler leaves request threads alone."""
+    try:
+        tid = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, min(current + NICENESS, 19))
+    except (AttributeError, OSError):  # not supported here: train at normal priority
+        pass
+
+
 def add_retrain_job(scheduler: BaseScheduler, db: Database, settings: Settings) -> None:
     def job() -> None:
+        lower_priority()
         outcome = retrain(db, settings)
         write_status(settings, last_run=datetime.now(UTC).isoformat(),
                      last_status=outcome.status, last_detail=outcome.detail)
@@ -137,6 +153,7 @@ def run_blocking(db: Database, settings: Settings) -> bool:
     fd = acquire_lock(settings)
     if fd is None:
         return False
+    lower_priority()  # the main thread; the job's worker threads lower their own
     try:
         scheduler = BlockingScheduler(timezone="UTC")
         add_retrain_job(scheduler, db, settings)

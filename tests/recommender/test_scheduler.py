@@ -52,3 +52,24 @@ def test_the_demo_app_runs_one_scheduler_in_app(database, rec_settings):
         scheduler.stop(first.extensions["streamsim.scheduler"])
     testing = create_app(rec_settings.with_(rec_scheduler_in_app=True), database)
     assert "streamsim.scheduler" not in testing.extensions  # never under tests
+
+
+def test_training_threads_run_at_lower_priority():
+    import os
+    import threading
+
+    main_before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = {}
+
+    def work():
+        before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        scheduler.lower_priority()
+        seen["delta"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) - before
+        seen["before"] = before
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert seen["delta"] > 0 or seen["before"] == 19  # already the lowest priority
+    # Only the training thread moved: the request-serving thread keeps its priority.
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before
