@@ -13,7 +13,7 @@ from core.models import Title
 from recommender import artifacts, scoring
 from recommender.train import TrainParams, fit_top_picks
 from tests.browser.conftest import shot
-from tests.browser.test_journey import create_profile, pick_three, sign_up
+from tests.browser.test_journey import axe_serious, create_profile, pick_three, sign_up
 from tests.recommender import synth
 
 
@@ -51,7 +51,8 @@ def test_personal_home_page_and_why_this(page, live_server, serving_model):
     why = card.locator("a.card__why")
     expect(why).to_be_visible()
     shot(page, "recommender-card-hover")
-    why.click()
+    why.focus()  # the hover card stays open while focus is inside it
+    page.keyboard.press("Enter")
     dialog = page.locator("#modal-root [role=dialog]")
     expect(dialog.locator("#why-heading")).to_contain_text("Why")
     expect(dialog.locator("tr[data-part]")).to_have_count(5)
@@ -65,6 +66,7 @@ def test_personal_home_page_and_why_this(page, live_server, serving_model):
     expect(page).to_have_url(re.compile(r"/why/\d+$"))
     expect(page.locator("table.why__parts")).to_be_visible()
     shot(page, "recommender-why-page")
+    assert axe_serious(page) == []
     assert page.console_errors == []
 
 
@@ -81,7 +83,9 @@ def test_model_page_for_educators(page, live_server, serving_model):
     expect(page.locator("[data-current]")).to_have_attribute("data-current", serving_model)
     expect(page.locator("svg.communities-map circle")).to_have_count(150)
     shot(page, "recommender-models-page", full_page=True)
+    assert axe_serious(page) == []
     page.goto("/taste")
     expect(page.locator("[data-community]")).to_be_visible()
     shot(page, "recommender-taste")
+    assert axe_serious(page) == []
     assert page.console_errors == []
