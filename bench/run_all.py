@@ -1,12 +1,15 @@
-"""`make bench`: run every bench script in turn; each prints its own figures."""
+"""`make bench`: run every bench script in its own process (so memory figures are its own);
+each prints its own figures."""
 
-import runpy
+import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
+failed = []
 for script in sorted(HERE.glob("bench_*.py")):
     print(f"\n=== {script.name}", flush=True)
-    runpy.run_path(str(script), run_name="__main__")
+    if subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode != 0:
+        failed.append(script.name)
+if failed:
+    sys.exit(f"failed: {', '.join(failed)}")
