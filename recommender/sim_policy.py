@@ -9,6 +9,7 @@ is already loaded. Only public catalog fields are used (title ids, public popula
 from __future__ import annotations
 
 import sys
+import time
 
 import numpy as np
 
@@ -32,6 +33,7 @@ class SvdPolicy:
         self.signals: dict[tuple[int, int], tuple[float, float, bool]] = {}
         self.model: FactorModel | None = None
         self.trainings = 0
+        self.train_seconds: float | None = None  # wall clock of the last retrain
 
     def observe(self, plays) -> None:
         for pid, tid, frac, thumb in plays:
@@ -62,7 +64,9 @@ class SvdPolicy:
     def train(self) -> None:
         inter = self.interactions()
         if len(inter):
+            start = time.perf_counter()
             self.model = fit_top_picks(inter, self.item_ids, self.params)
+            self.train_seconds = time.perf_counter() - start
             self.trainings += 1
 
     def on_day_end(self, log) -> None:

@@ -18,6 +18,7 @@ COL_DECAY = 0.86
 CLICK_BETA = 1.6  # how strongly expected enjoyment drives clicks
 NO_CLICK = 1.2  # utility of leaving a screen without clicking
 ART_WEIGHT = 0.5  # click-logit bonus from artwork that stresses a liked tag
+THUMBS_CUTS = (0.0, 1.3)  # felt utility below the first: down; below the second: up; else love
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -110,7 +111,13 @@ def thumbs(rng: np.random.Generator, utility: float, propensity: float) -> int |
     if rng.random() >= propensity:
         return None
     felt = utility + rng.normal(0.0, 0.35)
-    return -1 if felt < 0.0 else (1 if felt < 1.3 else 2)
+    return -1 if felt < THUMBS_CUTS[0] else (1 if felt < THUMBS_CUTS[1] else 2)
+
+
+def true_thumbs(utility) -> np.ndarray:
+    """The thumbs `thumbs` would give without rating noise: -1, 1 or 2 per utility."""
+    u = np.asarray(utility, dtype=np.float64)
+    return np.where(u < THUMBS_CUTS[0], -1, np.where(u < THUMBS_CUTS[1], 1, 2))
 
 
 def art_bonus(taste: np.ndarray, focus_feature: int, weight: float = ART_WEIGHT) -> float:

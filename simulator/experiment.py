@@ -5,6 +5,8 @@ catalog + population database and draws visits and behaviour from the same named
 Writes to the results folder: metrics.csv and metrics.json (per seed, arm and day),
 summary.json (per arm and metric: mean of the daily values over the run, and of the last day,
 as mean and 95% CI over seeds; byte-identical for the same config), plots and report.html.
+Arms with a model (svd) also get `model_metrics.MODEL_METRICS` per day and a "model" block in
+the summary, and model_log.json lists every retrain with its training time.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from simulator.catalog import generate_catalog
 from simulator.engine import Simulation
 from simulator.layouts import PolicyLayout
 from simulator.metrics import METRICS, Tracker, mean_ci, nearest_neighbours
+from simulator.model_metrics import MODEL_METRICS, ModelTracker, summarise_model
 from simulator.policies import DayLog, Retraining, make_policy
 from simulator.population import generate_population, load_population
 from simulator.rng import derive
@@ -73,7 +76,8 @@ def build_world(path: Path, cfg: dict, seed: int) -> None:
 
 
 def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
-            tick: Callable[[], None] | None = None) -> list[dict]:
+            tick: Callable[[], None] | None = None,
+            model_log: list[dict] | None = None) -> list[dict]:
     start = datetime.fromisoformat(cfg["start"])
     db = _database(path)
     with db.read() as s:
@@ -91,6 +95,7 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
         sim.available[len(catalog) - held:] = False
     vectors = policy.user_vectors(pop.profile_ids.tolist())
     tracker = Tracker(sim, nearest_neighbours(pop.taste.copy() if vectors is None else vectors))
+    models = ModelTracker(sim, policy, tracker.watch_sets)
     rows = []
     for day in range(cfg["days"]):
         if arm["new_per_day"]:
@@ -108,9 +113,12 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
                         if t == int(catalog.title_ids[p.title])), None))
                  for res in result.sessions for p in res.plays]
         policy.on_day_end(DayLog(day, plays, database=db))
+        rows[-1].update(models.day(day))
         if tick:
             tick()
     db.dispose()
+    if model_log is not None:
+        model_log += [{"seed": seed, "arm": arm["name"], **e} for e in models.log]
     return rows
 
 
@@ -129,6 +137,7 @@ def run_experiment(cfg: dict, out: Path, progress: Callable[[float], None] | Non
             progress(done[0] / total)
 
     rows: list[dict] = []
+    model_log: list[dict] = []
     for seed in cfg["seeds"]:
         template = work / f"seed-{seed}.sqlite3"
         template.unlink(missing_ok=True)
@@ -136,7 +145,7 @@ def run_experiment(cfg: dict, out: Path, progress: Callable[[float], None] | Non
         for arm in cfg["arms"]:
             path = work / f"seed-{seed}-{arm['name']}.sqlite3"
             shutil.copyfile(template, path)
-            rows += run_arm(path, cfg, arm, seed, tick)
+            rows += run_arm(path, cfg, arm, seed, tick, model_log)
             if not keep_db:
                 path.unlink(missing_ok=True)
         if not keep_db:
@@ -144,6 +153,7 @@ def run_experiment(cfg: dict, out: Path, progress: Callable[[float], None] | Non
     _homogenization(rows)
     summary = summarise(cfg, rows)
     write_results(out, cfg, rows, summary)
+    (out / "model_log.json").write_text(json.dumps(model_log, indent=1, sort_keys=True) + "\n")
     if not keep_db:
         shutil.rmtree(work, ignore_errors=True)
     return summary
@@ -168,6 +178,7 @@ def summarise(cfg: dict, rows: list[dict]) -> dict:
             "run_mean": {m: mean_ci([np.mean([r[m] for r in rs]) for rs in per_seed.values()])
                          for m in METRICS},
             "last_day": {m: mean_ci([rs[-1][m] for rs in per_seed.values()]) for m in METRICS},
+            "model": summarise_model(per_seed, mean_ci),
         }
     return {"name": cfg["name"], "profiles": cfg["profiles"], "days": cfg["days"],
             "titles": cfg["titles"], "seeds": list(cfg["seeds"]), "arms": arms}
@@ -176,7 +187,7 @@ def summarise(cfg: dict, rows: list[dict]) -> dict:
 def write_results(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
     from simulator.report import write_report
 
-    fields = ["seed", "arm", "day", *METRICS]
+    fields = ["seed", "arm", "day", *METRICS, *MODEL_METRICS]
     with open(out / "metrics.csv", "w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
         writer.writeheader()

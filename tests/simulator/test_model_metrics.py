@@ -1,0 +1,58 @@
+"""Model metrics of model-based arms: RMSE against ground truth, holdout RMSE, retrain log."""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+
+from recommender.model import FactorModel
+from simulator.experiment import normalise, run_experiment
+from simulator.model_metrics import rmse_against_truth, truth_preference
+
+
+def test_truth_preference_uses_the_thumbs_cuts_and_the_recommender_scale():
+    assert truth_preference(np.array([-0.5, 0.2, 1.29, 1.3, 2.0])).tolist() == \
+        [0.0, 0.85, 0.85, 1.0, 1.0]
+
+
+def _model(bi: np.ndarray) -> FactorModel:
+    n = bi.size
+    return FactorModel(global_mean=0.0, user_ids=np.array([7]), item_ids=np.arange(1, n + 1),
+                       bu=np.zeros(1), pu=np.zeros((1, 2)), bi=bi, qi=np.zeros((n, 2)),
+                       prior=np.ones(n), prior_weight=2.0)
+
+
+def test_rmse_against_truth_compares_watched_pairs_without_the_prior():
+    utility = np.array([-1.0, 0.5, 2.0])  # truth: 0.0, 0.85, 1.0
+    sim = SimpleNamespace(pop=SimpleNamespace(profile_ids=np.array([7])),
+                          catalog=SimpleNamespace(title_ids=np.array([1, 2, 3])),
+                          utility=lambda i: utility)
+    exact = _model(np.array([0.0, 0.85, 1.0]))
+    assert rmse_against_truth(exact, sim, [{0, 1, 2}]) == 0.0  # the prior is not added
+    off = _model(np.array([0.5, 0.85, 1.0]))
+    assert math.isclose(rmse_against_truth(off, sim, [{0, 1}]), math.sqrt(0.25 / 2))
+    assert rmse_against_truth(off, sim, [set()]) is None
+
+
+def test_svd_arm_reports_model_metrics_and_others_none(tmp_path):
+    cfg = normalise({"name": "m", "profiles": 30, "days": 3, "titles": 80, "seeds": [1],
+                     "arms": [{"name": "svd", "policy": "svd", "epochs": 10, "factors": 6},
+                              {"name": "random", "policy": "random"}]})
+    summary = run_experiment(cfg, tmp_path)
+    rows = json.loads((tmp_path / "metrics.json").read_text())
+    svd = [r for r in rows if r["arm"] == "svd"]
+    assert all(0.0 <= r["model_rmse_truth"] <= 1.0 for r in svd)
+    holdout = [r["model_holdout_rmse"] for r in svd]
+    assert holdout[-1] is not None  # early days may have no profile with 3 signals to split
+    assert all(0.0 <= h <= 1.0 for h in holdout if h is not None)
+    assert all(r["model_rmse_truth"] is None for r in rows if r["arm"] == "random")
+    log = json.loads((tmp_path / "model_log.json").read_text())
+    assert [e["day"] for e in log] == [0, 1, 2]  # daily retrains
+    assert all(e["train_seconds"] > 0 and e["signals"] > 0 for e in log)
+    assert summary["arms"]["svd"]["model"]["model_rmse_truth"]["run_mean"]["n"] == 1
+    assert summary["arms"]["random"]["model"]["model_holdout_rmse"]["run_mean"] is None
+    header = (tmp_path / "metrics.csv").read_text().splitlines()[0].split(",")
+    assert header[-2:] == ["model_rmse_truth", "model_holdout_rmse"]
