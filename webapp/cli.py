@@ -134,6 +134,9 @@ def _register_commands() -> None:
     for command in (cli_rec.train, cli_rec.models, cli_rec.scheduler, cli_rec.evaluate,
                     cli_rec.import_movielens):
         cli.add_command(command)
+    from webapp import cli_abtest
+
+    cli.add_command(cli_abtest.abtest)
 
 
 _register_commands()
