@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -162,8 +162,6 @@ def credits_mark(title: Title, episode: Episode | None) -> int:
 def validate(session: Session, events: Sequence[PlaybackInput], now: datetime,
              max_age: int) -> dict[tuple[int, int | None], tuple[Title, Episode | None]]:
     """Check every event; raise PlaybackError on the first bad one (nothing is stored)."""
-    if not events:
-        raise PlaybackError("Send at least one event.", "events")
     if len(events) > MAX_BATCH:
         raise PlaybackError(f"A batch holds at most {MAX_BATCH} events.", "events")
     title_ids = {e.title_id for e in events}
@@ -172,6 +170,16 @@ def validate(session: Session, events: Sequence[PlaybackInput], now: datetime,
     episode_ids = {e.episode_id for e in events if e.episode_id is not None}
     episodes = {ep.id: ep for ep in session.scalars(
         select(Episode).where(Episode.id.in_(episode_ids)))} if episode_ids else {}
+    return check_events(events, titles, episodes, now, max_age)
+
+
+def check_events(events: Sequence[PlaybackInput], titles: Mapping[int, Title],
+                 episodes: Mapping[int, Episode], now: datetime,
+                 max_age: int) -> dict[tuple[int, int | None], tuple[Title, Episode | None]]:
+    """The per-event checks, against already-loaded titles and episodes (shared with the
+    simulator's bulk path). Raises PlaybackError naming the first bad event."""
+    if not events:
+        raise PlaybackError("Send at least one event.", "events")
     items: dict[tuple[int, int | None], tuple[Title, Episode | None]] = {}
     seen_ids: set[str] = set()
     for i, e in enumerate(events):
@@ -188,7 +196,7 @@ def validate(session: Session, events: Sequence[PlaybackInput], now: datetime,
             raise PlaybackError(f"speed must be one of {', '.join(map(str, SPEEDS))}.",
                                 "speed", i)
         title = titles.get(e.title_id)
-        if title is None:
+        if title is None or title.maturity_age > max_age:
             raise PlaybackError("Unknown title.", "title_id", i)
         episode = None
         if title.kind == "series":

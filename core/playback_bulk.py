@@ -9,7 +9,6 @@ Like `record_playback` it never commits.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,16 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.models import Episode, PlaybackEvent, Title, Viewing
-from core.playback import (
-    CLOCK_SLACK,
-    EVENT_TYPES,
-    MAX_AGE,
-    SPEEDS,
-    PlaybackError,
-    PlaybackInput,
-    apply_event,
-    runtime_of,
-)
+from core.playback import PlaybackInput, apply_event, check_events
 
 IN_CHUNK = 500  # ids per IN (...) list
 
@@ -51,32 +41,7 @@ class CatalogCache:
 
 def _check(cache: CatalogCache, b: Batch) -> None:
     """The checks of core.playback.validate, against the cache."""
-    if not b.events:
-        raise PlaybackError("Send at least one event.", "events")
-    seen: set[str] = set()
-    for i, e in enumerate(b.events):
-        try:
-            uuid.UUID(e.event_id)
-        except (ValueError, AttributeError, TypeError):
-            raise PlaybackError("event_id must be a UUID.", "event_id", i) from None
-        if e.event_id in seen:
-            raise PlaybackError("event_id repeats within the batch.", "event_id", i)
-        seen.add(e.event_id)
-        if e.type not in EVENT_TYPES or e.speed not in SPEEDS:
-            raise PlaybackError("Bad type or speed.", "type", i)
-        title = cache.titles.get(e.title_id)
-        if title is None or title.maturity_age > b.max_age:
-            raise PlaybackError("Unknown title.", "title_id", i)
-        episode = cache.episodes.get(e.episode_id) if e.episode_id is not None else None
-        if title.kind == "series" and (episode is None or episode.title_id != title.id):
-            raise PlaybackError("A series event needs an episode of that series.",
-                                "episode_id", i)
-        if title.kind == "film" and e.episode_id is not None:
-            raise PlaybackError("A film has no episodes.", "episode_id", i)
-        if not 0 <= e.position_s <= runtime_of(title, episode):
-            raise PlaybackError("position_s out of range.", "position_s", i)
-        if not b.now - MAX_AGE <= e.client_time <= b.now + CLOCK_SLACK:
-            raise PlaybackError("client_time is not a plausible time.", "client_time", i)
+    check_events(b.events, cache.titles, cache.episodes, b.now, b.max_age)
 
 
 def record_playback_bulk(session: Session, batches: Sequence[Batch],
