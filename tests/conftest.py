@@ -14,11 +14,11 @@ from datetime import datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 
 from core.db import Database
-from core.models import Base
+from core.models import Base, Title
 from core.settings import Settings
 
 CATALOG_TABLES = {"tags", "people", "titles", "title_tags", "credits", "episodes", "artworks",
@@ -109,6 +109,14 @@ def app(settings: Settings, database: Database):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def film(database):
+    """A film any profile with a limit of 13+ may watch."""
+    with database.read() as s:
+        return s.scalar(select(Title).where(Title.kind == "film", Title.maturity_age <= 13)
+                        .order_by(Title.id))
 
 
 def soup(response) -> BeautifulSoup:

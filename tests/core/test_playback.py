@@ -22,13 +22,6 @@ def profile_id(database):
 
 
 @pytest.fixture
-def film(database) -> Title:
-    with database.read() as s:
-        return s.scalar(select(Title).where(Title.kind == "film", Title.maturity_age <= 13)
-                        .order_by(Title.id))
-
-
-@pytest.fixture
 def episode(database) -> Episode:
     with database.read() as s:
         return s.scalar(select(Episode).join(Title).where(Title.maturity_age <= 13)

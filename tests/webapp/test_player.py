@@ -31,13 +31,6 @@ def watch(database, profile_id, title, to_s, episode=None, *, ago_s=0):
 
 
 @pytest.fixture
-def film(database) -> Title:
-    with database.read() as s:
-        return s.scalar(select(Title).where(Title.kind == "film", Title.maturity_age <= 13)
-                        .order_by(Title.id))
-
-
-@pytest.fixture
 def series(database) -> Title:
     with database.read() as s:
         title = s.scalar(select(Title).where(Title.kind == "series", Title.maturity_age <= 13)
