@@ -20,9 +20,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,28 @@ MAX_AGE = timedelta(days=7)  # queued events older than this are refused
 REQUIRED_FIELDS = ("event_id", "type", "title_id", "position_s", "client_time")
 OPTIONAL_FIELDS = ("episode_id", "speed")
 FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+VIEWING_FIELDS = ("profile_id", "title_id", "episode_id", "episode_key", "position_s", "watched_s",
+                  "furthest_s", "completed", "hidden", "plays", "started_at", "last_watched_at",
+                  "last_client_time")
+
+
+class TitleFacts(Protocol):
+    """What the rules read of a title (a Title, or a row of these columns)."""
+
+    id: int
+    kind: str
+    runtime_minutes: int
+    maturity_age: int
+
+
+class EpisodeFacts(Protocol):
+    id: int
+    title_id: int
+    runtime_seconds: int
+    credits_start_seconds: int
+
+
+Items = dict[tuple[int, int | None], tuple[TitleFacts, EpisodeFacts | None]]
 
 
 class PlaybackError(ValueError):
@@ -148,39 +170,60 @@ def parse_body(body: Any) -> list[PlaybackInput]:
     return [parse_event(body, 0)]
 
 
-def runtime_of(title: Title, episode: Episode | None) -> int:
+def runtime_of(title: TitleFacts, episode: EpisodeFacts | None) -> int:
     return episode.runtime_seconds if episode is not None else title.runtime_minutes * 60
 
 
-def credits_mark(title: Title, episode: Episode | None) -> int:
+def credits_mark(title: TitleFacts, episode: EpisodeFacts | None) -> int:
     runtime = runtime_of(title, episode)
     if episode is not None:
         return episode.credits_start_seconds
     return int(runtime * 0.97)
 
 
+# Statements built once (SQLAlchemy Core): per request they cost a cache lookup, not a build.
+_TITLES = select(Title.id, Title.kind, Title.runtime_minutes, Title.maturity_age).where(
+    Title.id.in_(bindparam("ids", expanding=True)), Title.maturity_age <= bindparam("max_age"))
+_EPISODES = select(Episode.id, Episode.title_id, Episode.runtime_seconds,
+                   Episode.credits_start_seconds).where(
+    Episode.id.in_(bindparam("ids", expanding=True)))
+_PROFILE_LOCK = select(Profile.id).where(Profile.id == bindparam("profile_id")).with_for_update(
+    key_share=True)
+_STORED = select(PlaybackEvent.event_id).where(
+    PlaybackEvent.event_id.in_(bindparam("ids", expanding=True)))
+_VIEWINGS = select(*(Viewing.__table__.c[name] for name in ("id", *VIEWING_FIELDS))).where(
+    Viewing.profile_id == bindparam("profile_id"),
+    tuple_(Viewing.title_id, Viewing.episode_key).in_(bindparam("keys", expanding=True)))
+_NEW_VIEWINGS = Viewing.__table__.insert()
+_VIEWING_UPDATES = Viewing.__table__.update().where(Viewing.id == bindparam("viewing_id"))
+_EVENT_INSERTS = {
+    name: dialect.insert(PlaybackEvent.__table__).on_conflict_do_nothing(
+        index_elements=["event_id"])
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
 def validate(session: Session, events: Sequence[PlaybackInput], now: datetime,
-             max_age: int) -> dict[tuple[int, int | None], tuple[Title, Episode | None]]:
+             max_age: int) -> Items:
     """Check every event; raise PlaybackError on the first bad one (nothing is stored)."""
     if len(events) > MAX_BATCH:
         raise PlaybackError(f"A batch holds at most {MAX_BATCH} events.", "events")
-    title_ids = {e.title_id for e in events}
-    titles = {t.id: t for t in session.scalars(
-        select(Title).where(Title.id.in_(title_ids), Title.maturity_age <= max_age))}
-    episode_ids = {e.episode_id for e in events if e.episode_id is not None}
-    episodes = {ep.id: ep for ep in session.scalars(
-        select(Episode).where(Episode.id.in_(episode_ids)))} if episode_ids else {}
+    conn = session.connection()
+    title_ids = list({e.title_id for e in events})
+    titles = {t.id: t for t in conn.execute(_TITLES, {"ids": title_ids, "max_age": max_age})}
+    episode_ids = list({e.episode_id for e in events if e.episode_id is not None})
+    episodes = ({ep.id: ep for ep in conn.execute(_EPISODES, {"ids": episode_ids})}
+                if episode_ids else {})
     return check_events(events, titles, episodes, now, max_age)
 
 
-def check_events(events: Sequence[PlaybackInput], titles: Mapping[int, Title],
-                 episodes: Mapping[int, Episode], now: datetime,
-                 max_age: int) -> dict[tuple[int, int | None], tuple[Title, Episode | None]]:
+def check_events(events: Sequence[PlaybackInput], titles: Mapping[int, TitleFacts],
+                 episodes: Mapping[int, EpisodeFacts], now: datetime,
+                 max_age: int) -> Items:
     """The per-event checks, against already-loaded titles and episodes (shared with the
     simulator's bulk path). Raises PlaybackError naming the first bad event."""
     if not events:
         raise PlaybackError("Send at least one event.", "events")
-    items: dict[tuple[int, int | None], tuple[Title, Episode | None]] = {}
+    items: Items = {}
     seen_ids: set[str] = set()
     for i, e in enumerate(events):
         try:
@@ -215,9 +258,19 @@ def check_events(events: Sequence[PlaybackInput], titles: Mapping[int, Title],
     return items
 
 
-def _insert(session: Session):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PlaybackEvent)
+class ViewingState:
+    """A viewings row as plain attributes: what `apply_event` reads and writes. Plain
+    attributes cost a fraction of ORM-instrumented ones, and the row is written back with
+    one UPDATE (or INSERT) per viewing per call."""
+
+    __slots__ = ("id", *VIEWING_FIELDS)
+
+    def __init__(self, **values: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, values.get(name))
+
+    def values(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in VIEWING_FIELDS}
 
 
 def record_playback(session: Session, profile_id: int, events: Sequence[PlaybackInput],
@@ -225,25 +278,26 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
     """Validate, store (once per UUID) and apply a batch of one profile's playback events.
 
     Events are applied in the order given. Raises PlaybackError (nothing stored) on bad input.
+    Writes with SQLAlchemy Core on the session's connection: Viewing objects the caller has
+    already loaded in this session are not refreshed (unflushed changes are flushed first).
     """
     items = validate(session, events, now, max_age)
+    session.flush()  # a caller's pending ORM changes, before we read and write with Core
+    conn = session.connection()
+    dialect = conn.dialect.name
     # Serialise one profile's writers (PostgreSQL; SQLite's IMMEDIATE already serialises all),
     # so the duplicate check below sees every committed event and viewings are never lost.
-    if session.get_bind().dialect.name != "sqlite":
-        session.execute(select(Profile.id).where(Profile.id == profile_id)
-                        .with_for_update(key_share=True))
-    ids = [e.event_id for e in events]
-    already = set(session.scalars(select(PlaybackEvent.event_id).where(
-        PlaybackEvent.event_id.in_(ids))))
+    if dialect != "sqlite":
+        conn.execute(_PROFILE_LOCK, {"profile_id": profile_id})
+    already = set(conn.scalars(_STORED, {"ids": [e.event_id for e in events]}))
     fresh = [e for e in events if e.event_id not in already]
 
-    keys = {(e.title_id, e.episode_id or 0) for e in fresh}
-    viewings: dict[tuple[int, int], Viewing] = {}
+    keys = list({(e.title_id, e.episode_id or 0) for e in fresh})
+    viewings: dict[tuple[int, int], ViewingState] = {}
     if keys:
-        for v in session.scalars(select(Viewing).where(
-                Viewing.profile_id == profile_id,
-                tuple_(Viewing.title_id, Viewing.episode_key).in_(list(keys)))):
-            viewings[(v.title_id, v.episode_key)] = v
+        for row in conn.execute(_VIEWINGS, {"profile_id": profile_id, "keys": keys}):
+            viewings[(row.title_id, row.episode_key)] = ViewingState(**row._mapping)
+    existing = set(viewings)
 
     credited: dict[str, float] = {}
     rows = []
@@ -252,13 +306,11 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
         key = (e.title_id, e.episode_id or 0)
         viewing = viewings.get(key)
         if viewing is None:
-            viewing = Viewing(profile_id=profile_id, title_id=e.title_id,
-                              episode_id=e.episode_id, episode_key=e.episode_id or 0,
-                              position_s=0, watched_s=0, furthest_s=0, completed=False,
-                              hidden=False, plays=0, started_at=now, last_watched_at=now,
-                              last_client_time=e.client_time)
-            session.add(viewing)
-            viewings[key] = viewing
+            viewing = viewings[key] = ViewingState(
+                profile_id=profile_id, title_id=e.title_id, episode_id=e.episode_id,
+                episode_key=e.episode_id or 0, position_s=0, watched_s=0, furthest_s=0,
+                completed=False, hidden=False, plays=0, started_at=now, last_watched_at=now,
+                last_client_time=e.client_time)
         credit = apply_event(viewing, e, title, episode, now)
         credited[e.event_id] = credit
         rows.append({"event_id": e.event_id, "profile_id": profile_id, "title_id": e.title_id,
@@ -267,15 +319,20 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
                      "credited_s": credit})
     if rows:
         # ON CONFLICT DO NOTHING: a concurrent retry of the same UUID cannot make a second row.
-        session.execute(_insert(session).on_conflict_do_nothing(index_elements=["event_id"]),
-                        rows)
-    session.flush()
+        conn.execute(_EVENT_INSERTS[dialect], rows)
+        updates = [{"viewing_id": v.id, **v.values()} for k, v in viewings.items()
+                   if k in existing]
+        inserts = [v.values() for k, v in viewings.items() if k not in existing]
+        if updates:
+            conn.execute(_VIEWING_UPDATES, updates)
+        if inserts:
+            conn.execute(_NEW_VIEWINGS, inserts)
     return [Outcome(e.event_id, e.event_id in credited, credited.get(e.event_id, 0.0))
             for e in events]
 
 
-def apply_event(viewing: Viewing, e: PlaybackInput, title: Title, episode: Episode | None,
-                now: datetime) -> float:
+def apply_event(viewing: Viewing | ViewingState, e: PlaybackInput, title: TitleFacts,
+                episode: EpisodeFacts | None, now: datetime) -> float:
     """Update a viewing from one event; return the content seconds credited."""
     runtime = runtime_of(title, episode)
     position = float(e.position_s)
@@ -305,6 +362,6 @@ def apply_event(viewing: Viewing, e: PlaybackInput, title: Title, episode: Episo
     return credit
 
 
-def credit_ok(viewing: Viewing, runtime: int) -> bool:
+def credit_ok(viewing: Viewing | ViewingState, runtime: int) -> bool:
     """A viewing only completes if some real watching happened (not just a seek to the end)."""
     return viewing.watched_s >= min(runtime * 0.05, 300) or viewing.completed

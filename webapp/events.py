@@ -14,8 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Blueprint, Response, g, jsonify, request
-from flask_login import current_user
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -25,7 +24,7 @@ from core.clock import system_clock
 from core.db import Database
 from webapp.database import get_database
 from webapp.openapi import document
-from webapp.viewer import current_profile
+from webapp.viewer import session_profile
 
 bp = Blueprint("events", __name__)
 
@@ -76,28 +75,44 @@ def is_busy(exc: DBAPIError) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
+def _too_large() -> Response:
+    return _error(413, f"The body is over {MAX_BODY_BYTES} bytes; send smaller batches.")
+
+
+def _busy(exc: Exception) -> Response:
+    """503 for "try again" (locked database, serialization failure, no free connection);
+    anything else is a real error and is raised again."""
+    if isinstance(exc, DBAPIError) and not is_busy(exc):
+        raise exc
+    return _error(503, "The database is busy; retry shortly.",
+                  headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
 @bp.post("/api/playback/events")
 def ingest():
-    # Sign-in reads go through a read session: on SQLite a write session would take the write
-    # lock for the whole request. The events are written in their own short transaction.
-    if "db_session" not in g:
-        g.db_session = get_database().session(readonly=True)
-    if not current_user.is_authenticated:
+    # The account and profile come from the session cookie, checked in one short read on its
+    # own connection (on SQLite a write transaction would hold the write lock for the whole
+    # request); the events are written in their own short transaction.
+    database = get_database()
+    try:
+        with database.read_engine.connect() as conn:
+            signed_in, profile = session_profile(conn)
+    except (DBAPIError, PoolTimeout) as exc:
+        return _busy(exc)
+    if not signed_in:
         return _error(401, "Sign in first.")
-    profile = current_profile()
     if profile is None or profile.onboarded_at is None:
         return _error(404, "No active profile: choose a profile first.")
     if request.mimetype != "application/json":
         return _error(415, "Send application/json.")
-    too_large = _error(413, f"The body is over {MAX_BODY_BYTES} bytes; send smaller batches.")
     if (request.content_length or 0) > MAX_BODY_BYTES:
-        return too_large
+        return _too_large()
     try:  # a chunked body has no Content-Length: the app-wide cap bounds the read, then ours
         data = request.get_data(cache=True)
     except RequestEntityTooLarge:
-        return too_large
+        return _too_large()
     if len(data) > MAX_BODY_BYTES:
-        return too_large
+        return _too_large()
     try:
         body = json.loads(data)
     except (ValueError, RecursionError):
@@ -106,21 +121,16 @@ def ingest():
         events = playback.parse_body(body)
     except playback.PlaybackError as exc:
         return _error(422, str(exc), exc.field, exc.index)
-    profile_id, max_age = profile.id, profile.maturity_limit
-    g.db_session.close()  # hand the read connection back before queueing for the writer slot
-    database = get_database()
     try:
         with _writer_slot(database), database.session() as session:
-            outcomes = playback.record_playback(session, profile_id, events, system_clock.now(),
-                                                max_age=max_age)
+            outcomes = playback.record_playback(session, profile.profile_id, events,
+                                                system_clock.now(),
+                                                max_age=profile.maturity_limit)
             session.commit()
     except playback.PlaybackError as exc:
         return _error(422, str(exc), exc.field, exc.index)
     except (DBAPIError, PoolTimeout) as exc:
-        if isinstance(exc, DBAPIError) and not is_busy(exc):
-            raise
-        return _error(503, "The database is busy; retry shortly.",
-                      headers={"Retry-After": str(RETRY_AFTER_S)})
+        return _busy(exc)
     stored = sum(1 for o in outcomes if o.stored)
     return jsonify({"accepted": len(outcomes), "stored": stored,
                     "duplicates": len(outcomes) - stored})
