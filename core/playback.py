@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import TextClause, bindparam, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from core.models import Episode, PlaybackEvent, Profile, Title, Viewing
@@ -196,10 +195,21 @@ _VIEWINGS = select(*(Viewing.__table__.c[name] for name in ("id", *VIEWING_FIELD
     tuple_(Viewing.title_id, Viewing.episode_key).in_(bindparam("keys", expanding=True)))
 _NEW_VIEWINGS = Viewing.__table__.insert()
 _VIEWING_UPDATES = Viewing.__table__.update().where(Viewing.id == bindparam("viewing_id"))
-_EVENT_INSERTS = {
-    name: dialect.insert(PlaybackEvent.__table__).on_conflict_do_nothing(
-        index_elements=["event_id"])
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+
+
+def _event_insert() -> TextClause:
+    """INSERT ... ON CONFLICT (event_id) DO NOTHING, as text with typed parameters: the same
+    SQL on SQLite and PostgreSQL, and (unlike the dialects' insert().on_conflict_do_nothing(),
+    which SQLAlchemy 2.0 does not cache) compiled once, not on every request."""
+    columns = [c for c in PlaybackEvent.__table__.c if not c.primary_key]
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    params = ", ".join(f":{c.name}" for c in columns)
+    sql = (f"INSERT INTO {PlaybackEvent.__tablename__} ({names}) VALUES ({params}) "  # nosec B608
+           "ON CONFLICT (event_id) DO NOTHING")  # names from the table's metadata, not input
+    return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in columns))
+
+
+_EVENT_INSERT = _event_insert()
 
 
 def validate(session: Session, events: Sequence[PlaybackInput], now: datetime,
@@ -284,10 +294,9 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
     items = validate(session, events, now, max_age)
     session.flush()  # a caller's pending ORM changes, before we read and write with Core
     conn = session.connection()
-    dialect = conn.dialect.name
     # Serialise one profile's writers (PostgreSQL; SQLite's IMMEDIATE already serialises all),
     # so the duplicate check below sees every committed event and viewings are never lost.
-    if dialect != "sqlite":
+    if conn.dialect.name != "sqlite":
         conn.execute(_PROFILE_LOCK, {"profile_id": profile_id})
     already = set(conn.scalars(_STORED, {"ids": [e.event_id for e in events]}))
     fresh = [e for e in events if e.event_id not in already]
@@ -319,7 +328,7 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
                      "credited_s": credit})
     if rows:
         # ON CONFLICT DO NOTHING: a concurrent retry of the same UUID cannot make a second row.
-        conn.execute(_EVENT_INSERTS[dialect], rows)
+        conn.execute(_EVENT_INSERT, rows)
         updates = [{"viewing_id": v.id, **v.values()} for k, v in viewings.items()
                    if k in existing]
         inserts = [v.values() for k, v in viewings.items() if k not in existing]
