@@ -8,7 +8,7 @@ after the current maximum, existing tags are reused, a fresh pool of people is c
 random streams are also keyed by the first new title id, so adding twice with one seed does not
 repeat the same titles.
 
-Ground truth (`truth_titles`): `quality` ~ N(0, 0.4) with ~6% great (+0.6..1.2) and ~8% poor
+Ground truth (`truth_titles`): `quality` ~ N(0, 0.25) with ~6% great (+0.4..0.8) and ~8% poor
 titles, and a unit-length float32 feature vector over FEATURE_NAMES (one dimension per genre,
 mood, theme and pace, plus a few latent ones), built from the title's tags plus a little noise.
 """
@@ -439,10 +439,10 @@ def generate_catalog(
     lang_idx = rng.choice(len(vocab.LANGUAGES), size=n_titles, p=_LANG_P)
     age_years = np.minimum(np.floor(rng.exponential(9.0, n_titles)), now.year - 1970)
     day_frac = rng.random(n_titles)
-    quality = rng.normal(0.0, 0.4, n_titles)
+    quality = rng.normal(0.0, 0.25, n_titles)
     tier = rng.random(n_titles)
-    quality += np.where(tier < 0.06, rng.uniform(0.6, 1.2, n_titles), 0.0)
-    quality -= np.where(tier > 0.92, rng.uniform(0.6, 1.2, n_titles), 0.0)
+    quality += np.where(tier < 0.06, rng.uniform(0.4, 0.8, n_titles), 0.0)
+    quality -= np.where(tier > 0.92, rng.uniform(0.4, 0.8, n_titles), 0.0)
     quality = np.clip(quality, -2.0, 2.0)
     # Long-tailed popularity: lognormal, nudged by quality and recency, capped near its
     # 99.9th percentile so the scale does not depend on how many titles one call makes.

@@ -34,7 +34,12 @@ from simulator.rng import derive, derive_int
 from simulator.world import Catalog
 
 N_COMMUNITIES = 6
-TASTE_SCALE = 2.2
+# Taste length. With unit-length title features and quality ~ N(0, 0.25), the taste term makes
+# up about three quarters of the variance of true utility across titles for a profile: people
+# differ more than titles do, so there is something for a personal recommender to find.
+# (At 2.2 with quality ~ N(0, 0.4), quality alone explained three quarters, and a list ordered
+# by quality matched 44% of each profile's true top 10.)
+TASTE_SCALE = 4.0
 KIDS_GENRES = ("animation", "family", "kids", "adventure", "comedy")
 ADULT_GENRES = ("action", "adventure", "comedy", "crime", "documentary", "drama", "fantasy",
                 "history", "horror", "musical", "mystery", "romance", "sci-fi", "sport",
