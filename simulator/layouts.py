@@ -8,6 +8,13 @@ every visit would cost seconds per day of a thousand profiles; the first screen 
 like `HomeRows.home`. A "continue watching" row comes first when the profile has something
 in progress.
 
+With `model_from_day` set (seeding does), the layout also runs the site's recommender the way the
+scheduler would: from that simulated day on, a Top picks model is trained from the database
+(`recommender.data.load_interactions` + `recommender.train.fit_top_picks`, exactly what
+`streamsim train` does) every `retrain_days` days, and profiles the model knows get the rows
+`recommender.personal.PersonalRows` adds: "Top picks for you" first, genre rows filled with the
+profile's best titles of the genre and ordered by the profile's affinity for each genre.
+
 `PolicyLayout` (experiments) is a lightweight layout: a continue row, then `rows` rows of
 `row_len` titles taken from the policy's ranking, with optional epsilon-exploration slots and
 an artwork strategy ('default' = variant 0, 'random', or 'matched' = the variant whose focus tag
@@ -23,9 +30,11 @@ from sqlalchemy import select
 
 from core.models import FavouriteGenre, Tag, TastePick
 from recommender.rows import FIRST_SCREEN, HomeRows, RowSpec
+from recommender.train import TrainParams
 from simulator import behaviour as bh
 from simulator.policies import Policy, RankContext
 from simulator.session import ShownRow, Viewer
+from simulator.site_model import SiteModel
 
 N_GENRE_ROWS = 5
 
@@ -114,7 +123,10 @@ class PolicyLayout:
 class SiteLayout:
     """The site's home rows (HomeRows) for simulated profiles; see the module docstring."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, model_from_day: int | None = None, retrain_days: int = 1,
+                 params: TrainParams | None = None) -> None:
+        self.model: SiteModel | None = None  # made at the first prepare (needs the catalog)
+        self._model_args = (model_from_day, retrain_days, params)
         self.cache: dict[tuple[str, int], np.ndarray] = {}  # daily rows and static rows
         self.static: set[int] = set()  # maturity limits whose static rows are built
         self.because: dict[tuple[int, int], np.ndarray] = {}
@@ -132,6 +144,12 @@ class SiteLayout:
         from datetime import timedelta
 
         now = sim.start + timedelta(days=day)
+        from_day, retrain_days, params = self._model_args
+        if from_day is not None:
+            if self.model is None:
+                self.model = SiteModel(sim.catalog, from_day=from_day,
+                                       retrain_days=retrain_days, params=params)
+            self.model.maybe_train(sim.db, day, now)
         with sim.db.read() as s:
             if not self.picks:
                 for pid, tid in s.execute(select(TastePick.profile_id, TastePick.title_id)
@@ -178,8 +196,14 @@ class SiteLayout:
         specs += because[1:]
         favs = self.favs.get(pid, [])
         order = sorted(self.genre_order.get(limit, []), key=lambda g: g not in favs)
-        specs += [(f"genre-{g}", self.cache[(f"genre-{g}", limit)])
-                  for g in order[:N_GENRE_ROWS] if (f"genre-{g}", limit) in self.cache]
+        personal = self._personal(sim, i, pid, limit)
+        if personal is None:
+            specs += [(f"genre-{g}", self.cache[(f"genre-{g}", limit)])
+                      for g in order[:N_GENRE_ROWS] if (f"genre-{g}", limit) in self.cache]
+        else:  # as PersonalRows.arrange: Top picks first, genre rows ranked and ordered
+            top, genres = personal
+            specs.insert(0, ("top-picks", top))
+            specs += [(f"genre-{g}", ids) for g, ids in genres[:N_GENRE_ROWS]]
         # First screen deduplicated like HomeRows.home: Top 10 keeps its ranks.
         seen = {t for key, ids in specs[:FIRST_SCREEN] if key.startswith("top10") for t in ids}
         out = continue_row(sim, i)
@@ -191,3 +215,12 @@ class SiteLayout:
             if len(ids):
                 out.append(ShownRow(key, ids, np.zeros(len(ids), dtype=int)))
         return out
+
+    def _personal(self, sim, i: int, pid: int, limit: int):
+        if self.model is None or self.model.model is None:
+            return None
+        allowed = sim.available & (sim.catalog.maturity <= limit)
+        started = sim.states[i].watched
+        if started:
+            allowed[np.fromiter(started, np.int64)] = False
+        return self.model.personal_rows(pid, allowed)

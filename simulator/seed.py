@@ -82,9 +82,12 @@ def attach_truth(database: Database, profile_ids: Sequence[int], seed: int) -> N
 
 def seed_history(database: Database, n_profiles: int, days: int, seed: int, now: datetime, *,
                  n_titles: int = 1200, extra_profile_ids: Sequence[int] = (),
+                 model_from_day: int | None = 2, retrain_days: int = 1,
                  progress: Callable[[str, int, int], None] | None = None) -> SeedSummary:
     """Build catalog (if empty), `n_profiles` simulated profiles and `days` days of history
-    ending at `now`. `progress(stage, done, total)` reports work done."""
+    ending at `now`. From simulated day `model_from_day` on (None: never) the site's
+    recommender is trained every `retrain_days` days and its rows are shown, as on a site
+    whose scheduler runs. `progress(stage, done, total)` reports work done."""
     began = time.perf_counter()
     start = now - timedelta(days=days)
     with database.session() as s:
@@ -97,7 +100,8 @@ def seed_history(database: Database, n_profiles: int, days: int, seed: int, now:
         with database.read() as s:
             extra = load_population(s, extra_profile_ids)
         pop = _concat(pop, extra)
-    sim = Simulation(database, catalog, pop, seed, SiteLayout(), start=start,
+    sim = Simulation(database, catalog, pop, seed, SiteLayout(model_from_day=model_from_day,
+                                                      retrain_days=retrain_days), start=start,
                      policy_name="site")
     summary = SeedSummary(len(pop), days)
     for day in range(days):

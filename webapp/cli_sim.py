@@ -26,8 +26,19 @@ def _database():
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 365))
 @click.option("--seed", default=7, show_default=True, type=click.IntRange(0))
 @click.option("--titles", default=1200, show_default=True, help="Catalog size if none exists.")
-def seed(profiles: int, days: int, seed: int, titles: int) -> None:
-    """Seed catalog (if missing), simulated viewers and DAYS of history ending now."""
+@click.option("--model-from-day", default=2, show_default=True, type=click.IntRange(0),
+              help="Simulated day from which the site's recommender is trained and its rows "
+                   "shown (as the scheduler would).")
+@click.option("--retrain-days", default=1, show_default=True, type=click.IntRange(1),
+              help="Retrain the recommender every N simulated days.")
+@click.option("--no-model", is_flag=True,
+              help="Simulate a site without a recommender: popularity rows only.")
+def seed(profiles: int, days: int, seed: int, titles: int, model_from_day: int,
+         retrain_days: int, no_model: bool) -> None:
+    """Seed catalog (if missing), simulated viewers and DAYS of history ending now.
+
+    The simulated site serves its recommender from --model-from-day on, retrained every
+    --retrain-days, unless --no-model."""
     from tqdm import tqdm
 
     from simulator.seed import seed_history
@@ -37,6 +48,8 @@ def seed(profiles: int, days: int, seed: int, titles: int) -> None:
     with tqdm(total=days, unit="day", desc="Simulating") as bar:
         summary = seed_history(_database(), profiles, days, seed, system_clock.now(),
                                n_titles=titles,
+                               model_from_day=None if no_model else model_from_day,
+                               retrain_days=retrain_days,
                                progress=lambda _s, done, _t: bar.update(done - bar.n))
     click.echo(f"Seeded: {summary.line()}")
 

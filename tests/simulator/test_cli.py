@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
-from core.models import Account, ExperimentRun, ProfileTruth
+from core.models import Account, ExperimentRun, Impression, ProfileTruth
 from tests.webapp.conftest import make_account
 from webapp import cli_sim
 
@@ -19,6 +19,18 @@ def test_seed_prints_a_summary(app, database):
     assert "Seeded: 12 profiles x 1 days:" in line
     with database.read() as s:
         assert s.scalar(select(func.count()).select_from(ProfileTruth)) == 12
+
+
+def test_seed_model_options(app, database):
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli_sim.seed, ["--profiles", "12", "--days", "2", "--seed", "4",
+                                          "--model-from-day", "1"])
+    assert result.exit_code == 0, result.output
+    with database.read() as s:
+        keys = set(s.scalars(select(Impression.row_key)))
+    assert "top-picks" in keys
+    bad = runner.invoke(cli_sim.seed, ["--profiles", "3", "--retrain-days", "0"])
+    assert bad.exit_code != 0 and "retrain-days" in bad.output
 
 
 def test_simulate_writes_results_and_a_run_row(app, database, tmp_path):
