@@ -36,7 +36,7 @@ class TrainParams:
     neg_alpha: float = 1.0
     max_repeats: int = 3
     weight_unit: float = 1.5
-    prior_weight: float = 2.0
+    prior_weight: float = 0.5
     seed: int = 42
 
     def as_dict(self) -> dict:
