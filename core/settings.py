@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +46,7 @@ class Settings:
     # Recommender (issue 5): SVD size, retrain interval, versions kept, recency half-life.
     rec_factors: int = 16
     rec_epochs: int = 40
+    rec_prior_weight: float = 0.5
     rec_retrain_minutes: int = 60
     rec_keep_versions: int = 5
     rec_half_life_days: float = 90.0
@@ -53,6 +55,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.env not in ENVIRONMENTS:
             raise SettingsError(f"STREAMSIM_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        if not (math.isfinite(self.rec_prior_weight) and self.rec_prior_weight >= 0):
+            raise SettingsError("STREAMSIM_REC_PRIOR_WEIGHT must be a number >= 0.")
         if not self.database_url:
             url = f"sqlite:///{self.instance_dir / 'streamsim.sqlite3'}"
             object.__setattr__(self, "database_url", url)
@@ -99,6 +103,7 @@ class Settings:
             sqlite_busy_timeout_ms=int(get("STREAMSIM_SQLITE_BUSY_TIMEOUT_MS", "10000")),
             rec_factors=int(get("STREAMSIM_REC_FACTORS", "16")),
             rec_epochs=int(get("STREAMSIM_REC_EPOCHS", "40")),
+            rec_prior_weight=float(get("STREAMSIM_REC_PRIOR_WEIGHT", "0.5")),
             rec_retrain_minutes=int(get("STREAMSIM_REC_RETRAIN_MINUTES", "60")),
             rec_keep_versions=int(get("STREAMSIM_REC_KEEP_VERSIONS", "5")),
             rec_half_life_days=float(get("STREAMSIM_REC_HALF_LIFE_DAYS", "90")),

@@ -44,7 +44,8 @@ class TrainParams:
 
 
 def params_from(settings: Settings, **changes) -> TrainParams:
-    base = TrainParams(factors=settings.rec_factors, epochs=settings.rec_epochs)
+    base = TrainParams(factors=settings.rec_factors, epochs=settings.rec_epochs,
+                       prior_weight=settings.rec_prior_weight)
     return TrainParams(**{**base.as_dict(), **changes})
 
 

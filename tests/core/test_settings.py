@@ -19,6 +19,16 @@ def test_environment_variables_are_read():
     assert str(s.model_dir) == "/tmp/m"
 
 
+def test_recommender_prior_weight_is_read_and_checked():
+    from recommender.train import params_from
+
+    s = Settings.from_env({"STREAMSIM_REC_PRIOR_WEIGHT": "1.25"})
+    assert s.rec_prior_weight == 1.25 and params_from(s).prior_weight == 1.25
+    for bad in ("-1", "nan", "inf"):
+        with pytest.raises(SettingsError, match="PRIOR_WEIGHT"):
+            Settings.from_env({"STREAMSIM_REC_PRIOR_WEIGHT": bad})
+
+
 @pytest.mark.parametrize("secret", [None, "", DEV_SECRET, "short"])
 def test_production_refuses_to_start_without_a_real_secret(secret):
     env = {"STREAMSIM_ENV": "production"}
