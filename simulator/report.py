@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.metrics import METRICS
+from simulator.model_metrics import MODEL_METRICS
 
 LABELS = {
     "sessions": "Sessions per day", "plays": "Plays per day", "ctr": "Click-through rate",
@@ -18,6 +19,8 @@ LABELS = {
     "gini_plays": "Gini of plays", "mean_rec_popularity": "Mean popularity of recommendations",
     "watch_overlap": "Watch-set overlap with nearest neighbour",
     "homogenization": "Homogenization (vs ideal)",
+    "model_rmse_truth": "Model RMSE vs true thumbs (watched titles)",
+    "model_holdout_rmse": "Model RMSE on a holdout of its training data",
 }
 
 
@@ -29,11 +32,12 @@ def plot_metric(metric: str, rows: list[dict], arms: list[str], path: Path) -> N
 
     plt.rcParams["svg.hashsalt"] = "streamsim"  # stable ids inside the SVG
     fig, ax = plt.subplots(figsize=(5.2, 3.0), dpi=100)
-    for arm in arms:
-        days = sorted({r["day"] for r in rows if r["arm"] == arm})
-        means = [np.mean([r[metric] for r in rows if r["arm"] == arm and r["day"] == d])
-                 for d in days]
-        ax.plot(days, means, label=arm, linewidth=1.8)
+    for arm in arms:  # days where the arm has no value (no model yet) are left out
+        days = sorted({r["day"] for r in rows
+                       if r["arm"] == arm and r.get(metric) is not None})
+        means = [np.mean([r[metric] for r in rows if r["arm"] == arm and r["day"] == d
+                          and r.get(metric) is not None]) for d in days]
+        ax.plot(days, means, label=arm, linewidth=1.8, marker="o" if len(days) < 3 else None)
     ax.set_title(LABELS.get(metric, metric), fontsize=10)
     ax.set_xlabel("Simulated day", fontsize=8)
     ax.tick_params(labelsize=8)
@@ -42,6 +46,12 @@ def plot_metric(metric: str, rows: list[dict], arms: list[str], path: Path) -> N
     fig.tight_layout()
     fig.savefig(path, format="svg", metadata={"Date": None})
     plt.close(fig)
+
+
+def _has_model(arm_summary: dict) -> bool:
+    """Did this arm have a model on any day (svd), as opposed to none at all (random)?"""
+    block = arm_summary.get("model") or {}
+    return any((block.get(m) or {}).get("run_mean") for m in MODEL_METRICS)
 
 
 def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
@@ -54,6 +64,12 @@ def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
         plot_metric(metric, rows, arms, path)
         svg = path.read_text()
         figures.append(f'<figure>{svg[svg.index("<svg"):]}</figure>')
+    model_arms = [a for a in arms if _has_model(summary["arms"][a])]
+    for metric in MODEL_METRICS if model_arms else ():
+        path = plots / f"{metric}.svg"
+        plot_metric(metric, rows, model_arms, path)
+        svg = path.read_text()
+        figures.append(f'<figure>{svg[svg.index("<svg"):]}</figure>')
     head = "".join(f"<th>{html.escape(a)}</th>" for a in arms)
     body = []
     for metric in METRICS:
@@ -62,6 +78,18 @@ def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
                                               summary["arms"][a]["run_mean"][metric]["ci95"])
             for a in arms)
         body.append(f"<tr><th>{html.escape(LABELS.get(metric, metric))}</th>{cells}</tr>")
+    model_table = ""
+    if model_arms:
+        def cell(block) -> str:
+            return "<td>-</td>" if not block else \
+                "<td>{:.4g} ± {:.2g}</td>".format(block["mean"], block["ci95"])
+        model_rows = "".join(
+            f"<tr><th>{html.escape(LABELS[m])}</th>"
+            + "".join(cell(summary["arms"][a]["model"][m]["run_mean"]) for a in model_arms)
+            + "</tr>" for m in MODEL_METRICS)
+        model_head = "".join(f"<th>{html.escape(a)}</th>" for a in model_arms)
+        model_table = (f"<h2>Model</h2><table><thead><tr><th>Metric</th>{model_head}</tr>"
+                       f"</thead><tbody>{model_rows}</tbody></table>")
     title = html.escape(cfg["name"])
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -74,6 +102,7 @@ gap:1rem}}figure{{margin:0}}svg{{max-width:100%;height:auto}}</style></head>
 seeds {", ".join(map(str, cfg["seeds"]))}. Values: mean of the daily values over the run,
 ± 95% confidence half-width over seeds.</p>
 <table><thead><tr><th>Metric</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>
+{model_table}
 <h2>Metrics over time (mean over seeds)</h2><div class="plots">{"".join(figures)}</div>
 </body></html>
 """

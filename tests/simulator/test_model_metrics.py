@@ -7,6 +7,8 @@ import math
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
+from bs4 import BeautifulSoup
 
 from recommender.model import FactorModel
 from simulator.experiment import normalise, run_experiment
@@ -56,3 +58,12 @@ def test_svd_arm_reports_model_metrics_and_others_none(tmp_path):
     assert summary["arms"]["random"]["model"]["model_holdout_rmse"]["run_mean"] is None
     header = (tmp_path / "metrics.csv").read_text().splitlines()[0].split(",")
     assert header[-2:] == ["model_rmse_truth", "model_holdout_rmse"]
+    # the report plots the model metrics and tabulates them for the model arm only
+    assert (tmp_path / "plots" / "model_rmse_truth.svg").exists()
+    page = BeautifulSoup((tmp_path / "report.html").read_text(), "html.parser")
+    model_h2 = next(h for h in page.find_all("h2") if h.get_text() == "Model")
+    table = model_h2.find_next_sibling("table")
+    assert [th.get_text() for th in table.thead.find_all("th")] == ["Metric", "svd"]
+    first = table.tbody.find("tr")
+    assert float(first.td.get_text().split(" ± ")[0]) == pytest.approx(
+        summary["arms"]["svd"]["model"]["model_rmse_truth"]["run_mean"]["mean"], rel=1e-3)
