@@ -7,6 +7,13 @@ summary.json (per arm and metric: mean of the daily values over the run, and of 
 as mean and 95% CI over seeds; byte-identical for the same config), plots and report.html.
 Arms with a model (svd) also get `model_metrics.MODEL_METRICS` per day and a "model" block in
 the summary, and model_log.json lists every retrain with its training time.
+
+Config (TOML; defaults in DEFAULTS/ARM_DEFAULTS): name, profiles, days, titles, seeds, start,
+rows and row_len (the layout), warmup_days (when a "warmup" retrain happens), explore_days (a
+launch phase of random rows shared by every arm before the policies take over; 0 = none), and
+one [[arms]] table per arm: name, policy (popularity, random, content, ideal, svd), retrain
+(daily, warmup, never or every N days), epsilon (exploration slots), new_per_day (releases),
+artwork (default, random, matched), plus policy options (svd: factors, epochs, ...).
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from simulator.rng import derive
 from simulator.world import load_catalog
 
 DEFAULTS = {"profiles": 100, "days": 14, "titles": 300, "seeds": [1, 2], "start": "2026-01-05",
-            "rows": 4, "row_len": 10, "warmup_days": 3}
+            "rows": 4, "row_len": 10, "warmup_days": 3, "explore_days": 0}
 ARM_DEFAULTS = {"retrain": "daily", "epsilon": 0.0, "new_per_day": 0, "artwork": "default"}
 
 
@@ -48,6 +55,9 @@ def load_config(path: str | Path) -> dict:
 def normalise(raw: dict) -> dict:
     cfg = {**DEFAULTS, **{k: v for k, v in raw.items() if k != "arms"}}
     cfg.setdefault("name", "experiment")
+    explore = cfg["explore_days"]
+    if isinstance(explore, bool) or not isinstance(explore, int) or explore < 0:
+        raise ValueError("explore_days must be a whole number of days >= 0.")
     arms = raw.get("arms") or []
     if not arms:
         raise ValueError("A config needs at least one [[arms]] table.")
@@ -88,7 +98,8 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
                             and k not in ("name", "policy")})
     layout = PolicyLayout(policy, derive(seed, "arm", arm["name"]), rows=cfg["rows"],
                           row_len=cfg["row_len"], epsilon=float(arm["epsilon"]),
-                          artwork=arm["artwork"])
+                          artwork=arm["artwork"], explore_days=int(cfg["explore_days"]),
+                          explore_rng=derive(seed, "explore"))
     sim = Simulation(db, catalog, pop, seed, layout, start=start, policy_name=arm["name"][:32])
     held = max(a["new_per_day"] for a in cfg["arms"]) * cfg["days"]
     if held:

@@ -68,8 +68,13 @@ def continue_row(sim, i: int) -> list[ShownRow]:
 
 class PolicyLayout:
     def __init__(self, policy: Policy, rng: np.random.Generator, *, rows: int = 4,
-                 row_len: int = 10, epsilon: float = 0.0, artwork: str = "default") -> None:
+                 row_len: int = 10, epsilon: float = 0.0, artwork: str = "default",
+                 explore_days: int = 0, explore_rng: np.random.Generator | None = None) -> None:
         self.policy, self.rng = policy, rng
+        # Launch phase: the first `explore_days` show random rows (from a stream shared by
+        # every arm, so those days are identical across arms); the policy still sees the plays.
+        self.explore_days = explore_days
+        self.explore_rng = explore_rng if explore_rng is not None else rng
         self.n_rows, self.row_len, self.epsilon, self.artwork = rows, row_len, epsilon, artwork
         self.ranked: dict[int, np.ndarray] = {}
         self._search = None
@@ -84,7 +89,11 @@ class PolicyLayout:
         index_of = {int(p): i for i, p in enumerate(sim.pop.profile_ids)}
         ctx = RankContext(day, cat, self.rng, utility=lambda pid: sim.utility(index_of[pid]))
         pids = sim.pop.profile_ids[visitors].tolist()
-        ranked = self.policy.rank(pids, cat.title_ids[sim.available], ctx)
+        candidates = cat.title_ids[sim.available]
+        if day < self.explore_days:
+            ranked = [self.explore_rng.permutation(candidates) for _ in pids]
+        else:
+            ranked = self.policy.rank(pids, candidates, ctx)
         self.ranked = {int(i): np.array([cat.index[int(t)] for t in r])
                        for i, r in zip(visitors.tolist(), ranked, strict=True)}
 

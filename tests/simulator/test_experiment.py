@@ -53,6 +53,36 @@ def test_same_config_and_seed_give_a_byte_identical_summary(tmp_path):
         (tmp_path / "b" / "metrics.csv").read_bytes()
 
 
+def test_feedback_loop_after_a_random_launch_phase(tmp_path):
+    """SIMULATION.md item 2: after identical random launch days, retraining on its own plays
+    concentrates plays (Gini up) and narrows what is shown (coverage down) for popularity and
+    svd, while random keeps spreading plays."""
+    cfg = normalise({"name": "loop", "profiles": 80, "days": 10, "titles": 200, "seeds": [3],
+                     "explore_days": 3,
+                     "arms": [{"name": "popularity", "policy": "popularity"},
+                              {"name": "random", "policy": "random"},
+                              {"name": "svd", "policy": "svd", "epochs": 15}]})
+    run_experiment(cfg, tmp_path)
+    rows = json.loads((tmp_path / "metrics.json").read_text())
+    by_arm = {a: [r for r in rows if r["arm"] == a] for a in ("popularity", "random", "svd")}
+    launch = by_arm["random"][:3]
+    for arm in ("popularity", "svd"):  # launch days are the same for every arm
+        assert [r["plays"] for r in by_arm[arm][:3]] == [r["plays"] for r in launch]
+        assert [r["gini_plays"] for r in by_arm[arm][:3]] == [r["gini_plays"] for r in launch]
+    start = launch[-1]["gini_plays"]
+    for arm in ("popularity", "svd"):
+        assert by_arm[arm][-1]["gini_plays"] > start + 0.1
+        assert by_arm[arm][-1]["coverage"] < 0.6 < launch[-1]["coverage"]
+    assert by_arm["random"][-1]["gini_plays"] < start
+    assert by_arm["random"][-1]["coverage"] > 0.9
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "3", True])
+def test_explore_days_must_be_a_whole_number(bad):
+    with pytest.raises(ValueError, match="explore_days"):
+        normalise({"name": "x", "explore_days": bad, "arms": ARMS})
+
+
 def test_config_needs_arms():
     with pytest.raises(ValueError):
         normalise({"name": "x"})
