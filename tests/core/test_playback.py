@@ -182,3 +182,33 @@ def test_parse_body_batches():
     for body in ({"events": []}, {"events": {}}, [one], None, {"events": [one], "x": 1}):
         with pytest.raises(PlaybackError):
             parse_body(body)
+
+
+def test_event_ids_are_stored_in_canonical_form():
+    raw = {"event_id": "", "type": "start", "title_id": 1, "position_s": 0,
+           "client_time": "2026-11-01T12:00:00Z"}
+    canonical = str(uuid.uuid4())
+    for form in (canonical, canonical.upper(), "{" + canonical + "}",
+                 canonical.replace("-", "")):
+        assert parse_event({**raw, "event_id": form}).event_id == canonical
+    for bad in (canonical + "0", canonical[:-1] + "g", " " + canonical, canonical + "\n"):
+        with pytest.raises(PlaybackError):
+            parse_event({**raw, "event_id": bad})
+    assert playback.canonical_uuid(canonical) == canonical
+
+
+def test_record_playback_sees_the_callers_unflushed_viewing(database, profile_id, film):
+    """record_playback reads and writes with Core: a Viewing the caller added but did not
+    flush yet is flushed first, so it is updated, not inserted a second time."""
+    with database.write() as s:
+        s.add(Viewing(profile_id=profile_id, title_id=film.id, episode_id=None, episode_key=0,
+                      position_s=0, watched_s=0, furthest_s=0, completed=False, hidden=True,
+                      plays=1, started_at=TEST_NOW, last_watched_at=TEST_NOW,
+                      last_client_time=TEST_NOW))
+        out = record_playback(s, profile_id, [ev(film.id, "start", 0, 1),
+                                              ev(film.id, "heartbeat", 30, 31)],
+                              TEST_NOW + timedelta(hours=1))
+    assert [o.credited_s for o in out] == [0, pytest.approx(30)]
+    v = viewing(database, profile_id, film.id)
+    assert v.plays == 2 and not v.hidden and v.position_s == 30
+    assert v.watched_s == pytest.approx(30)

@@ -289,3 +289,93 @@ def test_fifty_writers_lose_and_duplicate_nothing(app, make_viewer, database):
     with database.read() as s:
         ids = list(s.scalars(select(PlaybackEvent.event_id)))
     assert len(ids) == len(set(ids)) == len(sent) and set(ids) == sent
+
+
+# -- who is asking: the endpoint's own account/profile check keeps the user loader's rules -----
+
+def test_a_stale_or_simulated_account_is_not_signed_in(viewer, database, film):
+    from core.models import Account
+
+    tok = token(viewer.client)
+    assert post(viewer.client, event(film.id), tok).status_code == 200
+    with database.write() as s:  # signed out everywhere (logout, password change)
+        s.get(Account, viewer.account_id).session_epoch += 1
+    r = post(viewer.client, event(film.id), tok)
+    assert r.status_code == 401 and r.is_json
+    with database.write() as s:
+        account = s.get(Account, viewer.account_id)
+        account.session_epoch -= 1
+        account.is_simulated = True
+    assert post(viewer.client, event(film.id), tok).status_code == 401
+    assert stored(database) == 1
+
+
+def test_only_the_accounts_own_onboarded_profile_may_record(make_viewer, database, film):
+    from core.models import Profile
+
+    other = make_viewer("other@example.com")
+    v = make_viewer("two@example.com", profiles=({"name": "A"}, {"name": "B"}))
+    tok = token(v.client)
+    with v.client.session_transaction() as sess:
+        sess["profile_id"] = other.profile_id  # someone else's profile
+    r = post(v.client, event(film.id), tok)
+    assert r.status_code == 404 and r.is_json
+    with v.client.session_transaction() as sess:
+        assert "profile_id" not in sess  # dropped, as current_profile() does
+    with database.write() as s:
+        second = s.scalar(select(Profile).where(Profile.account_id == v.account_id,
+                                                Profile.name == "B"))
+        second.onboarded_at = None
+        second_id = second.id
+    with v.client.session_transaction() as sess:
+        sess["profile_id"] = second_id
+    assert post(v.client, event(film.id), tok).status_code == 404
+    assert stored(database) == 0
+    with v.client.session_transaction() as sess:
+        sess["profile_id"] = v.profile_id
+    assert post(v.client, event(film.id), tok).status_code == 200
+    with database.read() as s:
+        assert s.scalar(select(PlaybackEvent.profile_id)) == v.profile_id
+
+
+def test_a_busy_database_while_checking_the_session_gives_503(viewer, film, monkeypatch):
+    from webapp import events
+
+    def locked(*args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    tok = token(viewer.client)
+    monkeypatch.setattr(events, "session_profile", locked)
+    r = post(viewer.client, event(film.id), tok)
+    assert r.status_code == 503 and r.headers["Retry-After"] == "1" and r.is_json
+
+
+def test_a_batch_costs_one_insert_and_one_viewing_write(viewer, database, film):
+    """However many events a batch holds, one INSERT (executemany) stores them and each
+    (title, episode) viewing is written once."""
+    from sqlalchemy import event as sa_event
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    tok = token(viewer.client)
+    start = utcnow() - timedelta(minutes=5)
+    first = [event(film.id, "start", 0, start)]
+    assert post(viewer.client, {"events": first}, tok).status_code == 200
+    batch = [event(film.id, "heartbeat", 10 * i, start + timedelta(seconds=10 * i))
+             for i in range(1, 31)]
+    sa_event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        r = post(viewer.client, {"events": batch}, tok)
+    finally:
+        sa_event.remove(database.engine, "before_cursor_execute", record)
+    assert r.status_code == 200 and r.get_json()["stored"] == 30
+    writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len([s for s in writes if "playback_events" in s]) == 1
+    assert len([s for s in writes if "viewings" in s]) == 1
+    assert len(writes) == 2
+    with database.read() as s:
+        v = s.scalar(select(Viewing).where(Viewing.profile_id == viewer.profile_id))
+        assert v.position_s == 300 and v.plays == 1
