@@ -11,6 +11,9 @@ repeat the same titles.
 Ground truth (`truth_titles`): `quality` ~ N(0, 0.25) with ~6% great (+0.4..0.8) and ~8% poor
 titles, and a unit-length float32 feature vector over FEATURE_NAMES (one dimension per genre,
 mood, theme and pace, plus a few latent ones), built from the title's tags plus a little noise.
+
+The feature space lives in simulator.features, the people pool in simulator.people and the
+title names and synopses in simulator.title_text.
 """
 
 from __future__ import annotations
@@ -20,14 +23,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from faker import Faker
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from core.models import Artwork, Credit, Episode, Person, Tag, Title, TitleTag, TitleTruth
 from simulator import vocab
-from simulator.rng import derive, derive_int
+from simulator.features import (
+    FEATURE_INDEX,
+    FEATURE_NAMES,
+    N_FEATURES,
+    N_LATENT,
+    decode_features,
+    encode_features,
+    feature_vector_for,
+)
+from simulator.people import _People
+from simulator.rng import derive, pick
+from simulator.title_text import _Names, _synopsis
 
+# The feature space is re-exported: other simulator modules and the tests import it from here.
 __all__ = [
     "FEATURE_NAMES",
     "FEATURE_INDEX",
@@ -38,62 +52,6 @@ __all__ = [
     "feature_vector_for",
     "generate_catalog",
 ]
-
-# --- the feature space ------------------------------------------------------------------------
-
-N_LATENT = 4
-FEATURE_NAMES: tuple[str, ...] = (
-    *(f"genre:{g.slug}" for g in vocab.GENRES),
-    *(f"mood:{m.slug}" for m in vocab.MOODS),
-    *(f"theme:{t.slug}" for t in vocab.THEMES),
-    *(f"pace:{p}" for p in vocab.PACES),
-    *(f"latent:{i}" for i in range(N_LATENT)),
-)
-FEATURE_INDEX: dict[str, int] = {name: i for i, name in enumerate(FEATURE_NAMES)}
-N_FEATURES = len(FEATURE_NAMES)
-
-# Weight of a tag by its position within its kind (primary genre counts most).
-_GENRE_W, _MOOD_W, _THEME_W, _PACE_W = (1.0, 0.6, 0.45), (0.8, 0.5, 0.35), (0.6, 0.4, 0.3), 0.5
-
-
-def feature_vector_for(
-    genres: Sequence[str],
-    moods: Sequence[str] = (),
-    themes: Sequence[str] = (),
-    pace: str | None = None,
-    latent: Sequence[float] | None = None,
-    *,
-    rng: np.random.Generator | None = None,
-    noise: float = 0.0,
-) -> np.ndarray:
-    """A unit-length float32 vector over FEATURE_NAMES from tag slugs (most important first).
-
-    Titles use it with their tags, a latent draw and noise=0.05; the simulator can use the same
-    function (or weights over FEATURE_INDEX) to build taste vectors in the same space.
-    """
-    vec = np.zeros(N_FEATURES, dtype=np.float64)
-    for kind, slugs, weights in (("genre", genres, _GENRE_W), ("mood", moods, _MOOD_W),
-                                 ("theme", themes, _THEME_W)):
-        for i, slug in enumerate(slugs):
-            vec[FEATURE_INDEX[f"{kind}:{slug}"]] += weights[min(i, len(weights) - 1)]
-    if pace is not None:
-        vec[FEATURE_INDEX[f"pace:{pace}"]] = _PACE_W
-    if latent is not None:
-        vec[-N_LATENT:] = np.asarray(latent, dtype=np.float64)[:N_LATENT]
-    if noise and rng is not None:
-        vec += rng.normal(0.0, noise, N_FEATURES)
-    norm = float(np.linalg.norm(vec))
-    return (vec / norm if norm > 0 else vec).astype(np.float32)
-
-
-def encode_features(vec: np.ndarray) -> bytes:
-    return np.asarray(vec, dtype=np.float32).tobytes()
-
-
-def decode_features(data: bytes) -> np.ndarray:
-    """The float32 vector stored in TitleTruth.features (or ProfileTruth.taste)."""
-    return np.frombuffer(data, dtype=np.float32).copy()
-
 
 # --- the summary ----------------------------------------------------------------------------
 
@@ -123,8 +81,6 @@ CHUNK_TITLES = 1000  # titles per transaction
 BATCH_ROWS = 2000  # rows per executemany
 
 _GENRE = {g.slug: g for g in vocab.GENRES}
-_MOOD = {m.slug: m for m in vocab.MOODS}
-_THEME = {t.slug: t for t in vocab.THEMES}
 _GENRE_SLUGS = [g.slug for g in vocab.GENRES]
 _MOOD_SLUGS = [m.slug for m in vocab.MOODS]
 _THEME_SLUGS = [t.slug for t in vocab.THEMES]
@@ -158,14 +114,6 @@ def _episode_minutes(genre: str, rng: np.random.Generator) -> int:
     return int(rng.integers(42, 61))
 
 
-def _a(phrase: str) -> str:
-    return ("an " if phrase[0].lower() in "aeiou" else "a ") + phrase
-
-
-def _pick(rng: np.random.Generator, seq: Sequence):
-    return seq[int(rng.integers(len(seq)))]
-
-
 def _weighted_distinct(rng, options: Sequence[str], preferred: Sequence[str], k: int,
                        exclude: frozenset[str] = frozenset(),
                        conflicts: dict[str, frozenset[str]] | None = None) -> list[str]:
@@ -180,171 +128,6 @@ def _weighted_distinct(rng, options: Sequence[str], preferred: Sequence[str], k:
         for other in (conflicts or {}).get(options[i], ()):
             w[options.index(other)] = 0.0
     return picked
-
-
-class _People:
-    """A pool of Faker-named people per language, with long-tailed fame for casting."""
-
-    def __init__(self, rng: np.random.Generator, seed: int, key: str, n_people: int,
-                 first_id: int) -> None:
-        self.rows: list[dict] = []
-        self.ids: dict[str, np.ndarray] = {}
-        self.cdf: dict[str, np.ndarray] = {}
-        next_id = first_id
-        used: set[str] = set()
-        fames = []
-        for lang in vocab.LANGUAGES:
-            size = max(8, round(n_people * lang.weight / _LANG_P.sum()))
-            firsts, lasts = self._name_parts(lang, seed, key, size)
-            ids = []
-            for _ in range(size):
-                for _attempt in range(6):  # mostly unique names; a rare namesake is fine
-                    name = f"{_pick(rng, firsts)} {_pick(rng, lasts)}"
-                    if name not in used:
-                        break
-                used.add(name)
-                self.rows.append({"id": next_id, "name": name[:120]})
-                ids.append(next_id)
-                next_id += 1
-            fame = rng.lognormal(0.0, 0.9, size)  # a few stars, a long tail
-            self.ids[lang.code] = np.array(ids)
-            self.cdf[lang.code] = np.cumsum(fame) / fame.sum()
-            fames.append(fame)
-        all_ids = np.concatenate(list(self.ids.values()))
-        fame = np.concatenate(fames)
-        self.ids["*"] = all_ids
-        self.cdf["*"] = np.cumsum(fame) / fame.sum()
-
-    @staticmethod
-    def _name_parts(lang: vocab.Language, seed: int, key: str, size: int):
-        if lang.code == "ko":
-            return vocab.KOREAN_GIVEN, vocab.KOREAN_SURNAMES
-        firsts: list[str] = []
-        lasts: list[str] = []
-        calls = min(160, max(24, size // len(lang.name_locales)))
-        for locale in lang.name_locales:
-            fake = Faker(locale)
-            fake.seed_instance(derive_int(seed, "catalog", key, "faker", locale))
-            romanized = hasattr(fake, "first_romanized_name")
-            first = fake.first_romanized_name if romanized else fake.first_name
-            last = fake.last_romanized_name if romanized else fake.last_name
-            firsts += [first() for _ in range(calls)]
-            lasts += [last() for _ in range(calls)]
-        return sorted(set(firsts)), sorted(set(lasts))
-
-    def cast(self, rng: np.random.Generator, lang: str, k: int) -> list[int]:
-        picked: list[int] = []
-        while len(picked) < k:
-            group = lang if rng.random() < 0.85 else "*"
-            pid = int(self.ids[group][np.searchsorted(self.cdf[group], rng.random())])
-            if pid not in picked:
-                picked.append(pid)
-        return picked
-
-
-class _Names:
-    """Believable invented title names, mostly unique."""
-
-    def __init__(self, surnames: Sequence[str], used: set[str]) -> None:
-        self.surnames = surnames
-        self.used = used
-
-    def make(self, rng: np.random.Generator, genre: str, country: str) -> str:
-        for _attempt in range(8):
-            name = self._one(rng, genre, country)
-            if name not in self.used:
-                break
-        self.used.add(name)
-        return name
-
-    def _one(self, rng: np.random.Generator, genre: str, country: str) -> str:
-        adjs, nouns = vocab.TITLE_ADJECTIVES, vocab.TITLE_NOUNS
-        flavour = vocab.GENRE_TITLE_WORDS.get(genre)
-        kids = _GENRE[genre].kids
-        if flavour and rng.random() < (0.7 if kids else 0.35):
-            adjs, nouns = flavour
-        adj, noun = _pick(rng, adjs), _pick(rng, nouns)
-        abstract = _pick(rng, vocab.TITLE_ABSTRACTS)
-        r = rng.random()
-        if r < 0.22:
-            return f"The {adj} {noun}"
-        if r < 0.38:
-            return f"{adj} {noun}"
-        if r < 0.51:
-            return f"{noun} of {abstract}"
-        if r < 0.58:
-            return f"The {noun}"
-        if r < 0.67 and not kids:
-            lead = _pick(rng, ("Echoes of", "The House on", "Return to", "Murder at",
-                               "Summer at", "Secrets of", "Letters from", "Nights on"))
-            return f"{lead} {_pick(rng, self.surnames)} {_pick(rng, vocab.PLACE_SUFFIXES)}"
-        if r < 0.75:
-            gerund = _pick(rng, vocab.TITLE_GERUNDS)
-            return f"{gerund} the {noun}" if rng.random() < 0.6 else f"{gerund} {abstract}"
-        if r < 0.80:
-            other = _pick(rng, vocab.TITLE_ABSTRACTS)
-            return f"{abstract} & {other}" if other != abstract else abstract
-        if r < 0.85:
-            return noun if rng.random() < 0.5 else abstract
-        if r < 0.90:
-            places = [p for p in vocab.COUNTRIES[country][1] if p[0].isupper() and " " not in p]
-            if places:
-                return f"A {_pick(rng, ('Winter', 'Summer', 'Night', 'Week', 'Year'))} in " \
-                       f"{_pick(rng, places)}"
-            return f"The {noun}"
-        if r < 0.95:
-            plural = _pick(rng, ("Wolves", "Ghosts", "Kings", "Thieves", "Strangers", "Saints",
-                                 "Lions", "Shadows", "Roses", "Stars", "Days", "Doors"))
-            return f"{_pick(rng, vocab.TITLE_NUMBERS)} {plural}"
-        return f"After the {noun}"
-
-
-def _synopsis(rng, kind: str, genres: list[str], moods: list[str], themes: list[str],
-              pace: str, country: str, seasons: int) -> str:
-    primary = _GENRE[genres[0]]
-    noun = primary.series_noun if kind == "series" else primary.film_noun
-    if len(genres) > 1 and rng.random() < 0.6:
-        noun = f"{_GENRE[genres[1]].adjective} {noun}"
-    pace_adj = _pick(rng, vocab.PACES[pace])
-    mood_adjs = [_MOOD[m].adjective for m in moods[:2]]
-    moods_text = " and ".join(mood_adjs)
-    country_name, places = vocab.COUNTRIES[country]
-    place = _pick(rng, places) if rng.random() < 0.75 else country_name
-    theme = _THEME[themes[0]]
-
-    if primary.slug == "documentary":
-        topic = _pick(rng, vocab.DOC_TOPICS)
-        text_ = (f"{_a(pace_adj).capitalize()}, {moods_text} {noun} about {topic}, and a "
-                 f"meditation on {theme.noun}. Filmed in {place}.")
-    else:
-        if primary.kids:
-            hero = _pick(rng, vocab.KIDS_PROTAGONISTS)
-            clause = _pick(rng, vocab.KIDS_CLAUSES)
-        else:
-            hero = _a(f"{_pick(rng, vocab.DESCRIPTORS)} {_pick(rng, vocab.OCCUPATIONS)}")
-            clause = _pick(rng, theme.clauses)
-        ally = ""
-        if rng.random() < 0.25 and "help" not in clause and " with " not in clause:
-            ally = f" with the help of {_pick(rng, vocab.ALLIES)}"
-        form = int(rng.integers(4))
-        if form == 0:
-            text_ = (f"{_a(pace_adj).capitalize()}, {moods_text} {noun} about {hero} who "
-                     f"{clause}{ally}. Set in {place}.")
-        elif form == 1:
-            text_ = (f"In {place}, {hero} {clause}{ally}. {_a(moods_text).capitalize()}, "
-                     f"{pace_adj} {noun}.")
-        elif form == 2:
-            event = _pick(rng, vocab.STORY_EVENTS)
-            text_ = (f"When {event}, {hero} {clause}{ally}. {_a(pace_adj).capitalize()}, "
-                     f"{moods_text} {noun} set in {place}.")
-        else:
-            text_ = (f"{hero[0].upper()}{hero[1:]} {clause}{ally} in this {pace_adj}, "
-                     f"{moods_text} {noun} set in {place}.")
-        if len(themes) > 1 and rng.random() < 0.5:
-            text_ += f" A story of {theme.noun} and {_THEME[themes[1]].noun}."
-    if kind == "series" and seasons > 1 and rng.random() < 0.5:
-        text_ += f" {seasons} seasons."
-    return text_
 
 
 def _maturity(rng, genres: list[str], moods: list[str]) -> int:
@@ -524,14 +307,14 @@ def generate_catalog(
                         length = int(lengths[number - 1])
                         tail = int(rng.integers(45, 151)) if runtime < 35 \
                             else int(rng.integers(90, 271))
-                        ep_name = (_pick(rng, vocab.EPISODE_WORDS) if named
+                        ep_name = (pick(rng, vocab.EPISODE_WORDS) if named
                                    else f"Chapter {number}")
                         if season == 1 and number == 1 and named:
                             ep_name = "Pilot" if rng.random() < 0.3 else ep_name
                         rows[Episode].append({
                             "id": next_episode, "title_id": title_id, "season": season,
                             "number": number, "name": ep_name,
-                            "synopsis": _pick(rng, vocab.EPISODE_SYNOPSES),
+                            "synopsis": pick(rng, vocab.EPISODE_SYNOPSES),
                             "runtime_seconds": length,
                             "intro_end_seconds": int(rng.integers(30, 91)),
                             "credits_start_seconds": length - tail,
@@ -547,7 +330,7 @@ def generate_catalog(
             for variant, slug in enumerate(focus):
                 options = [m for m in vocab.TAG_MOTIFS[slug] if m not in motifs_used] \
                     or list(vocab.TAG_MOTIFS[slug])
-                motif = _pick(rng, options)
+                motif = pick(rng, options)
                 motifs_used.append(motif)
                 rows[Artwork].append({"id": next_artwork, "title_id": title_id,
                                       "variant": variant, "focus_tag_id": tag_ids[slug],

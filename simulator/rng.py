@@ -9,11 +9,11 @@ global random state: no `np.random.<fn>`, no `random.*`, no `Faker.seed`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["Streams", "derive", "derive_int", "streams"]
+__all__ = ["Streams", "derive", "derive_int", "pick", "streams"]
 
 
 def _name_words(name: str) -> list[int]:
@@ -39,6 +39,11 @@ def derive_int(seed: int, *names: str) -> int:
     """A 63-bit integer seed for libraries that take one (`Faker().seed_instance`,
     `random.Random`), derived like `derive`."""
     return int(_sequence(seed, names).generate_state(2, dtype=np.uint32).view(np.uint64)[0] >> 1)
+
+
+def pick(rng: np.random.Generator, seq: Sequence):
+    """One item of `seq`, uniformly, drawing a single integer from `rng`."""
+    return seq[int(rng.integers(len(seq)))]
 
 
 class Streams:

@@ -2,7 +2,7 @@
 maturity ages, artwork motifs, and the word lists that titles and synopses are made from.
 
 Slugs are unique across genres, moods and themes, so a slug alone names a tag (and a feature).
-Changing these lists changes the feature space (see simulator.catalog.FEATURE_NAMES) and every
+Changing these lists changes the feature space (see simulator.features.FEATURE_NAMES) and every
 seeded catalog, so add to the end rather than reorder.
 """
 

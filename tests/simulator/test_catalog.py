@@ -24,15 +24,8 @@ from core.models import (
 )
 from core.settings import Settings
 from simulator import vocab
-from simulator.catalog import (
-    FEATURE_INDEX,
-    FEATURE_NAMES,
-    N_FEATURES,
-    decode_features,
-    encode_features,
-    feature_vector_for,
-    generate_catalog,
-)
+from simulator.catalog import generate_catalog
+from simulator.features import FEATURE_INDEX, N_FEATURES, decode_features
 from simulator.rng import derive, derive_int, streams
 
 NOW = datetime(2025, 6, 1, 12, 0)
@@ -234,18 +227,6 @@ def test_ground_truth_quality_and_features(catalog, titles):
         genre_dims = [FEATURE_INDEX[f"genre:{g.slug}"] for g in vocab.GENRES]
         assert vec[genre_dims].argmax() == genre_dims.index(FEATURE_INDEX[f"genre:{primary}"])
         assert vec[FEATURE_INDEX[f"pace:{t.pace}"]] > 0.1
-
-
-def test_feature_helpers():
-    assert len(FEATURE_NAMES) == N_FEATURES == len(set(FEATURE_NAMES))
-    assert FEATURE_NAMES[0] == "genre:action" and FEATURE_NAMES[-1].startswith("latent:")
-    vec = feature_vector_for(["horror", "thriller"], ["dark"], ["revenge"], "slow")
-    assert vec.dtype == np.float32 and abs(np.linalg.norm(vec) - 1) < 1e-6
-    assert vec[FEATURE_INDEX["genre:horror"]] > vec[FEATURE_INDEX["genre:thriller"]] > 0
-    assert vec[FEATURE_INDEX["genre:comedy"]] == 0
-    assert np.array_equal(decode_features(encode_features(vec)), vec)
-    noisy = feature_vector_for(["horror"], rng=derive(1, "x"), noise=0.05)
-    assert np.count_nonzero(noisy) == N_FEATURES
 
 
 def test_named_streams_are_reproducible_and_independent():
