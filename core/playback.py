@@ -40,6 +40,8 @@ FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 VIEWING_FIELDS = ("profile_id", "title_id", "episode_id", "episode_key", "position_s", "watched_s",
                   "furthest_s", "completed", "hidden", "plays", "started_at", "last_watched_at",
                   "last_client_time")
+APPLIED_FIELDS = ("position_s", "watched_s", "furthest_s", "completed", "hidden", "plays",
+                  "last_watched_at", "last_client_time")  # what apply_event may change
 
 
 class TitleFacts(Protocol):
@@ -292,8 +294,8 @@ class ViewingState:
         for name in self.__slots__:
             setattr(self, name, values.get(name))
 
-    def values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in VIEWING_FIELDS}
+    def values(self, names: Sequence[str] = VIEWING_FIELDS) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in names}
 
 
 def record_playback(session: Session, profile_id: int, events: Sequence[PlaybackInput],
@@ -342,8 +344,8 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
     if rows:
         # ON CONFLICT DO NOTHING: a concurrent retry of the same UUID cannot make a second row.
         conn.execute(_EVENT_INSERT, rows)
-        updates = [{"viewing_id": v.id, **v.values()} for k, v in viewings.items()
-                   if k in existing]
+        updates = [{"viewing_id": v.id, **v.values(APPLIED_FIELDS)}
+                   for k, v in viewings.items() if k in existing]
         inserts = [v.values() for k, v in viewings.items() if k not in existing]
         if updates:
             conn.execute(_VIEWING_UPDATES, updates)
