@@ -88,27 +88,14 @@ def _busy(exc: Exception) -> Response:
                   headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
-@bp.post("/api/playback/events")
-def ingest():
-    # The account and profile come from the session cookie, checked in one short read on its
-    # own connection (on SQLite a write transaction would hold the write lock for the whole
-    # request); the events are written in their own short transaction.
-    database = get_database()
-    try:
-        with database.read_engine.connect() as conn:
-            signed_in, profile = session_profile(conn)
-    except (DBAPIError, PoolTimeout) as exc:
-        return _busy(exc)
-    if not signed_in:
-        return _error(401, "Sign in first.")
-    if profile is None or profile.onboarded_at is None:
-        return _error(404, "No active profile: choose a profile first.")
-    if request.mimetype != "application/json":
+def _parse(request_) -> list[playback.PlaybackInput] | Response:
+    """The request's events, or the 4xx answer that refuses them."""
+    if request_.mimetype != "application/json":
         return _error(415, "Send application/json.")
-    if (request.content_length or 0) > MAX_BODY_BYTES:
+    if (request_.content_length or 0) > MAX_BODY_BYTES:
         return _too_large()
     try:  # a chunked body has no Content-Length: the app-wide cap bounds the read, then ours
-        data = request.get_data(cache=True)
+        data = request_.get_data(cache=True)
     except RequestEntityTooLarge:
         return _too_large()
     if len(data) > MAX_BODY_BYTES:
@@ -118,15 +105,36 @@ def ingest():
     except (ValueError, RecursionError):
         return _error(400, "The body is not valid JSON.")
     try:
-        events = playback.parse_body(body)
+        return playback.parse_body(body)
     except playback.PlaybackError as exc:
         return _error(422, str(exc), exc.field, exc.index)
+
+
+@bp.post("/api/playback/events")
+def ingest():
+    # One pooled connection serves the request: first a short read of the account and profile
+    # (from the session cookie), then the write in its own short transaction. On SQLite the
+    # read begins DEFERRED (a write transaction would hold the write lock for the whole
+    # request) and the write IMMEDIATE, behind the writer slot.
+    database = get_database()
     try:
-        with _writer_slot(database), database.session() as session:
-            outcomes = playback.record_playback(session, profile.profile_id, events,
-                                                system_clock.now(),
-                                                max_age=profile.maturity_limit)
-            session.commit()
+        with database.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="DEFERRED")
+            signed_in, profile = session_profile(conn)
+            conn.rollback()
+            if not signed_in:
+                return _error(401, "Sign in first.")
+            if profile is None or profile.onboarded_at is None:
+                return _error(404, "No active profile: choose a profile first.")
+            events = _parse(request)
+            if isinstance(events, Response):
+                return events
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with _writer_slot(database), database.write_factory(bind=conn) as session:
+                outcomes = playback.record_playback(session, profile.profile_id, events,
+                                                    system_clock.now(),
+                                                    max_age=profile.maturity_limit)
+                session.commit()
     except playback.PlaybackError as exc:
         return _error(422, str(exc), exc.field, exc.index)
     except (DBAPIError, PoolTimeout) as exc:
