@@ -55,8 +55,8 @@ class Database:
         self.settings = settings
         self.engine = engine or make_engine(settings)
         self.write_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self.read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
-        self.read_factory = sessionmaker(bind=self.read_engine, expire_on_commit=False)
+        read_engine = self.engine.execution_options(sqlite_begin="DEFERRED")
+        self.read_factory = sessionmaker(bind=read_engine, expire_on_commit=False)
 
     def session(self, *, readonly: bool = False) -> Session:
         return (self.read_factory if readonly else self.write_factory)()
