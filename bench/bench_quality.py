@@ -6,8 +6,8 @@ per-profile random 80/20 split) for three split seeds and prints NDCG@10 of the 
 plain rating SVD, popularity and random, and the production/popularity ratio (target: 1.2 or
 more).
 
-Twice: with the seeding run's site serving its recommender from day 2 (retrained every simulated
-day, as the scheduler would; the default), and with a site that never had one (every row a
+Twice: with the seeding run's site serving its recommender from day 2 (retrained every 2 simulated
+days, as the scheduler would; the default), and with a site that never had one (every row a
 popularity row for 30 days), where exposure is the same for everyone and popularity is hard to
 beat. Prints figures; asserts nothing.
 

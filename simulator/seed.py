@@ -82,7 +82,7 @@ def attach_truth(database: Database, profile_ids: Sequence[int], seed: int) -> N
 
 def seed_history(database: Database, n_profiles: int, days: int, seed: int, now: datetime, *,
                  n_titles: int = 1200, extra_profile_ids: Sequence[int] = (),
-                 model_from_day: int | None = 2, retrain_days: int = 1,
+                 model_from_day: int | None = 2, retrain_days: int = 2,
                  progress: Callable[[str, int, int], None] | None = None) -> SeedSummary:
     """Build catalog (if empty), `n_profiles` simulated profiles and `days` days of history
     ending at `now`. From simulated day `model_from_day` on (None: never) the site's

@@ -24,6 +24,7 @@ from recommender.model import FactorModel
 from recommender.train import TrainParams, fit_top_picks
 
 ROW_LENGTH = 20
+SEED_EPOCHS = 30
 AFFINITY_TOP = 5
 
 
@@ -35,7 +36,8 @@ class SiteModel:
             raise ValueError("from_day must be >= 0 and retrain_days >= 1")
         self.catalog = catalog
         self.from_day, self.retrain_days = from_day, retrain_days
-        self.params = params or TrainParams()
+        # Lighter than the site's own model (40 epochs): seeding retrains many times.
+        self.params = params or TrainParams(epochs=SEED_EPOCHS)
         self.mapping = mapping or SignalMapping()
         self.model: FactorModel | None = None
         self.trainings = 0

@@ -29,7 +29,7 @@ def _database():
 @click.option("--model-from-day", default=2, show_default=True, type=click.IntRange(0),
               help="Simulated day from which the site's recommender is trained and its rows "
                    "shown (as the scheduler would).")
-@click.option("--retrain-days", default=1, show_default=True, type=click.IntRange(1),
+@click.option("--retrain-days", default=2, show_default=True, type=click.IntRange(1),
               help="Retrain the recommender every N simulated days.")
 @click.option("--no-model", is_flag=True,
               help="Simulate a site without a recommender: popularity rows only.")
