@@ -224,7 +224,15 @@ def _event_insert() -> TextClause:
     return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in columns))
 
 
-_EVENT_INSERT = _event_insert()
+EVENT_INSERT = _event_insert()
+
+
+def event_row(event: PlaybackInput, profile_id: int, now: datetime, credit: float) -> dict:
+    """The parameters of EVENT_INSERT for one event."""
+    return {"event_id": event.event_id, "profile_id": profile_id, "title_id": event.title_id,
+            "episode_id": event.episode_id, "type": event.type, "position_s": event.position_s,
+            "speed": event.speed, "client_time": event.client_time, "received_at": now,
+            "credited_s": credit}
 
 
 def validate(session: Session, events: Sequence[PlaybackInput], now: datetime,
@@ -337,13 +345,10 @@ def record_playback(session: Session, profile_id: int, events: Sequence[Playback
                 last_client_time=e.client_time)
         credit = apply_event(viewing, e, title, episode, now)
         credited[e.event_id] = credit
-        rows.append({"event_id": e.event_id, "profile_id": profile_id, "title_id": e.title_id,
-                     "episode_id": e.episode_id, "type": e.type, "position_s": e.position_s,
-                     "speed": e.speed, "client_time": e.client_time, "received_at": now,
-                     "credited_s": credit})
+        rows.append(event_row(e, profile_id, now, credit))
     if rows:
         # ON CONFLICT DO NOTHING: a concurrent retry of the same UUID cannot make a second row.
-        conn.execute(_EVENT_INSERT, rows)
+        conn.execute(EVENT_INSERT, rows)
         updates = [{"viewing_id": v.id, **v.values(APPLIED_FIELDS)}
                    for k, v in viewings.items() if k in existing]
         inserts = [v.values() for k, v in viewings.items() if k not in existing]

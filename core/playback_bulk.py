@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.models import Episode, PlaybackEvent, Title, Viewing
-from core.playback import PlaybackInput, apply_event, check_events
+from core.playback import EVENT_INSERT, PlaybackInput, apply_event, check_events, event_row
 
 IN_CHUNK = 500  # ids per IN (...) list
 
@@ -82,15 +81,8 @@ def record_playback_bulk(session: Session, batches: Sequence[Batch],
             title = cache.titles[e.title_id]
             episode = cache.episodes.get(e.episode_id) if e.episode_id is not None else None
             credit = apply_event(viewing, e, title, episode, b.now)
-            rows.append({"event_id": e.event_id, "profile_id": b.profile_id,
-                         "title_id": e.title_id, "episode_id": e.episode_id, "type": e.type,
-                         "position_s": e.position_s, "speed": e.speed,
-                         "client_time": e.client_time, "received_at": b.now,
-                         "credited_s": credit})
-    if rows:  # a Core executemany on the table: the ORM bulk path costs ~10x more
-        dialect = session.get_bind().dialect.name
-        stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
-            PlaybackEvent.__table__).on_conflict_do_nothing(index_elements=["event_id"])
-        session.connection().execute(stmt, rows)
+            rows.append(event_row(e, b.profile_id, b.now, credit))
+    if rows:  # a Core executemany (the ORM bulk path costs ~10x more), ON CONFLICT DO NOTHING
+        session.connection().execute(EVENT_INSERT, rows)
     session.flush()
     return len(rows)
