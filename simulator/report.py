@@ -58,16 +58,12 @@ def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
     plots = out / "plots"
     plots.mkdir(exist_ok=True)
     arms = [a["name"] for a in cfg["arms"]]
-    figures = []
-    for metric in METRICS:
-        path = plots / f"{metric}.svg"
-        plot_metric(metric, rows, arms, path)
-        svg = path.read_text()
-        figures.append(f'<figure>{svg[svg.index("<svg"):]}</figure>')
     model_arms = [a for a in arms if _has_model(summary["arms"][a])]
-    for metric in MODEL_METRICS if model_arms else ():
+    figures = []
+    for metric, shown in [*((m, arms) for m in METRICS),
+                          *((m, model_arms) for m in (MODEL_METRICS if model_arms else ()))]:
         path = plots / f"{metric}.svg"
-        plot_metric(metric, rows, model_arms, path)
+        plot_metric(metric, rows, shown, path)
         svg = path.read_text()
         figures.append(f'<figure>{svg[svg.index("<svg"):]}</figure>')
     head = "".join(f"<th>{html.escape(a)}</th>" for a in arms)
