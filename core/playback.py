@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import TextClause, bindparam, select, text, tuple_
+from sqlalchemy import Connection, TextClause, bindparam, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from core.models import Episode, PlaybackEvent, Profile, Title, Viewing
@@ -235,12 +235,21 @@ def event_row(event: PlaybackInput, profile_id: int, now: datetime, credit: floa
             "credited_s": credit}
 
 
-def validate(session: Session, events: Sequence[PlaybackInput], now: datetime,
+def _connection(session: Session | Connection) -> Connection:
+    """The connection to read and write with Core; an ORM session's pending changes are
+    flushed first, so what we read includes them."""
+    if isinstance(session, Connection):
+        return session
+    session.flush()
+    return session.connection()
+
+
+def validate(session: Session | Connection, events: Sequence[PlaybackInput], now: datetime,
              max_age: int) -> Items:
     """Check every event; raise PlaybackError on the first bad one (nothing is stored)."""
     if len(events) > MAX_BATCH:
         raise PlaybackError(f"A batch holds at most {MAX_BATCH} events.", "events")
-    conn = session.connection()
+    conn = _connection(session)
     title_ids = list({e.title_id for e in events})
     titles = {t.id: t for t in conn.execute(_TITLES, {"ids": title_ids, "max_age": max_age})}
     episode_ids = list({e.episode_id for e in events if e.episode_id is not None})
@@ -306,17 +315,18 @@ class ViewingState:
         return {name: getattr(self, name) for name in names}
 
 
-def record_playback(session: Session, profile_id: int, events: Sequence[PlaybackInput],
-                    now: datetime, *, max_age: int = 18) -> list[Outcome]:
+def record_playback(session: Session | Connection, profile_id: int,
+                    events: Sequence[PlaybackInput], now: datetime, *,
+                    max_age: int = 18) -> list[Outcome]:
     """Validate, store (once per UUID) and apply a batch of one profile's playback events.
 
     Events are applied in the order given. Raises PlaybackError (nothing stored) on bad input.
-    Writes with SQLAlchemy Core on the session's connection: Viewing objects the caller has
-    already loaded in this session are not refreshed (unflushed changes are flushed first).
+    Writes with SQLAlchemy Core on the connection (or the ORM session's connection: Viewing
+    objects the caller has already loaded in it are not refreshed; unflushed changes are
+    flushed first).
     """
-    items = validate(session, events, now, max_age)
-    session.flush()  # a caller's pending ORM changes, before we read and write with Core
-    conn = session.connection()
+    conn = _connection(session)
+    items = validate(conn, events, now, max_age)
     # Serialise one profile's writers (PostgreSQL; SQLite's IMMEDIATE already serialises all),
     # so the duplicate check below sees every committed event and viewings are never lost.
     if conn.dialect.name != "sqlite":

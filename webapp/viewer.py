@@ -75,6 +75,12 @@ _ACCOUNT_AND_PROFILE = (
     .where(Account.id == bindparam("account_id")))
 
 
+def signed_in_cookie() -> bool:
+    """Does the session cookie name an account at all? (No database: `session_profile`
+    checks that it is still valid.)"""
+    return _account_and_epoch(session.get("_user_id")) is not None
+
+
 def session_profile(connection: Connection) -> tuple[bool, SessionProfile | None]:
     """(signed in?, the active profile) with the same rules as `_load_user` and
     `current_profile`, in one Core query on `connection` and without ORM objects: for the

@@ -379,10 +379,36 @@ def test_a_batch_costs_one_insert_and_one_viewing_write(viewer, database, film):
     # Only what events change is written: the keys (and their unique index) stay untouched.
     assert viewing_write.startswith("UPDATE") and "title_id" not in viewing_write
     assert "profile_id" not in viewing_write.split("WHERE")[0]
-    if database.engine.dialect.name == "sqlite":  # the sign-in read must not take the write lock
+    if database.engine.dialect.name == "sqlite":  # sign-in check and writes: one transaction
         begins = [s for s in statements if s.startswith("BEGIN")]
-        assert begins == ["BEGIN DEFERRED", "BEGIN IMMEDIATE"]
+        assert begins == ["BEGIN IMMEDIATE"]
         assert statements.index("BEGIN IMMEDIATE") < statements.index(writes[0])
     with database.read() as s:
         v = s.scalar(select(Viewing).where(Viewing.profile_id == viewer.profile_id))
         assert v.position_s == 300 and v.plays == 1
+
+
+def test_a_refused_body_never_opens_a_transaction(viewer, database, film):
+    """Content type, size, JSON and shape are checked before the database is touched, so a
+    bad request never holds SQLite's write lock."""
+    from sqlalchemy import event as sa_event
+
+    tok = token(viewer.client)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa_event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        bodies = [("{not json", "application/json"), ("x=1", "text/plain"),
+                  ('{"events": []}', "application/json"),
+                  ('{"event_id": "x", "colour": "red"}', "application/json")]
+        for body, kind in bodies:
+            r = viewer.client.post(URL, data=body, content_type=kind,
+                                   headers={"X-CSRFToken": tok})
+            assert 400 <= r.status_code < 500 and r.is_json, (body, r.status_code)
+    finally:
+        sa_event.remove(database.engine, "before_cursor_execute", record)
+    assert statements == []
+    assert post(viewer.client, event(film.id), tok).status_code == 200
