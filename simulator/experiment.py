@@ -105,7 +105,8 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
     if held:
         sim.available[len(catalog) - held:] = False
     vectors = policy.user_vectors(pop.profile_ids.tolist())
-    tracker = Tracker(sim, nearest_neighbours(pop.taste.copy() if vectors is None else vectors))
+    by_taste = nearest_neighbours(pop.taste.copy())
+    tracker = Tracker(sim, by_taste if vectors is None else nearest_neighbours(vectors), by_taste)
     models = ModelTracker(sim, policy, tracker.watch_sets)
     rows = []
     for day in range(cfg["days"]):
@@ -171,10 +172,14 @@ def run_experiment(cfg: dict, out: Path, progress: Callable[[float], None] | Non
 
 
 def _homogenization(rows: list[dict]) -> None:
-    ideal = {(r["seed"], r["day"]): r["watch_overlap"] for r in rows if r["arm"] == "ideal"}
-    for r in rows:
-        base = ideal.get((r["seed"], r["day"]))
-        r["homogenization"] = round(r["watch_overlap"] - base, 6) if base is not None else 0.0
+    """Each arm's watch overlap minus the ideal arm's on the same seed and day, for both
+    pairings (the policy's own vectors, and true taste)."""
+    for overlap, figure in (("watch_overlap", "homogenization"),
+                            ("watch_overlap_taste", "homogenization_taste")):
+        ideal = {(r["seed"], r["day"]): r[overlap] for r in rows if r["arm"] == "ideal"}
+        for r in rows:
+            base = ideal.get((r["seed"], r["day"]))
+            r[figure] = round(r[overlap] - base, 6) if base is not None else 0.0
 
 
 def summarise(cfg: dict, rows: list[dict]) -> dict:

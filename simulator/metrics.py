@@ -10,6 +10,11 @@ recommendations = share of profiles who had played a recommended title so far;
 watch_overlap = Jaccard overlap of a profile's and its nearest neighbour's watch sets (the
 neighbour by the policy's own user vectors when it has them, otherwise by true taste);
 homogenization = watch_overlap minus the ideal arm's on the same seed and day (experiment.py).
+The `_taste` pair of figures pairs every arm's profiles by their true taste at the start of
+the run (before any drift): the policy's own vectors are learned from the very watch sets
+being compared, so pairs chosen by them overlap more by construction, and only the taste
+pairing compares a policy with vectors (svd, content) fairly against one without
+(popularity, random).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ import numpy as np
 
 METRICS = ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion",
            "abandonment", "return_rate", "mean_true_utility", "regret", "precision_at_10",
-           "coverage", "gini_plays", "mean_rec_popularity", "watch_overlap", "homogenization")
+           "coverage", "gini_plays", "mean_rec_popularity", "watch_overlap", "homogenization",
+           "watch_overlap_taste", "homogenization_taste")
 
 
 def gini(values) -> float:
@@ -37,13 +43,14 @@ def jaccard(a: set, b: set) -> float:
 class Tracker:
     """Accumulates what a Simulation did, day by day."""
 
-    def __init__(self, sim, neighbours: np.ndarray) -> None:
+    def __init__(self, sim, neighbours: np.ndarray, taste_neighbours: np.ndarray) -> None:
         self.sim = sim
         n_titles = len(sim.catalog)
         self.plays_per_title = np.zeros(n_titles)
         self.players = [set() for _ in range(n_titles)]
         self.watch_sets = [set() for _ in range(len(sim.pop))]
         self.neighbours = neighbours
+        self.taste_neighbours = taste_neighbours
         self.yesterday: set[int] = set()
 
     def day(self, result) -> dict[str, float]:
@@ -75,9 +82,8 @@ class Tracker:
         today = set(result.visitors.tolist())
         ret = len(today & self.yesterday) / len(self.yesterday) if self.yesterday else 0.0
         self.yesterday = today
-        overlap = [jaccard(self.watch_sets[i], self.watch_sets[j])
-                   for i, j in enumerate(self.neighbours.tolist())
-                   if self.watch_sets[i] or self.watch_sets[j]]
+        overlap = self._overlap(self.neighbours)
+        taste_overlap = self._overlap(self.taste_neighbours)
         n_plays = len(plays)
         return {
             "sessions": float(len(sessions)),
@@ -94,9 +100,18 @@ class Tracker:
             "coverage": len(rec_titles) / max(1, int(sim.available.sum())),
             "gini_plays": gini(self.plays_per_title[sim.available]),
             "mean_rec_popularity": float(np.mean(pops)) if pops else 0.0,
-            "watch_overlap": float(np.mean(overlap)) if overlap else 0.0,
+            "watch_overlap": overlap,
             "homogenization": 0.0,
+            "watch_overlap_taste": taste_overlap,
+            "homogenization_taste": 0.0,
         }
+
+    def _overlap(self, neighbours: np.ndarray) -> float:
+        """Mean Jaccard overlap of each profile's watch set with its neighbour's."""
+        overlap = [jaccard(self.watch_sets[i], self.watch_sets[j])
+                   for i, j in enumerate(neighbours.tolist())
+                   if self.watch_sets[i] or self.watch_sets[j]]
+        return float(np.mean(overlap)) if overlap else 0.0
 
 
 def nearest_neighbours(vectors: np.ndarray) -> np.ndarray:

@@ -19,6 +19,8 @@ LABELS = {
     "gini_plays": "Gini of plays", "mean_rec_popularity": "Mean popularity of recommendations",
     "watch_overlap": "Watch-set overlap with nearest neighbour",
     "homogenization": "Homogenization (vs ideal)",
+    "watch_overlap_taste": "Watch-set overlap, neighbours by true taste",
+    "homogenization_taste": "Homogenization, neighbours by true taste (vs ideal)",
     "model_rmse_truth": "Model RMSE vs true thumbs (watched titles)",
     "model_holdout_rmse": "Model RMSE on a holdout of its training data",
 }

@@ -77,6 +77,32 @@ def test_feedback_loop_after_a_random_launch_phase(tmp_path):
     assert by_arm["random"][-1]["coverage"] > 0.9
 
 
+def test_homogenization_under_repeated_retraining(tmp_path):
+    """SIMULATION.md item 1, with profiles paired by true taste so that every arm is paired
+    the same way: homogenization rises above zero for svd and popularity (popularity at
+    least as much), stays below zero for random, daily retraining homogenizes more than one
+    training, and every policy's mean true utility is below the oracle's."""
+    cfg = normalise({"name": "homog", "profiles": 80, "days": 10, "titles": 200, "seeds": [3],
+                     "explore_days": 3, "warmup_days": 3,
+                     "arms": [{"name": "popularity", "policy": "popularity"},
+                              {"name": "random", "policy": "random"},
+                              {"name": "ideal", "policy": "ideal"},
+                              {"name": "svd", "policy": "svd", "epochs": 15},
+                              {"name": "svd-once", "policy": "svd", "epochs": 15,
+                               "retrain": "warmup"}]})
+    run_experiment(cfg, tmp_path)
+    rows = json.loads((tmp_path / "metrics.json").read_text())
+    last = {r["arm"]: r for r in rows if r["day"] == 9}
+    h = {arm: r["homogenization_taste"] for arm, r in last.items()}
+    assert h["popularity"] >= h["svd"] > 0 > h["random"]
+    assert h["svd"] > h["svd-once"]
+    assert h["ideal"] == 0.0
+    # The svd arm's own pairing (by its user vectors) exists too, and is reported as such.
+    assert last["svd"]["homogenization"] != h["svd"]
+    utility = {arm: r["mean_true_utility"] for arm, r in last.items()}
+    assert all(utility[arm] < utility["ideal"] for arm in utility if arm != "ideal")
+
+
 @pytest.mark.parametrize("bad", [-1, 1.5, "3", True])
 def test_explore_days_must_be_a_whole_number(bad):
     with pytest.raises(ValueError, match="explore_days"):
