@@ -12,8 +12,8 @@ Ground truth (`truth_titles`): `quality` ~ N(0, 0.25) with ~6% great (+0.4..0.8)
 titles, and a unit-length float32 feature vector over FEATURE_NAMES (one dimension per genre,
 mood, theme and pace, plus a few latent ones), built from the title's tags plus a little noise.
 
-The feature space lives in simulator.features, the people pool in simulator.people and the
-title names and synopses in simulator.title_text.
+The feature space lives in simulator.features, the people pool in simulator.people, the
+title names and synopses in simulator.title_text and the bulk-insert helpers in simulator.bulk.
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.models import Artwork, Credit, Episode, Person, Tag, Title, TitleTag, TitleTruth
 from simulator import vocab
+from simulator.bulk import insert_rows, next_id, sync_sequences
 from simulator.features import (
     FEATURE_INDEX,
     FEATURE_NAMES,
@@ -37,9 +38,9 @@ from simulator.features import (
     encode_features,
     feature_vector_for,
 )
-from simulator.people import _People
+from simulator.people import People
 from simulator.rng import derive, pick
-from simulator.title_text import _Names, _synopsis
+from simulator.title_text import TitleNames, synopsis
 
 # The feature space is re-exported: other simulator modules and the tests import it from here.
 __all__ = [
@@ -78,15 +79,12 @@ class CatalogSummary:
 # --- generation -----------------------------------------------------------------------------
 
 CHUNK_TITLES = 1000  # titles per transaction
-BATCH_ROWS = 2000  # rows per executemany
 
-_GENRE = {g.slug: g for g in vocab.GENRES}
 _GENRE_SLUGS = [g.slug for g in vocab.GENRES]
 _MOOD_SLUGS = [m.slug for m in vocab.MOODS]
 _THEME_SLUGS = [t.slug for t in vocab.THEMES]
 _GENRE_P = np.array([g.weight for g in vocab.GENRES]) / sum(g.weight for g in vocab.GENRES)
-_LANG_P = np.array([lang.weight for lang in vocab.LANGUAGES])
-_LANG_P = _LANG_P / _LANG_P.sum()
+_LANG_P = np.array(vocab.LANGUAGE_WEIGHTS)
 _PACES = list(vocab.PACES)
 _FAST = {"action", "thriller", "sport", "animation", "kids", "comedy"}
 _SLOW = {"drama", "documentary", "history", "romance", "western", "mystery"}
@@ -133,51 +131,31 @@ def _weighted_distinct(rng, options: Sequence[str], preferred: Sequence[str], k:
 def _maturity(rng, genres: list[str], moods: list[str]) -> int:
     probs = vocab.MATURITY_BY_GENRE.get(genres[0], vocab.DEFAULT_MATURITY)
     age = vocab.MATURITY_AGES[int(rng.choice(5, p=np.array(probs) / sum(probs)))]
-    if age < 13 and not _GENRE[genres[0]].kids and {"dark", "gritty", "chilling"} & set(moods):
+    if (age < 13 and not vocab.GENRE_BY_SLUG[genres[0]].kids
+            and {"dark", "gritty", "chilling"} & set(moods)):
         age = 13
     if "horror" in genres and age < 13:
         age = 13
     return age
 
 
-def _next_id(session: Session, model) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(model.id), 0)))) + 1
-
-
 def _ensure_tags(session: Session) -> tuple[dict[str, int], int]:
     """Ids of every vocabulary tag by slug, inserting the missing ones."""
     existing = {(k, s): i for i, k, s in session.execute(select(Tag.id, Tag.kind, Tag.slug))}
-    next_id = _next_id(session, Tag)
+    new_id = next_id(session, Tag)
     rows, ids = [], {}
     for kind, items in (("genre", vocab.GENRES), ("mood", vocab.MOODS),
                         ("theme", vocab.THEMES)):
         for item in items:
             tag_id = existing.get((kind, item.slug))
             if tag_id is None:
-                tag_id = next_id
-                next_id += 1
+                tag_id = new_id
+                new_id += 1
                 rows.append({"id": tag_id, "kind": kind, "slug": item.slug, "name": item.name})
             ids[item.slug] = tag_id
     if rows:
         session.execute(insert(Tag), rows)
     return ids, len(rows)
-
-
-def _insert(session: Session, model, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH_ROWS):
-        session.execute(insert(model), rows[start:start + BATCH_ROWS])
-
-
-def _sync_sequences(session: Session, models) -> None:
-    """PostgreSQL only: explicit ids do not advance serial sequences, so move them past max(id)
-    (otherwise a later insert without an id would collide). SQLite needs nothing."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for model in models:
-        table = model.__tablename__
-        session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # nosec B608 - constant
-            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))
 
 
 def generate_catalog(
@@ -195,26 +173,26 @@ def generate_catalog(
     if now.tzinfo is not None:
         now = now.astimezone(UTC).replace(tzinfo=None)
     tag_ids, tags_added = _ensure_tags(session)
-    first_title = _next_id(session, Title)
+    first_title = next_id(session, Title)
     key = f"from-title-{first_title}"
     rng_people = derive(seed, "catalog", key, "people")
     rng = derive(seed, "catalog", key, "titles")
 
     n_people = max(30, round(n_titles * 1.2)) if n_titles else 0
-    people = _People(rng_people, seed, key, n_people, _next_id(session, Person)) \
+    people = People(rng_people, seed, key, n_people, next_id(session, Person)) \
         if n_titles else None
     if people:
-        _insert(session, Person, people.rows)
-    _sync_sequences(session, (Tag, Person))
+        insert_rows(session, Person, people.rows)
+    sync_sequences(session, (Tag, Person))
     session.commit()
     if not n_titles:
         return CatalogSummary(0, 0, 0, 0, 0, 0, 0, tags_added, None, None)
 
     surnames = sorted({row["name"].rsplit(" ", 1)[-1] for row in people.rows[:4000]
                        if row["name"][0].isascii()})
-    names = _Names(surnames, set(session.scalars(select(Title.name))))
-    next_episode = _next_id(session, Episode)
-    next_artwork = _next_id(session, Artwork)
+    names = TitleNames(surnames, set(session.scalars(select(Title.name))))
+    next_episode = next_id(session, Episode)
+    next_artwork = next_id(session, Artwork)
 
     # Per-title draws that vectorise.
     is_series = rng.random(n_titles) < 0.30
@@ -242,7 +220,7 @@ def generate_catalog(
             title_id = first_title + i
             kind = "series" if is_series[i] else "film"
             g0 = _GENRE_SLUGS[primary[i]]
-            genre = _GENRE[g0]
+            genre = vocab.GENRE_BY_SLUG[g0]
             lang = vocab.LANGUAGES[lang_idx[i]]
             cc = [c for c, _ in lang.countries]
             cw = np.array([w for _, w in lang.countries])
@@ -277,7 +255,7 @@ def generate_catalog(
 
             rows[Title].append({
                 "id": title_id, "name": names.make(rng, g0, country), "kind": kind,
-                "synopsis": _synopsis(rng, kind, genres, moods, themes, pace, country, seasons),
+                "synopsis": synopsis(rng, kind, genres, moods, themes, pace, country, seasons),
                 "year": year, "release_date": release, "runtime_minutes": runtime,
                 "seasons": seasons, "language": lang.code, "country": country,
                 "maturity_age": _maturity(rng, genres, moods), "pace": pace,
@@ -344,8 +322,8 @@ def generate_catalog(
                                      "features": encode_features(vec)})
 
         for model, model_rows in rows.items():
-            _insert(session, model, model_rows)
-        _sync_sequences(session, (Tag, Person, Title, Episode, Artwork))
+            insert_rows(session, model, model_rows)
+        sync_sequences(session, (Tag, Person, Title, Episode, Artwork))
         session.commit()
         if progress is not None:
             progress(min(start + CHUNK_TITLES, n_titles))

@@ -8,11 +8,11 @@ from faker import Faker
 from simulator import vocab
 from simulator.rng import derive_int, pick
 
-_LANG_P = np.array([lang.weight for lang in vocab.LANGUAGES])
-_LANG_P = _LANG_P / _LANG_P.sum()
+# The normalised weights sum to 1 up to rounding; pool sizes divide by that numpy sum, as ever.
+_LANG_WEIGHT_SUM = np.array(vocab.LANGUAGE_WEIGHTS).sum()
 
 
-class _People:
+class People:
     """A pool of Faker-named people per language, with long-tailed fame for casting."""
 
     def __init__(self, rng: np.random.Generator, seed: int, key: str, n_people: int,
@@ -24,7 +24,7 @@ class _People:
         used: set[str] = set()
         fames = []
         for lang in vocab.LANGUAGES:
-            size = max(8, round(n_people * lang.weight / _LANG_P.sum()))
+            size = max(8, round(n_people * lang.weight / _LANG_WEIGHT_SUM))
             firsts, lasts = self._name_parts(lang, seed, key, size)
             ids = []
             for _ in range(size):

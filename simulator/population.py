@@ -20,13 +20,11 @@ from sqlalchemy.orm import Session
 from core import activity
 from core.accounts import AVATARS, KIDS_LIMITS
 from core.models import Account, FavouriteGenre, Profile, ProfileTruth, Tag, TastePick
+from simulator.bulk import insert_rows, next_id, sync_sequences
 from simulator.catalog import (
     FEATURE_INDEX,
     N_FEATURES,
     N_LATENT,
-    _insert,
-    _next_id,
-    _sync_sequences,
     decode_features,
     encode_features,
 )
@@ -114,8 +112,8 @@ def generate_population(session: Session, n_profiles: int, seed: int, now,
                         catalog: Catalog, *, progress=None) -> Population:
     """Create simulated accounts until `n_profiles` profiles exist; commits once at the end
     of each 500 accounts. Returns the new profiles' truth as arrays."""
-    first_account = _next_id(session, Account)
-    first_profile = _next_id(session, Profile)
+    first_account = next_id(session, Account)
+    first_profile = next_id(session, Profile)
     key = f"from-account-{first_account}"
     rng = derive(seed, "population", key)
     fake = Faker(["en_US", "en_GB", "es_ES", "fr_FR", "de_DE"])
@@ -152,10 +150,10 @@ def generate_population(session: Session, n_profiles: int, seed: int, now,
               "taste": encode_features(taste[i]),
               "traits": {k: round(float(v[i]), 5) for k, v in traits.items()}}
              for i, p in enumerate(profiles)]
-    _insert(session, Account, accounts)
-    _insert(session, Profile, profiles)
-    _insert(session, ProfileTruth, truth)
-    _sync_sequences(session, (Account, Profile))
+    insert_rows(session, Account, accounts)
+    insert_rows(session, Profile, profiles)
+    insert_rows(session, ProfileTruth, truth)
+    sync_sequences(session, (Account, Profile))
     session.commit()
     pop = Population(np.array([p["id"] for p in profiles], dtype=np.int64), community, taste,
                      traits, np.array([p["maturity_limit"] for p in profiles]), kids_arr)
@@ -185,8 +183,8 @@ def onboard(session: Session, pop: Population, catalog: Catalog, now, *, progres
         done.append(profile_id)
     # What activity.save_taste_picks writes for a fresh profile (no earlier picks to replace),
     # in bulk: the service costs ~15 ms a profile, a minute for a large population.
-    _insert(session, TastePick, picks_rows)
-    _insert(session, FavouriteGenre, genre_rows)
+    insert_rows(session, TastePick, picks_rows)
+    insert_rows(session, FavouriteGenre, genre_rows)
     for lo in range(0, len(done), ONBOARD_CHUNK):
         session.execute(update(Profile).where(Profile.id.in_(done[lo:lo + ONBOARD_CHUNK]))
                         .values(onboarded_at=now))

@@ -9,7 +9,6 @@ import numpy as np
 from simulator import vocab
 from simulator.rng import pick
 
-_GENRE = {g.slug: g for g in vocab.GENRES}
 _MOOD = {m.slug: m for m in vocab.MOODS}
 _THEME = {t.slug: t for t in vocab.THEMES}
 
@@ -18,7 +17,7 @@ def _a(phrase: str) -> str:
     return ("an " if phrase[0].lower() in "aeiou" else "a ") + phrase
 
 
-class _Names:
+class TitleNames:
     """Believable invented title names, mostly unique."""
 
     def __init__(self, surnames: Sequence[str], used: set[str]) -> None:
@@ -36,7 +35,7 @@ class _Names:
     def _one(self, rng: np.random.Generator, genre: str, country: str) -> str:
         adjs, nouns = vocab.TITLE_ADJECTIVES, vocab.TITLE_NOUNS
         flavour = vocab.GENRE_TITLE_WORDS.get(genre)
-        kids = _GENRE[genre].kids
+        kids = vocab.GENRE_BY_SLUG[genre].kids
         if flavour and rng.random() < (0.7 if kids else 0.35):
             adjs, nouns = flavour
         adj, noun = pick(rng, adjs), pick(rng, nouns)
@@ -75,12 +74,12 @@ class _Names:
         return f"After the {noun}"
 
 
-def _synopsis(rng, kind: str, genres: list[str], moods: list[str], themes: list[str],
-              pace: str, country: str, seasons: int) -> str:
-    primary = _GENRE[genres[0]]
+def synopsis(rng, kind: str, genres: list[str], moods: list[str], themes: list[str],
+             pace: str, country: str, seasons: int) -> str:
+    primary = vocab.GENRE_BY_SLUG[genres[0]]
     noun = primary.series_noun if kind == "series" else primary.film_noun
     if len(genres) > 1 and rng.random() < 0.6:
-        noun = f"{_GENRE[genres[1]].adjective} {noun}"
+        noun = f"{vocab.GENRE_BY_SLUG[genres[1]].adjective} {noun}"
     pace_adj = pick(rng, vocab.PACES[pace])
     mood_adjs = [_MOOD[m].adjective for m in moods[:2]]
     moods_text = " and ".join(mood_adjs)

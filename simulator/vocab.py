@@ -8,6 +8,7 @@ seeded catalog, so add to the end rather than reorder.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -73,6 +74,8 @@ GENRES: tuple[Genre, ...] = (
     Genre("war", "War", "war", "war film", "war series", "wartime", 2),
     Genre("western", "Western", "western", "western", "western series", "frontier", 1.5),
 )
+
+GENRE_BY_SLUG: dict[str, Genre] = {g.slug: g for g in GENRES}
 
 MOODS: tuple[Mood, ...] = (
     Mood("dark", "Dark", "dark"),
@@ -287,6 +290,12 @@ LANGUAGES: tuple[Language, ...] = (
     Language("pl", "Polish", 0.005, (("PL", 1.0),), ("pl_PL",)),
     Language("zh", "Mandarin", 0.005, (("CN", 0.6), ("TW", 0.4)), ("zh_CN",)),
 )
+
+# Each language's share of titles, normalised to sum to 1 (for rng.choice's p). math.fsum is
+# the correctly rounded sum, the same float numpy's array sum gives for these weights.
+_LANGUAGE_WEIGHT_SUM = math.fsum(lang.weight for lang in LANGUAGES)
+LANGUAGE_WEIGHTS: tuple[float, ...] = tuple(lang.weight / _LANGUAGE_WEIGHT_SUM
+                                            for lang in LANGUAGES)
 
 # Country code -> (name, places a story can be set in).
 COUNTRIES: dict[str, tuple[str, tuple[str, ...]]] = {
