@@ -160,4 +160,13 @@ def test_phone_width_layout(browser, live_server):
     assert 390 / 3.2 < width < 390 / 2.0
     assert page.evaluate("document.documentElement.scrollWidth") <= 392
     shot(page, "phone-home")
+    # No page is wider than the phone: poster grids, the title page's hero and its
+    # "More like this" grid once overflowed to 480-640 px.
+    title = page.locator(".row a[href^='/title/']").first.get_attribute("href")
+    for path in (title, "/browse/", "/browse/?kind=film", "/search/?q=the", "/history/",
+                 "/my-list", "/account/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    shot(page, "phone-title-grid")
     context.close()
