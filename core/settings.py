@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ENVIRONMENTS = ("development", "testing", "production")
-DEV_SECRET = "dev-only-insecure-secret-key"  # nosec B105 - refused in production below
+# Refused in production (below): a development-only key.
+DEV_SECRET = "dev-only-insecure-secret-key"  # nosec B105
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,7 +38,8 @@ class Settings:
     results_dir: Path = field(default=PROJECT_ROOT / "instance" / "results")
     demo: bool = False
     demo_email: str = "demo@streamsim.local"
-    demo_password: str = "watch-something-good"  # nosec B105 - demo mode only, never in production
+    # Demo mode only, never in production.
+    demo_password: str = "watch-something-good"
     rate_limit_login: str = "10 per minute"
     rate_limit_storage: str = "memory://"
     max_profiles: int = 5

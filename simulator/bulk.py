@@ -32,5 +32,5 @@ def sync_sequences(session: Session, models) -> None:
     for model in models:
         table = model.__tablename__
         session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # nosec B608 - constant
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # nosec B608
             f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))

@@ -6,7 +6,8 @@ never blocks a web worker); progress is written back to the run row in short tra
 
 from __future__ import annotations
 
-import subprocess  # nosec B404 - a fixed argv of our own module, no shell
+# Runs a fixed argv of our own module, never a shell.
+import subprocess  # nosec B404
 import sys
 import time
 from pathlib import Path
@@ -55,7 +56,7 @@ def run(database: Database, run_id: int) -> None:
 
 def launch(run_id: int) -> subprocess.Popen:
     """Start the worker for a queued run in the background (same environment)."""
-    return subprocess.Popen([sys.executable, "-m", "simulator.worker", str(run_id)],  # nosec
+    return subprocess.Popen([sys.executable, "-m", "simulator.worker", str(run_id)],  # nosec B603
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
