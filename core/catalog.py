@@ -162,10 +162,13 @@ def search(session: Session, query: str, max_age: int, *, limit: int = 48) -> Se
     if not query:
         return SearchResult([], [], [])
     pattern = _like(query.lower())
-    by_person = select(Credit.title_id).join(Person).where(
-        func.lower(Person.name).like(pattern, escape="\\"))
-    by_tag = select(TitleTag.title_id).join(Tag).where(
-        func.lower(Tag.name).like(pattern, escape="\\"))
+    # Match the (few) people and tags first, then reach their titles through the person_id
+    # and tag_id indexes. As a join, SQLite scanned every credit (65k at 10k titles) and
+    # tested each one's person name: 19 ms of a 58 ms search, against 3 ms this way.
+    person_ids = select(Person.id).where(func.lower(Person.name).like(pattern, escape="\\"))
+    by_person = select(Credit.title_id).where(Credit.person_id.in_(person_ids))
+    tag_ids = select(Tag.id).where(func.lower(Tag.name).like(pattern, escape="\\"))
+    by_tag = select(TitleTag.title_id).where(TitleTag.tag_id.in_(tag_ids))
     name_match = func.lower(Title.name).like(pattern, escape="\\")
     prefix = func.lower(Title.name).like(_like(query.lower())[1:], escape="\\")
     rank = (
