@@ -459,9 +459,10 @@ DESCRIPTORS = (
 KIDS_PROTAGONISTS = (
     "a curious ten-year-old", "a clumsy young dragon", "a brave little robot",
     "a shy bunny", "a group of best friends", "a lost puppy", "a young inventor",
-    "a talking fox", "twin sisters", "a daydreaming schoolboy", "a tiny mouse with big plans",
-    "a penguin who cannot swim", "an eleven-year-old detective", "a kind-hearted giant",
-    "a family of badgers", "a runaway balloon",
+    "a talking fox", "a pair of twin sisters",  # singular: every clause takes "sets off", etc.
+    "a daydreaming schoolboy", "a tiny mouse with big plans", "a penguin who cannot swim",
+    "an eleven-year-old detective", "a kind-hearted giant", "a family of badgers",
+    "a runaway balloon",
 )
 KIDS_CLAUSES = (
     "sets off to find the way home", "learns that being different is a superpower",
