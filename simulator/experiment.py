@@ -8,7 +8,8 @@ as mean and 95% CI over seeds; byte-identical for the same config), plots and re
 Arms with a model (svd) also get `model_metrics.MODEL_METRICS` per day and a "model" block in
 the summary, and model_log.json lists every retrain with its training time.
 
-Config (TOML; defaults in DEFAULTS/ARM_DEFAULTS): name, profiles, days, titles, seeds, start,
+Config (TOML; defaults in DEFAULTS/ARM_DEFAULTS): name, description (shown to educators),
+profiles, days, titles, seeds, start,
 rows and row_len (the layout), warmup_days (when a "warmup" retrain happens), explore_days (a
 launch phase of random rows shared by every arm before the policies take over; 0 = none), and
 one [[arms]] table per arm: name, policy (popularity, random, content, ideal, svd), retrain

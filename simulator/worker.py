@@ -19,7 +19,17 @@ from core.settings import Settings
 from simulator.experiment import normalise, run_experiment
 
 SHIPPED = Path(__file__).resolve().parent / "experiments"
-QUICK = {"profiles": 40, "days": 6, "titles": 200, "seeds": [1, 2]}
+QUICK = {"profiles": 40, "days": 10, "titles": 200, "seeds": [1, 2]}
+QUICK_PHASE_DAYS = 3  # launch (explore) and warm-up phases are cut to this in a quick run
+
+
+def quick_version(cfg: dict) -> dict:
+    """A smaller run of the same experiment that still has days for the policies: its launch
+    phase of random rows and its warm-up are cut to QUICK_PHASE_DAYS (a 6-day quick run of a
+    config with 5 launch days used to leave the policies a single day)."""
+    return {**cfg, **QUICK,
+            "explore_days": min(int(cfg.get("explore_days", 0)), QUICK_PHASE_DAYS),
+            "warmup_days": min(int(cfg.get("warmup_days", 3)), QUICK_PHASE_DAYS)}
 
 
 def shipped_configs() -> dict[str, Path]:

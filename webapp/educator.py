@@ -18,14 +18,16 @@ from simulator.metrics import METRICS
 from simulator.report import LABELS
 from webapp.database import db_session
 from webapp.htmx import is_fragment_request, render_page
-from webapp.viewer import current_account, educator_required
+from webapp.viewer import current_account, current_profile, educator_required
 
 bp = Blueprint("educator", __name__, url_prefix="/educator")
 
 
 class StartRunForm(FlaskForm):
     config = SelectField("Experiment", choices=[])
-    quick = BooleanField("Quick version (40 profiles, 6 days, 2 seeds)", default=True)
+    quick = BooleanField(f"Quick version ({worker.QUICK['profiles']} profiles, "
+                         f"{worker.QUICK['days']} days, {len(worker.QUICK['seeds'])} seeds, "
+                         f"at most {worker.QUICK_PHASE_DAYS} launch days)", default=True)
 
 
 def _form() -> StartRunForm:
@@ -53,7 +55,9 @@ def _file(run: ExperimentRun, name: str) -> Path:
 def index():
     runs = db_session().scalars(select(ExperimentRun).order_by(ExperimentRun.created_at.desc(),
                                                                ExperimentRun.id.desc())).all()
-    return render_page("educator/index.html", None, runs=runs, form=_form())
+    experiments = {stem: load_config(path) for stem, path in worker.shipped_configs().items()}
+    return render_page("educator/index.html", None, runs=runs, form=_form(),
+                       experiments=experiments, quick=worker.QUICK, profile=current_profile())
 
 
 @bp.post("/runs")
@@ -65,7 +69,7 @@ def start():
         abort(400)
     cfg = load_config(worker.shipped_configs()[form.config.data])
     if form.quick.data:
-        cfg.update(worker.QUICK)
+        cfg = worker.quick_version(cfg)
     now = system_clock.now()
     results = current_app.config["STREAMSIM"].results_dir
     s = db_session()
@@ -86,7 +90,7 @@ def run(run_id: int):
     summary_path = Path(run.results_dir) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
     response = render_page("educator/run.html", "status", run=run, summary=summary,
-                           metrics=METRICS, labels=LABELS)
+                           metrics=METRICS, labels=LABELS, profile=current_profile())
     if is_fragment_request() and run.status in ("done", "failed"):
         response.headers["HX-Refresh"] = "true"  # finished: reload to show the results
     return response

@@ -17,7 +17,7 @@ from core.settings import Settings
 from recommender import artifacts, communities, scheduler, scoring
 from webapp.database import db_session
 from webapp.htmx import render_page
-from webapp.viewer import educator_required
+from webapp.viewer import current_profile, educator_required
 
 bp = Blueprint("models_page", __name__, url_prefix="/models")
 CHART_W, CHART_H, PAD = 640, 220, 36
@@ -86,4 +86,4 @@ def index():
                        runs=runs, last_error=last_error, sched=scheduler.status(settings),
                        chart=chart(cards), size=(CHART_W, CHART_H, PAD),
                        serving=serving.version if serving else None,
-                       groups=community_map(serving))
+                       groups=community_map(serving), profile=current_profile())

@@ -52,6 +52,8 @@ def test_everyone_else_gets_404(viewer, client, database, tmp_path):
     for c in (viewer.client, client):
         assert c.get("/educator/").status_code == 404
         assert c.get(f"/educator/runs/{run_id}").status_code == 404
+    menu = [a.text for a in soup(viewer.client.get("/home")).select(".profile-menu__panel a")]
+    assert "Viewing activity" in menu and "Experiments" not in menu
 
 
 def test_home_records_impressions(viewer, database):
@@ -80,6 +82,11 @@ def test_educator_starts_a_run_in_the_background(make_viewer, app, database):
         form = page.select_one("form.educator__start")
         options = [o["value"] for o in form.select("select option")]
         assert set(options) == set(worker.shipped_configs())
+        # Each ready-made experiment is described, with its arms and its command line.
+        cards = page.select(".experiment-card")
+        assert len(cards) == len(options)
+        assert all(c.select(".experiment-card__arms li") and c.select_one("code") for c in cards)
+        assert "Experiments" in [a.text for a in page.select(".profile-menu__panel a")]
         token = form.select_one("input[name=csrf_token]")["value"]
         r = teacher.client.post(form["action"], data={"csrf_token": token,
                                                       "config": "feedback_loop", "quick": "y"})
@@ -90,6 +97,9 @@ def test_educator_starts_a_run_in_the_background(make_viewer, app, database):
         run = s.scalars(select(ExperimentRun)).one()
     assert launched == [run.id]
     assert run.status == "queued" and run.config["profiles"] == worker.QUICK["profiles"]
+    # The quick version keeps days for the policies after a shorter launch phase.
+    assert run.config["explore_days"] == worker.QUICK_PHASE_DAYS < run.config["days"] - 5
+    assert run.config["description"] and run.config["arms"][0]["name"] == "popularity-daily"
     detail = soup(teacher.client.get(r.headers["Location"]))
     assert detail.select_one("#run-status")["hx-trigger"] == "every 2s"
     assert detail.select_one("progress.educator__progress")
