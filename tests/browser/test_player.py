@@ -8,7 +8,16 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from core.models import Account, ListItem, PlaybackEvent, Profile, Rating, Title, Viewing
+from core.models import (
+    Account,
+    Episode,
+    ListItem,
+    PlaybackEvent,
+    Profile,
+    Rating,
+    Title,
+    Viewing,
+)
 from tests.browser.conftest import shot
 from tests.browser.test_journey import axe_serious, create_profile, pick_three, sign_up
 
@@ -206,3 +215,35 @@ def test_series_autoplay_next_episode_then_are_you_still_watching(browser, live_
     expect(page.locator("[data-player]")).to_have_class(re.compile("is-playing"))
     assert page.console_errors == [] if hasattr(page, "console_errors") else True
     context.close()
+
+
+def test_skip_intro_fullscreen_and_seek_back_by_keyboard(page, live_server):
+    """An episode inside its intro offers "Skip intro", which jumps to the intro's end; f
+    toggles fullscreen (and the button says so); the left arrow goes back 10 s."""
+    _, database = live_server
+    sign_up(page, "intro@example.com")
+    create_profile(page, "Ivo")
+    pick_three(page)
+    with database.read() as s:
+        episode = s.scalar(select(Episode).join(Title).where(
+            Title.maturity_age <= 13, Episode.intro_end_seconds > 30).order_by(Episode.id))
+    page.goto(f"/watch/{episode.title_id}/{episode.id}")
+    player = page.locator("[data-player]")
+    expect(player).to_have_class(re.compile("is-playing"), timeout=5_000)
+    skip = page.locator("[data-action='skip-intro']")
+    expect(skip).to_be_visible(timeout=5_000)  # shown once a second of the intro has played
+    skip.click()
+    expect(skip).to_be_hidden()
+    assert float(page.locator("[data-scrubber]").input_value()) >= episode.intro_end_seconds
+    page.keyboard.press("Space")
+    expect(player).to_have_class(re.compile("is-paused"))
+    at = float(page.locator("[data-scrubber]").input_value())
+    page.keyboard.press("ArrowLeft")
+    assert abs(float(page.locator("[data-scrubber]").input_value()) - (at - 10)) <= 1
+    button = page.locator("[data-action='fullscreen']")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement !== null")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null")
+    expect(button).to_have_attribute("aria-pressed", "false")
