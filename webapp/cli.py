@@ -120,6 +120,33 @@ def reset() -> None:
     click.echo("Database emptied.")
 
 
+@cli.command("dropoff")
+@click.argument("title_id", type=int, required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the curve as JSON.")
+def dropoff(title_id: int | None, as_json: bool) -> None:
+    """Audience drop-off from the playback event log: of the viewings that started, the share
+    still watching at 0%, 5%, ..., 100% of the runtime. TITLE_ID: one title (a series pools
+    its episodes); without it, every film pooled."""
+    import json
+
+    from core import analytics
+
+    with _database().read() as session:
+        curve = (analytics.dropoff(session, title_id) if title_id is not None
+                 else analytics.dropoff_films(session))
+    if curve is None:
+        raise click.ClickException(f"No title with id {title_id}.")
+    if as_json:
+        click.echo(json.dumps({"title_id": title_id, "starts": curve.starts,
+                               "marks": [round(m, 4) for m in curve.marks],
+                               "reached": [round(r, 6) for r in curve.reached]}))
+        return
+    click.echo(f"{'Title ' + str(title_id) if title_id is not None else 'All films'}: "
+               f"{curve.starts} started viewings")
+    for mark, share in zip(curve.marks, curve.reached, strict=True):
+        click.echo(f"{mark:5.0%}  {share:6.1%}  {'#' * round(share * 40)}")
+
+
 # --- commands defined in other modules ---------------------------------------------------------
 # Each area keeps its commands in its own module (plain click commands using current_app) and
 # registers them here, one line each.

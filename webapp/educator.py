@@ -10,8 +10,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField
 
+from core import analytics
 from core.clock import system_clock
-from core.models import ExperimentRun
+from core.models import ExperimentRun, Title
 from simulator import worker
 from simulator.experiment import load_config
 from simulator.metrics import METRICS
@@ -109,3 +110,46 @@ def plot(run_id: int, metric: str):
 def report(run_id: int):
     return send_file(_file(_run(run_id), "report.html"), mimetype="text/html",
                      as_attachment=True, download_name=f"experiment-{run_id}.html")
+
+
+# -- audience drop-off, from the raw playback event log ------------------------------------------
+
+CURVE_W, CURVE_H, CURVE_PAD = 640, 260, 36
+SPARK_W, SPARK_H = 160, 48
+
+
+def curve_points(reached: tuple[float, ...], w: int, h: int, pad: int) -> str:
+    """SVG polyline points: x across the runtime, y the share still watching (top = all)."""
+    n = len(reached) - 1
+    return " ".join(f"{pad + (w - 2 * pad) * i / n:.1f},{h - pad - (h - 2 * pad) * v:.1f}"
+                    for i, v in enumerate(reached))
+
+
+@bp.get("/dropoff/")
+@educator_required
+def dropoff():
+    """Drop-off of every film pooled, and of the titles with the most started viewings."""
+    s = db_session()
+    films = analytics.dropoff_films(s)
+    top = [(title, starts, analytics.dropoff(s, title.id))
+           for title, starts in analytics.most_started(s, limit=12)]
+    return render_page("educator/dropoff.html", None, films=films, top=top,
+                       points=curve_points(films.reached, CURVE_W, CURVE_H, CURVE_PAD),
+                       spark=lambda curve: curve_points(curve.reached, SPARK_W, SPARK_H, 4),
+                       size=(CURVE_W, CURVE_H, CURVE_PAD), spark_size=(SPARK_W, SPARK_H),
+                       profile=current_profile())
+
+
+@bp.get("/dropoff/<int:title_id>")
+@educator_required
+def title_dropoff(title_id: int):
+    s = db_session()
+    curve = analytics.dropoff(s, title_id)
+    if curve is None:
+        abort(404)
+    films = analytics.dropoff_films(s)
+    return render_page("educator/dropoff_title.html", None, curve=curve,
+                       title=s.get(Title, title_id), films=films,
+                       points=curve_points(curve.reached, CURVE_W, CURVE_H, CURVE_PAD),
+                       film_points=curve_points(films.reached, CURVE_W, CURVE_H, CURVE_PAD),
+                       size=(CURVE_W, CURVE_H, CURVE_PAD), profile=current_profile())

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from core.models import ExperimentRun, Impression
+from core.models import ExperimentRun, Impression, Title
 from tests.conftest import TEST_NOW, soup
 
 
@@ -134,3 +134,34 @@ def test_worker_runs_a_queued_experiment(make_viewer, database, tmp_path):
     assert page.select_one("#run-status").get("hx-trigger") is None
     fragment = teacher.client.get(f"/educator/runs/{run_id}", headers={"HX-Request": "true"})
     assert fragment.headers["HX-Refresh"] == "true"
+
+
+def test_audience_dropoff_pages_and_command(make_viewer, viewer, database, app):
+    """Educators see drop-off curves drawn from the event log (all films, the most started
+    titles, one title against all films), linked from title pages; nobody else does."""
+    from tests.core.test_analytics import watch
+
+    teacher = make_viewer("curves@example.com", role="educator")
+    with database.read() as s:
+        film = s.scalar(select(Title).where(Title.kind == "film", Title.maturity_age <= 13,
+                                            Title.runtime_minutes >= 60).order_by(Title.id))
+    watch(database, teacher.profile_id, film.id, film.runtime_minutes * 60)
+    watch(database, viewer.profile_id, film.id, -(-film.runtime_minutes * 60 // 10))  # 10%
+    page = soup(teacher.client.get("/educator/dropoff/"))
+    assert page.select_one("svg.dropoff-chart polyline.line-model")["points"].count(",") == 21
+    row = page.select_one(f"tr[data-title-id='{film.id}']")
+    assert row.select_one("svg.dropoff-spark polyline") and "50%" in row.get_text()
+    detail = teacher.client.get(row.select_one("a")["href"])
+    cells = [td.text for td in soup(detail).select(".dropoff-table tbody tr")[0].select("td")]
+    assert detail.status_code == 200 and cells == ["100%", "50%", "50%", "50%", "50%"]
+    title_page = soup(teacher.client.get(f"/title/{film.id}"))
+    assert title_page.select_one(f"a[href='/educator/dropoff/{film.id}']")
+    assert teacher.client.get("/educator/dropoff/999999").status_code == 404
+    for url in ("/educator/dropoff/", f"/educator/dropoff/{film.id}"):
+        assert viewer.client.get(url).status_code == 404
+    assert not soup(viewer.client.get(f"/title/{film.id}")).select("a[href^='/educator/']")
+    from webapp.cli import dropoff
+
+    out = app.test_cli_runner().invoke(dropoff, [str(film.id), "--json"])
+    assert out.exit_code == 0 and json.loads(out.output)["starts"] == 2
+    assert app.test_cli_runner().invoke(dropoff, ["999999"]).exit_code != 0

@@ -1,0 +1,105 @@
+"""Analytics over the raw playback event log: audience drop-off curves.
+
+A *viewing* here is one profile on one film or one episode. It counts as started when the log
+holds a `start` event for it, and it reached the furthest position at which an event credited
+real watching (`credited_s > 0`): a seek to the end credits nothing, so skipping ahead does not
+count as watching. The curve gives, at 0%, 5%, ..., 100% of the runtime, the share of started
+viewings that got at least that far. A series pools its episodes, each against its own runtime.
+
+The viewing state (`viewings`) keeps only the latest furthest point and forgets hidden titles'
+history for the recommender; the event log keeps everything, which is what this reads.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.models import PlaybackEvent, Title
+
+POINTS = 21  # 0%, 5%, ..., 100%
+FINISHED = 0.9  # a viewing that reached 90% of the runtime counts as finished
+
+
+@dataclass(frozen=True)
+class DropOff:
+    title_id: int
+    starts: int  # started viewings (profile x film or episode)
+    reached: tuple[float, ...]  # share of them that reached each of POINTS evenly spaced marks
+
+    @property
+    def marks(self) -> tuple[float, ...]:
+        """The fractions of the runtime the `reached` values are for (0.0 ... 1.0)."""
+        n = len(self.reached) - 1
+        return tuple(i / n for i in range(n + 1))
+
+    def at(self, fraction: float) -> float:
+        """Share of started viewings that reached `fraction` of the runtime (the mark at or
+        just above it)."""
+        n = len(self.reached) - 1
+        return self.reached[min(n, max(0, math.ceil(round(fraction * n, 9))))]
+
+    @property
+    def finished(self) -> float:
+        return self.at(FINISHED)
+
+
+def dropoff(session: Session, title_id: int, *, points: int = POINTS) -> DropOff | None:
+    """The drop-off curve of a title from its events, or None if the title does not exist."""
+    title = session.get(Title, title_id)
+    if title is None:
+        return None
+    runtimes = ({(title.id, e.id): e.runtime_seconds for e in title.episodes}
+                if title.kind == "series" else {(title.id, None): title.runtime_minutes * 60})
+    return _curve(session, PlaybackEvent.title_id == title_id, runtimes, title_id, points)
+
+
+def dropoff_films(session: Session, *, points: int = POINTS) -> DropOff:
+    """Every film's viewings pooled into one curve (title_id 0), each against its runtime."""
+    films = select(Title.id).where(Title.kind == "film")
+    runtimes = {(t, None): m * 60 for t, m in session.execute(
+        select(Title.id, Title.runtime_minutes).where(Title.kind == "film"))}
+    return _curve(session, PlaybackEvent.title_id.in_(films), runtimes, 0, points)
+
+
+def _curve(session: Session, where, runtimes: dict, title_id: int, points: int) -> DropOff:
+    if points < 2:
+        raise ValueError("A curve needs at least 2 points.")
+    events = PlaybackEvent.__table__.c
+    started = session.execute(
+        select(events.profile_id, events.title_id, events.episode_id).distinct()
+        .where(where, events.type == "start")).all()
+    furthest = {(p, t, e): far for p, t, e, far in session.execute(
+        select(events.profile_id, events.title_id, events.episode_id,
+               func.max(events.position_s))
+        .where(where, events.credited_s > 0)
+        .group_by(events.profile_id, events.title_id, events.episode_id))}
+    fractions = []
+    for profile_id, title, episode_id in started:
+        runtime = runtimes.get((title, episode_id))
+        if not runtime:
+            continue  # an event for an episode the title no longer has
+        fractions.append(min(1.0, furthest.get((profile_id, title, episode_id), 0.0) / runtime))
+    n = len(fractions)
+    reached = tuple(
+        (sum(1 for f in fractions if f >= i / (points - 1) - 1e-9) / n) if n else 0.0
+        for i in range(points))
+    return DropOff(title_id, n, reached)
+
+
+def most_started(session: Session, *, limit: int = 12,
+                 max_age: int = 18) -> list[tuple[Title, int]]:
+    """The titles with the most started viewings in the event log, most first."""
+    events = PlaybackEvent.__table__.c
+    viewings = (select(events.title_id, events.profile_id, events.episode_id).distinct()
+                .where(events.type == "start").subquery())
+    starts = func.count().label("starts")
+    rows = session.execute(
+        select(viewings.c.title_id, starts).group_by(viewings.c.title_id)
+        .order_by(starts.desc(), viewings.c.title_id).limit(limit * 2)).all()
+    titles = {t.id: t for t in session.scalars(select(Title).where(
+        Title.id.in_([r.title_id for r in rows]), Title.maturity_age <= max_age))}
+    return [(titles[r.title_id], r.starts) for r in rows if r.title_id in titles][:limit]
