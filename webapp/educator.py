@@ -90,6 +90,10 @@ def run(run_id: int):
     run = _run(run_id)
     summary_path = Path(run.results_dir) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
+    if summary:  # columns in the config's order of arms (summary.json sorts its keys)
+        order = [a.get("name") for a in (run.config or {}).get("arms", [])]
+        summary["arms"] = dict(sorted(summary["arms"].items(), key=lambda kv: (
+            order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
     response = render_page("educator/run.html", "status", run=run, summary=summary,
                            metrics=METRICS, labels=LABELS, profile=current_profile())
     if is_fragment_request() and run.status in ("done", "failed"):

@@ -20,7 +20,8 @@ def _run(database, tmp_path) -> int:
                                          .METRICS}} for a in ("popularity", "random")}}
     (tmp_path / "summary.json").write_text(json.dumps(summary))
     with database.write() as s:
-        run = ExperimentRun(name="Pop vs random", config={}, status="done", progress=1.0,
+        run = ExperimentRun(name="Pop vs random", status="done", progress=1.0,
+                            config={"arms": [{"name": "random"}, {"name": "popularity"}]},
                             results_dir=str(tmp_path), created_at=TEST_NOW)
         s.add(run)
         s.flush()
@@ -36,8 +37,9 @@ def test_educator_sees_runs_and_report(make_viewer, database, tmp_path):
     detail = teacher.client.get(link["href"])
     assert detail.status_code == 200
     doc = soup(detail)
+    # Arms in the config's order, not summary.json's sorted one.
     assert [th.text for th in doc.select("table.educator__summary thead th")][1:] == \
-        ["popularity", "random"]
+        ["random", "popularity"]
     imgs = [img["src"] for img in doc.select(".educator__plots img")]
     assert f"/educator/runs/{run_id}/plots/coverage.svg" in imgs
     svg = teacher.client.get(f"/educator/runs/{run_id}/plots/coverage.svg")
