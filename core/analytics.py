@@ -59,15 +59,37 @@ def dropoff(session: Session, title_id: int, *, points: int = POINTS) -> DropOff
 
 def dropoff_films(session: Session, *, points: int = POINTS) -> DropOff:
     """Every film's viewings pooled into one curve (title_id 0), each against its runtime."""
+    return curve([f for _, _, f in film_viewings(session)], points=points)
+
+
+def film_viewings(session: Session) -> list[tuple[int, int, float]]:
+    """(profile id, title id, furthest fraction of the runtime watched) of every started
+    film viewing."""
     films = select(Title.id).where(Title.kind == "film")
     runtimes = {(t, None): m * 60 for t, m in session.execute(
         select(Title.id, Title.runtime_minutes).where(Title.kind == "film"))}
-    return _curve(session, PlaybackEvent.title_id.in_(films), runtimes, 0, points)
+    return [(p, t, f) for p, t, _, f in
+            _fractions(session, PlaybackEvent.title_id.in_(films), runtimes)]
+
+
+def curve(fractions, title_id: int = 0, *, points: int = POINTS) -> DropOff:
+    """The drop-off curve of viewings that got `fractions` of the way through."""
+    if points < 2:
+        raise ValueError("A curve needs at least 2 points.")
+    fractions = list(fractions)
+    n = len(fractions)
+    reached = tuple(
+        (sum(1 for f in fractions if f >= i / (points - 1) - 1e-9) / n) if n else 0.0
+        for i in range(points))
+    return DropOff(title_id, n, reached)
 
 
 def _curve(session: Session, where, runtimes: dict, title_id: int, points: int) -> DropOff:
-    if points < 2:
-        raise ValueError("A curve needs at least 2 points.")
+    return curve([f for *_, f in _fractions(session, where, runtimes)], title_id, points=points)
+
+
+def _fractions(session: Session, where, runtimes: dict) -> list[tuple[int, int, int | None, float]]:
+    """(profile, title, episode, furthest credited position / runtime) per started viewing."""
     events = PlaybackEvent.__table__.c
     started = session.execute(
         select(events.profile_id, events.title_id, events.episode_id).distinct()
@@ -77,17 +99,14 @@ def _curve(session: Session, where, runtimes: dict, title_id: int, points: int) 
                func.max(events.position_s))
         .where(where, events.credited_s > 0)
         .group_by(events.profile_id, events.title_id, events.episode_id))}
-    fractions = []
+    out = []
     for profile_id, title, episode_id in started:
         runtime = runtimes.get((title, episode_id))
         if not runtime:
             continue  # an event for an episode the title no longer has
-        fractions.append(min(1.0, furthest.get((profile_id, title, episode_id), 0.0) / runtime))
-    n = len(fractions)
-    reached = tuple(
-        (sum(1 for f in fractions if f >= i / (points - 1) - 1e-9) / n) if n else 0.0
-        for i in range(points))
-    return DropOff(title_id, n, reached)
+        far = furthest.get((profile_id, title, episode_id), 0.0)
+        out.append((profile_id, title, episode_id, min(1.0, far / runtime)))
+    return out
 
 
 def most_started(session: Session, *, limit: int = 12,

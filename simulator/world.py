@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Artwork, Episode, Tag, Title, TitleTag, TitleTruth
+from core.models import Artwork, Episode, ProfileTruth, Tag, Title, TitleTag, TitleTruth
 from simulator.catalog import FEATURE_INDEX, N_FEATURES, decode_features
 
 
@@ -104,3 +104,20 @@ def load_catalog(session: Session) -> Catalog:
         release_ordinal=np.array([r[5].toordinal() for r in rows], dtype=np.int64),
         tags=tags, genre_of=genre_of, episodes=episodes, art_focus=art_focus, index=index,
     )
+
+
+def expected_utility(session: Session, pairs) -> dict[tuple[int, int], float]:
+    """taste . features + quality of each (profile id, title id) pair whose profile is
+    simulated (has a hidden taste): the viewer's expected enjoyment, without the per-pair noise
+    a run adds. For educators' analytics only; never fed to a recommender."""
+    pairs = list(pairs)
+    profiles = {p for p, _ in pairs}
+    titles = {t for _, t in pairs}
+    tastes = {p: decode_features(b) for p, b in session.execute(
+        select(ProfileTruth.profile_id, ProfileTruth.taste)
+        .where(ProfileTruth.profile_id.in_(profiles)))} if profiles else {}
+    truth = {t: (decode_features(b), q) for t, b, q in session.execute(
+        select(TitleTruth.title_id, TitleTruth.features, TitleTruth.quality)
+        .where(TitleTruth.title_id.in_(titles)))} if titles else {}
+    return {(p, t): float(tastes[p] @ truth[t][0] + truth[t][1])
+            for p, t in pairs if p in tastes and t in truth}

@@ -17,6 +17,7 @@ from simulator import worker
 from simulator.experiment import load_config
 from simulator.metrics import METRICS
 from simulator.report import LABELS
+from simulator.world import expected_utility
 from webapp.database import db_session
 from webapp.htmx import is_fragment_request, render_page
 from webapp.viewer import current_account, current_profile, educator_required
@@ -134,10 +135,15 @@ def curve_points(reached: tuple[float, ...], w: int, h: int, pad: int) -> str:
 def dropoff():
     """Drop-off of every film pooled, and of the titles with the most started viewings."""
     s = db_session()
-    films = analytics.dropoff_films(s)
+    viewings = analytics.film_viewings(s)
+    films = analytics.curve([f for *_, f in viewings])
     top = [(title, starts, analytics.dropoff(s, title.id))
            for title, starts in analytics.most_started(s, limit=12)]
-    return render_page("educator/dropoff.html", None, films=films, top=top,
+    by_match = _by_match(s, viewings)
+    return render_page("educator/dropoff.html", None, films=films, top=top, by_match=by_match,
+                       match_points=[(label, curve, curve_points(curve.reached, CURVE_W, CURVE_H,
+                                                                 CURVE_PAD))
+                                     for label, curve in by_match],
                        points=curve_points(films.reached, CURVE_W, CURVE_H, CURVE_PAD),
                        spark=lambda curve: curve_points(curve.reached, SPARK_W, SPARK_H, 4),
                        size=(CURVE_W, CURVE_H, CURVE_PAD), spark_size=(SPARK_W, SPARK_H),
@@ -157,3 +163,20 @@ def title_dropoff(title_id: int):
                        points=curve_points(curve.reached, CURVE_W, CURVE_H, CURVE_PAD),
                        film_points=curve_points(films.reached, CURVE_W, CURVE_H, CURVE_PAD),
                        size=(CURVE_W, CURVE_H, CURVE_PAD), profile=current_profile())
+
+
+MATCH_GROUPS = ("Best third of matches", "Middle third", "Worst third")
+
+
+def _by_match(session, viewings: list[tuple[int, int, float]]) -> list[tuple[str, object]]:
+    """Simulated viewers' film viewings split in thirds by how well the film matched their
+    hidden taste (expected utility): the viewer model abandons poor matches early. Empty
+    when fewer than 30 viewings have a known truth (real viewers have none)."""
+    utility = expected_utility(session, {(p, t) for p, t, _ in viewings})
+    known = sorted((utility[(p, t)], f) for p, t, f in viewings if (p, t) in utility)
+    if len(known) < 30:
+        return []
+    third = len(known) // 3
+    groups = (known[-third:], known[third:-third], known[:third])
+    return [(label, analytics.curve([f for _, f in group]))
+            for label, group in zip(MATCH_GROUPS, groups, strict=True)]

@@ -167,3 +167,20 @@ def test_audience_dropoff_pages_and_command(make_viewer, viewer, database, app):
     out = app.test_cli_runner().invoke(dropoff, [str(film.id), "--json"])
     assert out.exit_code == 0 and json.loads(out.output)["starts"] == 2
     assert app.test_cli_runner().invoke(dropoff, ["999999"]).exit_code != 0
+
+
+def test_dropoff_by_how_well_the_film_matched_simulated_viewers(app, make_viewer, database):
+    """With seeded (simulated) viewers, the drop-off page splits their film viewings in thirds
+    by hidden-taste match: the worst third gives up earlier than the best (the viewer model)."""
+    from webapp import cli_sim
+
+    seeded = app.test_cli_runner().invoke(cli_sim.seed, ["--profiles", "60", "--days", "6",
+                                                         "--seed", "3", "--no-model"])
+    assert seeded.exit_code == 0, seeded.output
+    teacher = make_viewer("thirds@example.com", role="educator")
+    page = soup(teacher.client.get("/educator/dropoff/"))
+    legend = [li.get_text() for li in page.select(".match-legend li")]
+    assert len(legend) == 3 and len(page.select(".dropoff-chart--match polyline")) == 3
+    finished = [int(text.rsplit(", ", 1)[1].split("%")[0]) for text in legend]
+    best, _, worst = finished
+    assert best > worst, legend
