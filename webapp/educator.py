@@ -140,10 +140,12 @@ def dropoff():
     top = [(title, starts, analytics.dropoff(s, title.id))
            for title, starts in analytics.most_started(s, limit=12)]
     by_match = _by_match(s, viewings)
+    match_points = [(label, curve, curve_points(curve.reached, CURVE_W, CURVE_H, CURVE_PAD))
+                    for label, curve in by_match]
     return render_page("educator/dropoff.html", None, films=films, top=top, by_match=by_match,
-                       match_points=[(label, curve, curve_points(curve.reached, CURVE_W, CURVE_H,
-                                                                 CURVE_PAD))
-                                     for label, curve in by_match],
+                       match_points=match_points,
+                       match_lines=[(f"match-{i}", pts, label)
+                                    for i, (label, _, pts) in enumerate(match_points, 1)],
                        points=curve_points(films.reached, CURVE_W, CURVE_H, CURVE_PAD),
                        spark=lambda curve: curve_points(curve.reached, SPARK_W, SPARK_H, 4),
                        size=(CURVE_W, CURVE_H, CURVE_PAD), spark_size=(SPARK_W, SPARK_H),

@@ -84,6 +84,18 @@ def test_model_page_for_educators(page, live_server, serving_model):
     expect(page.locator("svg.communities-map circle")).to_have_count(150)
     shot(page, "recommender-models-page", full_page=True)
     assert axe_serious(page) == []
+    # Tables sort by a click on their headings (numbers as numbers), both ways.
+    heading = page.locator("table.models-table").first.locator("thead th").nth(2)
+    heading.locator("button.sort-button").click()
+    expect(heading).to_have_attribute("aria-sort", "ascending")
+    heading.locator("button.sort-button").click()
+    expect(heading).to_have_attribute("aria-sort", "descending")
+    signals = page.locator("table.models-table").first.locator("tbody tr td:nth-child(3)")
+    values = [float(v or 0) for v in signals.all_inner_texts()]
+    assert values == sorted(values, reverse=True)
+    page.goto("/educator/dropoff/")
+    expect(page.locator("h1")).to_have_text("Audience drop-off")
+    assert axe_serious(page) == []
     page.goto("/taste")
     expect(page.locator("[data-community]")).to_be_visible()
     shot(page, "recommender-taste")

@@ -1,5 +1,5 @@
 // StreamSim's small helpers: row arrows and arrow-key movement, the solid top bar on scroll,
-// the title modal (Escape, backdrop, focus return). No inline scripts anywhere (CSP).
+// the title modal (Escape, backdrop, focus return), sortable tables. No inline scripts (CSP).
 (function () {
   "use strict";
 
@@ -62,6 +62,46 @@
     document.body.classList.remove("has-modal");
     if (opener && document.contains(opener)) opener.focus();
   }
+
+  // Tables marked data-sortable: each column heading becomes a button that sorts the rows
+  // (numbers as numbers, "12%" and "0.5 ± 0.1" by their first number, the rest as text).
+  var NUMBER = /^\s*-?[\d.,]+(e-?\d+)?\s*%?(\s*±.*)?\s*$/;
+  function cellValue(row, index) {
+    var cell = row.children[index];
+    return cell ? (cell.dataset.sort || cell.textContent.trim()) : "";
+  }
+  function sortTable(table, index, heading) {
+    var body = table.tBodies[0];
+    if (!body) return;
+    var rows = Array.from(body.rows);
+    var numeric = rows.every(function (r) { return NUMBER.test(cellValue(r, index)); });
+    var ascending = heading.getAttribute("aria-sort") !== "ascending";
+    rows.sort(function (a, b) {
+      var x = cellValue(a, index), y = cellValue(b, index);
+      var order = numeric ? parseFloat(x.replace(/,/g, "")) - parseFloat(y.replace(/,/g, ""))
+                          : x.localeCompare(y);
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    table.querySelectorAll("thead th").forEach(function (th) { th.removeAttribute("aria-sort"); });
+    heading.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  }
+  function enhanceTables(root) {
+    root.querySelectorAll("table[data-sortable]:not([data-sort-ready])").forEach(function (table) {
+      table.setAttribute("data-sort-ready", "");
+      table.querySelectorAll("thead th").forEach(function (th, index) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "sort-button";
+        button.textContent = th.textContent;
+        button.addEventListener("click", function () { sortTable(table, index, th); });
+        th.textContent = "";
+        th.appendChild(button);
+      });
+    });
+  }
+  enhanceTables(document);
+  document.addEventListener("htmx:afterSwap", function (event) { enhanceTables(event.detail.target); });
 
   // Close the profile menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
