@@ -25,6 +25,14 @@ METRICS = ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion"
            "abandonment", "return_rate", "mean_true_utility", "regret", "precision_at_10",
            "coverage", "gini_plays", "mean_rec_popularity", "watch_overlap", "homogenization",
            "watch_overlap_taste", "homogenization_taste")
+# The groups SIMULATION.md names, for reports and pages: every metric in exactly one.
+METRIC_GROUPS = (
+    ("Engagement", ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion",
+                    "abandonment", "return_rate")),
+    ("Quality against the hidden truth", ("mean_true_utility", "regret", "precision_at_10")),
+    ("Ecosystem", ("coverage", "gini_plays", "mean_rec_popularity", "watch_overlap",
+                   "homogenization", "watch_overlap_taste", "homogenization_taste")),
+)
 
 
 def gini(values) -> float:

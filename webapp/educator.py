@@ -15,7 +15,7 @@ from core.clock import system_clock
 from core.models import ExperimentRun, Title
 from simulator import worker
 from simulator.experiment import load_config
-from simulator.metrics import METRICS
+from simulator.metrics import METRIC_GROUPS, METRICS
 from simulator.report import LABELS
 from simulator.world import expected_utility
 from webapp.database import db_session
@@ -96,7 +96,8 @@ def run(run_id: int):
         summary["arms"] = dict(sorted(summary["arms"].items(), key=lambda kv: (
             order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
     response = render_page("educator/run.html", "status", run=run, summary=summary,
-                           metrics=METRICS, labels=LABELS, profile=current_profile())
+                           metrics=METRICS, groups=METRIC_GROUPS, labels=LABELS,
+                           profile=current_profile())
     if is_fragment_request() and run.status in ("done", "failed"):
         response.headers["HX-Refresh"] = "true"  # finished: reload to show the results
     return response

@@ -112,3 +112,10 @@ def test_explore_days_must_be_a_whole_number(bad):
 def test_config_needs_arms():
     with pytest.raises(ValueError):
         normalise({"name": "x"})
+
+
+def test_metric_groups_cover_every_metric_once():
+    from simulator.metrics import METRIC_GROUPS, METRICS
+
+    grouped = [m for _, names in METRIC_GROUPS for m in names]
+    assert sorted(grouped) == sorted(METRICS) and len(grouped) == len(set(grouped))
