@@ -6,10 +6,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-failed = []
-for script in sorted(HERE.glob("bench_*.py")):
-    print(f"\n=== {script.name}", flush=True)
-    if subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode != 0:
-        failed.append(script.name)
-if failed:
-    sys.exit(f"failed: {', '.join(failed)}")
+
+
+def main() -> None:
+    failed = []
+    for script in sorted(HERE.glob("bench_*.py")):
+        print(f"\n=== {script.name}", flush=True)
+        if subprocess.run([sys.executable, str(script)], cwd=HERE.parent).returncode != 0:
+            failed.append(script.name)
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
