@@ -14,7 +14,8 @@ rows and row_len (the layout), warmup_days (when a "warmup" retrain happens), ex
 launch phase of random rows shared by every arm before the policies take over; 0 = none), and
 one [[arms]] table per arm: name, policy (popularity, random, content, ideal, svd), retrain
 (daily, warmup, never or every N days), epsilon (exploration slots), new_per_day (releases),
-artwork (default, random, matched), plus policy options (svd: factors, epochs, ...).
+artwork (default, random, matched), rows and row_len (this arm's layout), plus policy options
+(svd: factors, epochs, ...).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from simulator.world import load_catalog
 DEFAULTS = {"profiles": 100, "days": 14, "titles": 300, "seeds": [1, 2], "start": "2026-01-05",
             "rows": 4, "row_len": 10, "warmup_days": 3, "explore_days": 0}
 ARM_DEFAULTS = {"retrain": "daily", "epsilon": 0.0, "new_per_day": 0, "artwork": "default"}
+LAYOUT_KEYS = ("rows", "row_len")  # an arm may override the layout (a layout experiment)
 
 
 def load_config(path: str | Path) -> dict:
@@ -66,6 +68,15 @@ def normalise(raw: dict) -> dict:
     names = [a["name"] for a in cfg["arms"]]
     if len(set(names)) != len(names):
         raise ValueError("Arm names must be unique.")
+    for arm in cfg["arms"]:
+        for key in LAYOUT_KEYS:
+            value = arm.get(key, cfg[key])
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
+                raise ValueError(f"{key} must be a whole number from 1 to 50 "
+                                 f"(arm {arm['name']!r}).")
+        if arm["artwork"] not in ("default", "random", "matched"):
+            raise ValueError(f"artwork must be default, random or matched "
+                             f"(arm {arm['name']!r}).")
     return cfg
 
 
@@ -96,9 +107,11 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
         pop = load_population(s)
     policy = make_policy(arm["policy"], catalog, Retraining(arm["retrain"], cfg["warmup_days"]),
                          **{k: v for k, v in arm.items() if k not in ARM_DEFAULTS
-                            and k not in ("name", "policy")})
-    layout = PolicyLayout(policy, derive(seed, "arm", arm["name"]), rows=cfg["rows"],
-                          row_len=cfg["row_len"], epsilon=float(arm["epsilon"]),
+                            and k not in ("name", "policy", *LAYOUT_KEYS)})
+    layout = PolicyLayout(policy, derive(seed, "arm", arm["name"]),
+                          rows=int(arm.get("rows", cfg["rows"])),
+                          row_len=int(arm.get("row_len", cfg["row_len"])),
+                          epsilon=float(arm["epsilon"]),
                           artwork=arm["artwork"], explore_days=int(cfg["explore_days"]),
                           explore_rng=derive(seed, "explore"))
     sim = Simulation(db, catalog, pop, seed, layout, start=start, policy_name=arm["name"][:32])

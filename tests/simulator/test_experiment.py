@@ -119,3 +119,27 @@ def test_metric_groups_cover_every_metric_once():
 
     grouped = [m for _, names in METRIC_GROUPS for m in names]
     assert sorted(grouped) == sorted(METRICS) and len(grouped) == len(set(grouped))
+
+
+def test_layout_arms_and_click_through_against_plays(tmp_path):
+    """An arm may set its own layout. Fewer, shorter rows get a higher click-through rate
+    (fewer impressions) but fewer plays and less watch time: CTR alone misleads."""
+    cfg = normalise({"name": "layout", "profiles": 60, "days": 5, "titles": 150, "seeds": [2],
+                     "arms": [{"name": "short", "policy": "popularity", "rows": 2,
+                               "row_len": 6},
+                              {"name": "long", "policy": "popularity", "rows": 6,
+                               "row_len": 15, "artwork": "matched"}]})
+    summary = run_experiment(cfg, tmp_path)
+    m = {arm: {k: v["mean"] for k, v in a["run_mean"].items()}
+         for arm, a in summary["arms"].items()}
+    assert m["short"]["ctr"] > m["long"]["ctr"]
+    assert m["short"]["plays"] < m["long"]["plays"]
+    assert m["short"]["watch_minutes_per_profile"] < m["long"]["watch_minutes_per_profile"]
+    assert m["short"]["coverage"] < m["long"]["coverage"]
+
+
+@pytest.mark.parametrize("arm", [{"rows": 0}, {"row_len": 51}, {"rows": True},
+                                 {"row_len": "6"}, {"artwork": "clickbait"}])
+def test_bad_arm_layout_or_artwork_is_refused(arm):
+    with pytest.raises(ValueError, match="rows|row_len|artwork"):
+        normalise({"arms": [{"name": "a", "policy": "random", **arm}]})
