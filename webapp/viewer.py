@@ -157,6 +157,9 @@ def educator_required(view: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated or current_account().role != "educator":
             abort(404)
+        profile = current_profile()
+        if profile is not None and profile.is_kids:
+            abort(404)  # a kids profile stays inside the kids catalog, educator or not
         return view(*args, **kwargs)
 
     return wrapper

@@ -184,3 +184,14 @@ def test_dropoff_by_how_well_the_film_matched_simulated_viewers(app, make_viewer
     finished = [int(text.rsplit(", ", 1)[1].split("%")[0]) for text in legend]
     best, _, worst = finished
     assert best > worst, legend
+
+
+def test_an_educators_kids_profile_sees_no_educator_pages(make_viewer):
+    """The kids profile of an educator account stays inside the kids catalog: educator
+    pages (drop-off curves name every title) and the model page are 404 for it."""
+    kid = make_viewer("family-teacher@example.com", role="educator",
+                      profiles=({"name": "Kit", "is_kids": True, "maturity_limit": 7},))
+    for url in ("/educator/", "/educator/dropoff/", "/models/"):
+        assert kid.client.get(url).status_code == 404, url
+    menu = [a.text for a in soup(kid.client.get("/home")).select(".profile-menu__panel a")]
+    assert "Experiments" not in menu
