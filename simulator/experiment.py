@@ -38,7 +38,7 @@ from simulator.engine import Simulation
 from simulator.layouts import PolicyLayout
 from simulator.metrics import METRICS, Tracker, mean_ci, nearest_neighbours
 from simulator.model_metrics import MODEL_METRICS, ModelTracker, summarise_model
-from simulator.policies import DayLog, Retraining, make_policy
+from simulator.policies import DayLog, Retraining, make_policy, policy_names
 from simulator.population import generate_population, load_population
 from simulator.rng import derive
 from simulator.world import load_catalog
@@ -64,6 +64,10 @@ def normalise(raw: dict) -> dict:
     arms = raw.get("arms") or []
     if not arms:
         raise ValueError("A config needs at least one [[arms]] table.")
+    known = policy_names()
+    for i, a in enumerate(arms):
+        if not isinstance(a, dict) or a.get("policy") not in known:
+            raise ValueError(f"Arm {i + 1} needs a policy, one of: {', '.join(known)}.")
     cfg["arms"] = [{**ARM_DEFAULTS, "name": a.get("name", a["policy"]), **a} for a in arms]
     names = [a["name"] for a in cfg["arms"]]
     if len(set(names)) != len(names):

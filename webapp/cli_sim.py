@@ -66,7 +66,10 @@ def simulate(config: Path, out: Path | None) -> None:
     from core.models import ExperimentRun
     from simulator.experiment import load_config, run_experiment
 
-    cfg = load_config(config)
+    try:
+        cfg = load_config(config)
+    except (ValueError, KeyError, TypeError) as exc:  # tomllib's decode error is a ValueError
+        raise click.ClickException(f"{config}: {exc}") from exc
     now = system_clock.now()
     out = out or _settings().results_dir / f"{config.stem}-{now:%Y%m%d-%H%M%S}"
     with _database().write() as s:

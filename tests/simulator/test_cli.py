@@ -56,3 +56,16 @@ def test_grant_educator(app, database):
         assert s.scalar(select(Account.role).where(Account.email == "teach@example.com")) \
             == "educator"
     assert runner.invoke(cli_sim.grant_educator, ["nobody@example.com"]).exit_code != 0
+
+
+def test_simulate_refuses_a_bad_config_clearly_and_stores_nothing(app, database, tmp_path):
+    bad = tmp_path / "bad.toml"
+    for text, message in (('name = "x"\n[[arms]]\nname = "a"\n', "needs a policy"),
+                          ('name = "x"\n[[arms]]\npolicy = "random"\nrows = 0\n', "rows"),
+                          ('name = "x\n', "bad.toml")):
+        bad.write_text(text)
+        result = app.test_cli_runner().invoke(cli_sim.simulate, [str(bad)])
+        assert result.exit_code != 0 and message in result.output, result.output
+        assert "Traceback" not in result.output
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(ExperimentRun)) == 0
