@@ -114,7 +114,8 @@ def _parse(request_) -> list[playback.PlaybackInput] | Response:
 def ingest():
     # No session at all is refused before the body is read. Then the body is parsed (no
     # database), and one short transaction checks the account and profile behind the session
-    # cookie and writes the events. On SQLite it begins IMMEDIATE, behind the writer slot:
+    # cookie and writes the events. On SQLite it begins IMMEDIATE behind the writer slot (taken
+    # after the pool checkout, so waiting for a connection never holds it up for others):
     # one transaction, not a read and then a write, costs a BEGIN and a ROLLBACK less.
     if not signed_in_cookie():
         return _error(401, "Sign in first.")
@@ -123,7 +124,7 @@ def ingest():
         return events
     database = get_database()
     try:
-        with _writer_slot(database), database.engine.connect() as conn, conn.begin():
+        with database.engine.connect() as conn, _writer_slot(database), conn.begin():
             signed_in, profile = session_profile(conn)
             if not signed_in:
                 return _error(401, "Sign in first.")
