@@ -54,7 +54,8 @@ def dropoff(session: Session, title_id: int, *, points: int = POINTS) -> DropOff
         return None
     runtimes = ({(title.id, e.id): e.runtime_seconds for e in title.episodes}
                 if title.kind == "series" else {(title.id, None): title.runtime_minutes * 60})
-    return _curve(session, PlaybackEvent.title_id == title_id, runtimes, title_id, points)
+    fractions = _fractions(session, PlaybackEvent.title_id == title_id, runtimes)
+    return curve([f for *_, f in fractions], title_id, points=points)
 
 
 def dropoff_films(session: Session, *, points: int = POINTS) -> DropOff:
@@ -82,10 +83,6 @@ def curve(fractions, title_id: int = 0, *, points: int = POINTS) -> DropOff:
         (sum(1 for f in fractions if f >= i / (points - 1) - 1e-9) / n) if n else 0.0
         for i in range(points))
     return DropOff(title_id, n, reached)
-
-
-def _curve(session: Session, where, runtimes: dict, title_id: int, points: int) -> DropOff:
-    return curve([f for *_, f in _fractions(session, where, runtimes)], title_id, points=points)
 
 
 def _fractions(session: Session, where, runtimes: dict) -> list[tuple[int, int, int | None, float]]:

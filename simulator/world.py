@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Artwork, Episode, ProfileTruth, Tag, Title, TitleTag, TitleTruth
+from simulator.behaviour import true_utility
 from simulator.catalog import FEATURE_INDEX, N_FEATURES, decode_features
 
 
@@ -119,5 +120,5 @@ def expected_utility(session: Session, pairs) -> dict[tuple[int, int], float]:
     truth = {t: (decode_features(b), q) for t, b, q in session.execute(
         select(TitleTruth.title_id, TitleTruth.features, TitleTruth.quality)
         .where(TitleTruth.title_id.in_(titles)))} if titles else {}
-    return {(p, t): float(tastes[p] @ truth[t][0] + truth[t][1])
+    return {(p, t): float(true_utility(tastes[p], truth[t][0], truth[t][1], 0.0))
             for p, t in pairs if p in tastes and t in truth}
