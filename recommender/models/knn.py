@@ -1,0 +1,51 @@
+"""Item-kNN: cosine similarity between titles' audiences, each title's `k` nearest kept.
+
+    s(i, j) = x_i . x_j / (|x_i| |x_j| + shrink)
+
+The shrinkage term damps similarities resting on few shared profiles. Scores add up the
+similarities of a profile's history to each title (the same serving path as EASE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from recommender.model import ServingModel
+from recommender.models.base import SimpleFamily, TrainingData
+from recommender.models.ease import active_items, item_item_model
+
+
+@dataclass(frozen=True)
+class KnnParams:
+    k: int = 100
+    shrink: float = 10.0
+    min_count: int = 2
+    max_items: int = 12000
+    pref_gain: float = 1.0
+    weight_power: float = 0.0
+    min_pref: float = 0.0
+
+
+def cosine(x, shrink: float, dtype=np.float64) -> np.ndarray:
+    gram = np.asarray((x.T @ x).todense(), dtype=dtype)
+    norms = np.sqrt(np.diag(gram))
+    sim = gram / (np.outer(norms, norms) + shrink)
+    np.fill_diagonal(sim, 0.0)
+    return sim
+
+
+def fit_knn(data: TrainingData, params: KnnParams) -> ServingModel:
+    keep = active_items(data, params.min_count, params.max_items)
+    if keep.size < 2:
+        raise ValueError("item-kNN needs at least two titles with signals")
+    dtype = np.float64 if keep.size <= 3000 else np.float32
+    sim = cosine(data.matrix[:, keep], params.shrink, dtype)
+    model = item_item_model(data, keep, sim, params.k)
+    model.card = {"fit_memory_bytes": int(sim.nbytes * 2), "items_in_model": int(keep.size)}
+    return model
+
+
+KNN = SimpleFamily("knn", "Similar titles", KnnParams,
+                   ({"k": 50}, {"k": 100}, {"k": 200}, {"k": 100, "shrink": 50.0}), fit_knn)

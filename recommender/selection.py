@@ -1,0 +1,210 @@
+"""Choosing by evidence: tune each family on a validation split, pick the champion, compare all.
+
+- `tune`: fit every point of a family's grid on the fit part, score it on the validation part,
+  keep the best by NDCG@10 (ties: the earlier, simpler point).
+- `choose`: the production rule. Tune each candidate the settings name, add a blend of the best
+  factor model and the best item-item model (weights 0.25 / 0.5 / 0.75), and take the best on
+  validation. The retrain job (recommender/lifecycle.py) applies it to the site's own data;
+  `compare` applies it to the training part of each split, so `production` in the report is
+  what the site would have served, measured on a test part it never saw.
+- `compare`: every family, the production choice, random (and, on a simulated world, the
+  oracle) over several split seeds, with mean and spread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from recommender import models
+from recommender.data import Interactions
+from recommender.evaluate import (
+    RELEVANCE,
+    Truth,
+    model_scorer,
+    oracle_scorer,
+    random_scorer,
+    ranking_metrics,
+    split_holdout,
+    summarise,
+    validation_split,
+)
+from recommender.model import ServingModel
+from recommender.models.base import TrainingData, params_dict, params_with
+from recommender.models.blend import combine
+
+FACTOR_FAMILIES = ("svd", "als")
+NEIGHBOUR_FAMILIES = ("ease", "knn")
+BLEND_WEIGHTS = (0.25, 0.5, 0.75)
+DEFAULT_CANDIDATES = ("svd", "als", "ease", "knn", "popularity")
+
+
+@dataclass
+class Tuned:
+    name: str
+    params: Any
+    model: ServingModel
+    validation: dict
+    seconds: float
+    tried: list[dict] = field(default_factory=list)
+
+
+def _score(model: ServingModel, fit: Interactions, val: Interactions,
+           item_ids: np.ndarray) -> dict:
+    return ranking_metrics(model_scorer(model, fit), fit, val, item_ids)
+
+
+def tune(name: str, fit: Interactions, val: Interactions, item_ids: np.ndarray,
+         grid: Iterable[dict] | None = None, base: Any = None) -> Tuned:
+    """The best point of a family's grid on validation (the default params when no grid)."""
+    family = models.FAMILIES[name]
+    base = base or family.params()
+    points = list(grid if grid is not None else family.grid) or [{}]
+    best: Tuned | None = None
+    tried = []
+    for point in points:
+        params = params_with(base, point)
+        start = time.perf_counter()
+        model = models.fit(name, fit, item_ids, params)
+        seconds = time.perf_counter() - start
+        metrics = _score(model, fit, val, item_ids)
+        tried.append({"params": point, "ndcg@10": metrics["ndcg@10"],
+                      "fit_seconds": round(seconds, 3)})
+        if best is None or metrics["ndcg@10"] > best.validation["ndcg@10"] + 1e-12:
+            best = Tuned(name, params, model, metrics, seconds)
+    best.tried = tried
+    return best
+
+
+def blend_of(factor: Tuned, neighbour: Tuned, fit: Interactions, val: Interactions,
+             item_ids: np.ndarray, weights=BLEND_WEIGHTS) -> Tuned:
+    data = TrainingData.build(fit, item_ids)
+    best: Tuned | None = None
+    tried = []
+    for w in weights:
+        start = time.perf_counter()
+        model = combine(factor.model, neighbour.model, data, w)
+        seconds = factor.seconds + neighbour.seconds + time.perf_counter() - start
+        metrics = _score(model, fit, val, item_ids)
+        tried.append({"params": {"weight": w}, "ndcg@10": metrics["ndcg@10"]})
+        if best is None or metrics["ndcg@10"] > best.validation["ndcg@10"] + 1e-12:
+            params = models.BlendParams(factor.name, neighbour.name, w)
+            best = Tuned("blend", params, model, metrics, seconds)
+    best.tried = tried
+    return best
+
+
+@dataclass
+class Choice:
+    champion: Tuned
+    tuned: dict[str, Tuned]
+
+    def table(self) -> dict[str, dict]:
+        """Every candidate's validation figures and chosen params (for the model card)."""
+        return {name: {"ndcg@10": t.validation["ndcg@10"],
+                       "recall@20": t.validation["recall@20"],
+                       "coverage": t.validation["coverage"],
+                       "fit_seconds": round(t.seconds, 3),
+                       "params": params_dict(t.params)}
+                for name, t in self.tuned.items()}
+
+
+def choose(fit: Interactions, val: Interactions, item_ids: np.ndarray,
+           candidates: Iterable[str] = DEFAULT_CANDIDATES, *, blend: bool = True,
+           grids: dict[str, list[dict]] | None = None,
+           on_step: Callable[[str], None] | None = None) -> Choice:
+    """Tune the candidates on (fit, validation), add the best blend, return the best."""
+    tuned: dict[str, Tuned] = {}
+    for name in candidates:
+        if on_step:
+            on_step(name)
+        try:
+            tuned[name] = tune(name, fit, val, item_ids, (grids or {}).get(name))
+        except ValueError:  # too little data for this family: it simply does not compete
+            continue
+    factor = max((tuned[n] for n in FACTOR_FAMILIES if n in tuned),
+                 key=lambda t: t.validation["ndcg@10"], default=None)
+    neighbour = max((tuned[n] for n in NEIGHBOUR_FAMILIES if n in tuned),
+                    key=lambda t: t.validation["ndcg@10"], default=None)
+    if blend and factor is not None and neighbour is not None:
+        if on_step:
+            on_step("blend")
+        tuned["blend"] = blend_of(factor, neighbour, fit, val, item_ids)
+    if not tuned:
+        raise ValueError("no candidate could be trained on this data")
+    champion = max(tuned.values(), key=lambda t: t.validation["ndcg@10"])
+    return Choice(champion, tuned)
+
+
+def refit(tuned: Tuned, inter: Interactions, item_ids: np.ndarray,
+          parts: dict[str, Tuned]) -> ServingModel:
+    """The chosen model again, on more data, with the params validation chose."""
+    if tuned.name == "blend":
+        p = tuned.params
+        return models.fit("blend", inter, item_ids, p,
+                          parts={p.factor_family: parts[p.factor_family].params,
+                                 p.neighbour_family: parts[p.neighbour_family].params})
+    return models.fit(tuned.name, inter, item_ids, tuned.params)
+
+
+def compare(inter: Interactions, item_ids: np.ndarray, *, seeds: Iterable[int] = (0, 1, 2),
+            candidates: Iterable[str] = DEFAULT_CANDIDATES,
+            features: sp.csr_matrix | None = None, truth: Truth | None = None,
+            on_step: Callable[[str], None] | None = None) -> dict:
+    """`streamsim evaluate`: every family and the production choice over several splits.
+
+    Per split seed: test = 20% of each profile's signals; validation = 20% of the rest. Each
+    family is tuned on validation, then refitted on the whole training part and measured on
+    test. `production` is the champion the retrain rule picks on validation."""
+    item_ids = np.asarray(item_ids, np.int64)
+    candidates = tuple(candidates)
+    per: dict[str, list[dict]] = {}
+    chosen: dict[str, list] = {}
+    splits = []
+    for seed in seeds:
+        train, test = split_holdout(inter, seed=seed)
+        fit_part, val = validation_split(train, seed)
+        splits.append({"seed": seed, "train": len(train), "test": len(test),
+                       "validation": len(val)})
+        names = tuple(dict.fromkeys((*candidates, *models.FAMILIES)))
+        names = tuple(n for n in names if models.FAMILIES[n].servable)
+        choice = choose(fit_part, val, item_ids, names,
+                        on_step=(lambda n, s=seed: on_step(f"seed {s}: tuning {n}"))
+                        if on_step else None)
+        eligible = {n: t for n, t in choice.tuned.items()
+                    if n in candidates or n == "blend"}
+        champion = max(eligible.values(), key=lambda t: t.validation["ndcg@10"])
+        for name, tuned in [*choice.tuned.items(), ("production", champion)]:
+            start = time.perf_counter()
+            model = refit(tuned, train, item_ids, choice.tuned)
+            seconds = time.perf_counter() - start
+            row = ranking_metrics(model_scorer(model, train), train, test, item_ids,
+                                  features=features, truth=truth)
+            row.update(fit_seconds=seconds, memory_bytes=model.memory_bytes(),
+                       validation_ndcg=tuned.validation["ndcg@10"])
+            per.setdefault(name, []).append(row)
+            chosen.setdefault(name, []).append(
+                {"seed": seed, "model": tuned.name, "params": params_dict(tuned.params)})
+        rnd = ranking_metrics(random_scorer(item_ids, seed), train, test, item_ids,
+                              features=features, truth=truth)
+        per.setdefault("random", []).append({**rnd, "fit_seconds": 0.0, "memory_bytes": 0})
+        if truth is not None:
+            oracle = ranking_metrics(oracle_scorer(truth), train, test, item_ids,
+                                     features=features, truth=truth)
+            per.setdefault("oracle", []).append({**oracle, "fit_seconds": 0.0,
+                                                 "memory_bytes": 0})
+    report: dict = {}
+    for name, rows in per.items():
+        report[name] = {**summarise(rows), "chosen": chosen.get(name, []),
+                        "split": {"method": "per-profile random 80/20", "seeds": list(seeds),
+                                  "validation": "20% of each profile's training signals",
+                                  "relevance": RELEVANCE, "splits": splits}}
+    base = report["popularity"]["ndcg@10"] or 1e-12
+    for row in report.values():
+        row["x_popularity"] = row["ndcg@10"] / base
+    return report
