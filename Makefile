@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 export STREAMSIM_ENV ?= development
 
-.PHONY: demo test bench lint venv clean serve
+.PHONY: demo test bench lint venv clean serve real-data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: venv
+# Real MovieLens 100k, read out of the recbole wheel on PyPI (GroupLens terms; never committed).
+real-data: venv
+	$(BIN)/streamsim fetch-movielens --dest .cache/data
+
+bench: venv real-data
 	$(BIN)/python bench/run_all.py
 
 lint: venv

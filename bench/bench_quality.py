@@ -1,22 +1,28 @@
-"""Held-out ranking quality on simulated data: the Top picks model against popularity.
+"""Held-out ranking quality of every recommender, on real ratings and on the simulated world.
 
-Builds the demo-sized world (1,200 titles, 300 simulated profiles, 30 days, seed 7) in a
-temporary SQLite database, then runs what `streamsim evaluate` runs (recommender.evaluate.compare:
-per-profile random 80/20 split) for three split seeds and prints NDCG@10 of the production model,
-plain rating SVD, popularity and random, and the production/popularity ratio (target: 1.2 or
-more).
+What `streamsim evaluate` runs (recommender.selection.compare): per-profile random 80/20
+splits over three seeds; each family tuned on a validation split carved from the training part;
+`production` = the model the retrain's champion/challenger rule picks on validation; every title
+not touched in training ranked. Prints NDCG@10 (mean +- standard deviation over seeds), recall@20,
+coverage, novelty, fit time and serving memory, and each model's multiple of popularity.
 
-Twice: with the seeding run's site serving its recommender from day 2 (retrained every 2 simulated
-days, as the scheduler would; the default), and with a site that never had one (every row a
-popularity row for 30 days), where exposure is the same for everyone and popularity is hard to
-beat. Prints figures; asserts nothing.
+- Real data: a MovieLens folder (ml-100k or ml-latest-small layout; `make real-data` fetches
+  MovieLens 100k from the recbole wheel on PyPI into .cache/data/ml-100k), imported into a
+  temporary SQLite database with `import-movielens`. Targets: production >= 2.0x popularity,
+  Surprise SVD alone >= 1.6x.
+- Simulated world: the demo-sized world (1,200 titles, 300 profiles, 30 days, seed 7), with the
+  oracle (ranked by hidden true utility) and every model's true utility of its top 10.
+  Target: production >= 1.3x popularity.
 
-Run: .venv/bin/python bench/bench_quality.py [profiles] [days]
+Prints figures; asserts nothing.
+
+Run: .venv/bin/python bench/bench_quality.py [--real DIR] [--world] [--seeds N]
+     (with neither --real nor --world: both, the real data from .cache/data/ml-100k if there)
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
 import sys
 import tempfile
 import time
@@ -25,58 +31,100 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
-
 from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
-from core.models import Viewing  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from recommender.data import SignalMapping, catalog_arrays, load_interactions  # noqa: E402
-from recommender.evaluate import compare  # noqa: E402
-from recommender.train import TrainParams  # noqa: E402
+from recommender.data import catalog_arrays, load_interactions, tag_matrix  # noqa: E402
+from recommender.movielens import import_folder  # noqa: E402
+from recommender.selection import compare  # noqa: E402
 from simulator.seed import seed_history  # noqa: E402
+from simulator.world import truth_scorer  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
-SEED = 7
-SPLITS = (0, 1, 2)
+DEFAULT_REAL = Path(__file__).resolve().parent.parent / ".cache" / "data" / "ml-100k"
+ORDER = ("production", "blend", "ease", "als", "knn", "svd", "popularity", "random", "oracle")
 
 
-def run(label: str, profiles: int, days: int, model_from_day: int | None) -> None:
+def table(label: str, report: dict, seconds: float) -> None:
+    truth = "true_utility@10" in report["production"]
+    head = (f"{'model':<11}{'NDCG@10 (mean +- sd)':>24}{'x pop':>7}{'recall@20':>11}"
+            f"{'coverage':>10}{'novelty':>9}{'fit s':>8}{'MB':>7}"
+            + (f"{'true util@10':>14}" if truth else ""))
+    print(f"[{label}] {seconds:.0f} s; split: {report['production']['split']['method']}, "
+          f"seeds {report['production']['split']['seeds']}", flush=True)
+    print(head)
+    for name in ORDER:
+        row = report.get(name)
+        if row is None:
+            continue
+        util = row.get("true_utility@10")
+        cells = (f"{name:<11}{row['ndcg@10']:>15.4f} +- {row.get('ndcg@10_std', 0):.4f}"
+                 f"{row['x_popularity']:>7.2f}{row['recall@20']:>11.4f}{row['coverage']:>10.3f}"
+                 f"{row['popularity']:>9.3f}{row['fit_seconds']:>8.1f}"
+                 f"{row['memory_bytes'] / 1e6:>7.1f}")
+        if truth and util is not None:
+            cells += f"{util:>9.3f} +- {row.get('true_utility@10_std', 0):.3f}"
+        elif truth:
+            cells += f"{'-':>14}"
+        print(cells)
+    chosen = sorted({c["model"] for c in report["production"]["chosen"]})
+    print(f"[{label}] production chose: {', '.join(chosen)}; per seed NDCG@10 production "
+          f"{report['production']['ndcg@10_seeds']} vs popularity "
+          f"{report['popularity']['ndcg@10_seeds']}", flush=True)
+
+
+def real(folder: Path, seeds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(env="testing", database_url=f"sqlite:///{tmp}/quality.sqlite3")
+        settings = Settings(env="testing", database_url=f"sqlite:///{tmp}/real.sqlite3")
+        upgrade(settings)
+        db = Database(settings)
+        with db.write() as s:
+            summary = import_folder(s, folder, NOW)
+        with db.read() as s:
+            inter = load_interactions(s)
+            item_ids, _, _ = catalog_arrays(s)
+            features = tag_matrix(s, item_ids)
+        db.dispose()
+    print(f"[real] {folder}: {summary}; {len(inter)} signals", flush=True)
+    start = time.perf_counter()
+    report = compare(inter, item_ids, seeds=range(seeds), features=features)
+    table("real", report, time.perf_counter() - start)
+
+
+def world(seeds: int, profiles: int = 300, days: int = 30) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(env="testing", database_url=f"sqlite:///{tmp}/world.sqlite3")
         upgrade(settings)
         db = Database(settings)
         t = time.perf_counter()
-        summary = seed_history(db, profiles, days, SEED, NOW, n_titles=1200,
-                               model_from_day=model_from_day)
-        seeded = time.perf_counter() - t
+        summary = seed_history(db, profiles, days, 7, NOW, n_titles=1200, model_from_day=2)
+        print(f"[world] seeded {summary.line()} in {time.perf_counter() - t:.1f} s", flush=True)
         with db.read() as s:
-            now = s.scalar(select(func.max(Viewing.last_watched_at))) or NOW
-            inter = load_interactions(s, now, SignalMapping())
+            inter = load_interactions(s)
             item_ids, _, _ = catalog_arrays(s)
+            features = tag_matrix(s, item_ids)
+            truth = truth_scorer(s, item_ids)
+        start = time.perf_counter()
+        report = compare(inter, item_ids, seeds=range(seeds), features=features, truth=truth)
         db.dispose()
-    print(f"[{label}] seeded {summary.line()} ({seeded:.1f} s wall); "
-          f"{len(inter)} signals over {len(set(inter.items.tolist()))} titles", flush=True)
-    ratios = []
-    for split in SPLITS:
-        report = compare(inter, item_ids, TrainParams(), seed=split)
-        cells = ", ".join(f"{name} {report[name]['ndcg@10']:.4f}"
-                          for name in ("production", "rating_svd", "popularity", "random")
-                          if name in report)
-        ratio = report["production"]["ndcg@10"] / max(report["popularity"]["ndcg@10"], 1e-12)
-        ratios.append(ratio)
-        print(f"[{label}] split seed {split}: NDCG@10 {cells}; production/popularity "
-              f"{ratio:.3f}x; coverage {report['production']['coverage']:.3f} vs "
-              f"{report['popularity']['coverage']:.3f}", flush=True)
-    print(f"[{label}] production/popularity NDCG@10 over {len(SPLITS)} splits: mean "
-          f"{statistics.mean(ratios):.3f}x, min {min(ratios):.3f}x (target >= 1.2x)", flush=True)
+    table("world", report, time.perf_counter() - start)
 
 
 def main() -> None:
-    profiles = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    days = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-    run("site with its recommender", profiles, days, model_from_day=2)
-    run("site without a recommender", profiles, days, model_from_day=None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real", type=Path, help="a MovieLens folder (ml-100k layout)")
+    parser.add_argument("--world", action="store_true", help="the simulated demo world")
+    parser.add_argument("--seeds", type=int, default=3)
+    args = parser.parse_args()
+    both = args.real is None and not args.world
+    folder = args.real or (DEFAULT_REAL if both else None)
+    if folder is not None:
+        if (folder / "u.data").exists() or (folder / "ratings.csv").exists():
+            real(folder, args.seeds)
+        else:
+            print(f"[real] skipped: no MovieLens data in {folder} (run `make real-data`)")
+    if args.world or both:
+        world(args.seeds)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
-"""Recommender figures: top-N scoring vectorized vs Surprise's predict() loop, and training time.
+"""Recommender speed: top-N scoring vectorized vs Surprise's predict() loop, and training time
+of every candidate model (and one whole champion/challenger retrain) on 1M interactions.
 
 Run: .venv/bin/python bench/bench_recommender.py [titles] [interactions]
 Defaults: 10,000 titles for scoring; 1,000,000 interactions for training (a synthetic
-latent-factor world from tests/recommender/synth.py; the Top picks model adds 5 sampled
-negatives per interaction, so Surprise sees about 6M training rows).
+latent-factor world from tests/recommender/synth.py over 10,000 titles). Prints figures.
 """
 
 from __future__ import annotations
@@ -17,32 +17,31 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from recommender.train import (  # noqa: E402
-    TrainParams,
-    _to_model,
-    fit_surprise,
-    popularity_prior,
-    training_rows,
-)
+from recommender import models  # noqa: E402
+from recommender.evaluate import split_holdout  # noqa: E402
+from recommender.models.base import TrainingData, signal_of  # noqa: E402
+from recommender.models.svd import SvdParams, to_serving, train_surprise  # noqa: E402
+from recommender.selection import choose, refit  # noqa: E402
+from recommender.state import user_state  # noqa: E402
 from tests.recommender.synth import world  # noqa: E402
 
 
 def bench_scoring(n_titles: int) -> None:
     inter, ids, _ = world(seed=1, n_users=1500, n_items=n_titles, per_user=40)
-    params = TrainParams(epochs=10)
-    algo, trainset = fit_surprise(*training_rows(inter, ids, params), params)
-    model = _to_model(algo, trainset, ids, popularity_prior(inter, ids), params.prior_weight)
+    params = SvdParams(epochs=10)
+    data = TrainingData.build(inter, ids, signal_of(params))
+    algo, trainset, counts = train_surprise(data, params)
+    model = to_serving(algo, trainset, ids, counts, params)
     user = int(inter.users[0])
-    bu, pu = model.user_vector(user)
+    state, _ = user_state(model, user, None)
 
     def vectorized() -> np.ndarray:
-        scores = model.scores(bu, pu)
+        scores = model.scores(state)
         top = np.argpartition(-scores, 20)[:20]
         return model.item_ids[top[np.argsort(-scores[top], kind="stable")]]
 
     def loop() -> np.ndarray:
         est = np.array([algo.predict(user, int(i), clip=False).est for i in model.item_ids])
-        est = est + model.prior_weight * model.prior
         return model.item_ids[np.argsort(-est, kind="stable")[:20]]
 
     fast = [_timed(vectorized) for _ in range(50)]
@@ -51,7 +50,7 @@ def bench_scoring(n_titles: int) -> None:
     f, s = statistics.median(fast), statistics.median(slow)
     print(f"top-20 of {n_titles:,} titles for one profile: vectorized {f * 1e3:.3f} ms, "
           f"Surprise predict() loop {s * 1e3:.1f} ms -> {s / f:,.0f}x faster; "
-          f"same ranking: {same}")
+          f"same ranking: {same}", flush=True)
 
 
 def bench_training(n_interactions: int) -> None:
@@ -59,18 +58,24 @@ def bench_training(n_interactions: int) -> None:
     n_users = max(n_interactions // per_user, 1)
     start = time.perf_counter()
     inter, ids, _ = world(seed=2, n_users=n_users, n_items=10_000, per_user=per_user)
-    made = time.perf_counter() - start
-    params = TrainParams()
+    print(f"training on {len(inter):,} interactions ({n_users:,} profiles, 10,000 titles; "
+          f"world made in {time.perf_counter() - start:.1f} s)", flush=True)
+    for name in ("popularity", "svd", "als", "ease", "knn"):
+        start = time.perf_counter()
+        model = models.fit(name, inter, ids)
+        print(f"  {name:<11} fit {time.perf_counter() - start:6.1f} s, serving memory "
+              f"{model.memory_bytes() / 1e6:6.1f} MB, fit memory "
+              f"{model.card.get('fit_memory_bytes', 0) / 1e6:6.0f} MB", flush=True)
     start = time.perf_counter()
-    rows = training_rows(inter, ids, params)
-    prepared = time.perf_counter() - start
-    start = time.perf_counter()
-    fit_surprise(*rows, params)
-    fitted = time.perf_counter() - start
-    print(f"training on {len(inter):,} interactions ({n_users:,} profiles, 10,000 titles, "
-          f"{int(rows[3].sum()):,} Surprise rows with negatives and repeats, "
-          f"{params.factors} factors, {params.epochs} epochs): rows {prepared:.1f} s, "
-          f"Trainset + SVD fit {fitted:.1f} s (world generated in {made:.1f} s)")
+    train, held = split_holdout(inter, seed=0)
+    choice = choose(train, held, ids, ("svd", "als", "ease", "knn", "popularity"),
+                    grids={"svd": [{}]})
+    chosen = time.perf_counter() - start
+    refit(choice.champion, inter, ids, choice.tuned)
+    total = time.perf_counter() - start
+    print(f"  one retrain (every candidate on the 80% split, blend, champion "
+          f"{choice.champion.name} refitted on all): {total:.1f} s ({chosen:.1f} s choosing)",
+          flush=True)
 
 
 def _timed(fn) -> float:

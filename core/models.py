@@ -360,6 +360,8 @@ class JobRun(Base):
     status: Mapped[str] = mapped_column(String(12))  # running | ok | rejected | failed
     detail: Mapped[str] = mapped_column(Text, default="")
     model_version: Mapped[str | None] = mapped_column(String(40))
+    # JSON: a retrain's candidates with their validation figures, and which one was chosen.
+    report: Mapped[str | None] = mapped_column(Text)
 
 
 class ExperimentRun(Base):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +20,15 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# The recommender families a retrain may train (recommender.models.FAMILIES minus "random",
+# which is reference only); a test keeps the two lists equal.
+MODEL_NAMES = ("popularity", "svd", "als", "ease", "knn")
+
+
+def _names(value: str | None) -> tuple[str, ...]:
+    return tuple(n.strip().lower() for n in (value or "").split(",") if n.strip())
 
 
 @dataclass(frozen=True)
@@ -45,10 +53,13 @@ class Settings:
     max_profiles: int = 5
     sqlite_busy_timeout_ms: int = 10_000
     page_size: int = 36
-    # Recommender (issue 5): SVD size, retrain interval, versions kept, recency half-life.
-    rec_factors: int = 16
+    # Recommender: the candidates each retrain trains and chooses between (champion/challenger,
+    # docs/recommenders.md), whether a blend competes, the SVD candidate's size, retrain
+    # interval, versions kept, recency half-life.
+    rec_candidates: tuple[str, ...] = ("svd", "als", "ease", "knn", "popularity")
+    rec_blend: bool = True
+    rec_factors: int = 32
     rec_epochs: int = 40
-    rec_prior_weight: float = 0.5
     rec_retrain_minutes: int = 60
     rec_keep_versions: int = 5
     rec_half_life_days: float = 90.0
@@ -57,8 +68,12 @@ class Settings:
     def __post_init__(self) -> None:
         if self.env not in ENVIRONMENTS:
             raise SettingsError(f"STREAMSIM_ENV must be one of {', '.join(ENVIRONMENTS)}")
-        if not (math.isfinite(self.rec_prior_weight) and self.rec_prior_weight >= 0):
-            raise SettingsError("STREAMSIM_REC_PRIOR_WEIGHT must be a number >= 0.")
+        unknown = [c for c in self.rec_candidates if c not in MODEL_NAMES]
+        if unknown or not self.rec_candidates:
+            raise SettingsError("STREAMSIM_REC_CANDIDATES must name one or more of "
+                                f"{', '.join(MODEL_NAMES)} (got {', '.join(unknown) or 'none'}).")
+        if self.rec_factors < 1 or self.rec_epochs < 1:
+            raise SettingsError("STREAMSIM_REC_FACTORS and STREAMSIM_REC_EPOCHS must be >= 1.")
         if not self.database_url:
             url = f"sqlite:///{self.instance_dir / 'streamsim.sqlite3'}"
             object.__setattr__(self, "database_url", url)
@@ -103,9 +118,10 @@ class Settings:
             rate_limit_login=get("STREAMSIM_RATE_LIMIT_LOGIN", "10 per minute"),
             rate_limit_storage=get("STREAMSIM_RATE_LIMIT_STORAGE", "memory://"),
             sqlite_busy_timeout_ms=int(get("STREAMSIM_SQLITE_BUSY_TIMEOUT_MS", "10000")),
-            rec_factors=int(get("STREAMSIM_REC_FACTORS", "16")),
+            rec_candidates=_names(get("STREAMSIM_REC_CANDIDATES")) or Settings.rec_candidates,
+            rec_blend=_bool(get("STREAMSIM_REC_BLEND"), True),
+            rec_factors=int(get("STREAMSIM_REC_FACTORS", "32")),
             rec_epochs=int(get("STREAMSIM_REC_EPOCHS", "40")),
-            rec_prior_weight=float(get("STREAMSIM_REC_PRIOR_WEIGHT", "0.5")),
             rec_retrain_minutes=int(get("STREAMSIM_REC_RETRAIN_MINUTES", "60")),
             rec_keep_versions=int(get("STREAMSIM_REC_KEEP_VERSIONS", "5")),
             rec_half_life_days=float(get("STREAMSIM_REC_HALF_LIFE_DAYS", "90")),

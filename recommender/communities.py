@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recommender.model import FactorModel
+from recommender.model import ServingModel
 
 K = 6
 ITERATIONS = 30
@@ -25,7 +25,7 @@ class Communities:
     top_titles: list[list[int]]  # per community, title ids best first
     coords: np.ndarray  # (users, 2) map positions, scaled to 0..1
 
-    def of(self, model: FactorModel, profile_id: int) -> int | None:
+    def of(self, model: ServingModel, profile_id: int) -> int | None:
         row = model.user_index(profile_id)
         return None if row is None else int(self.labels[row])
 
@@ -55,7 +55,7 @@ def kmeans(x: np.ndarray, k: int, seed: int = 0, iterations: int = ITERATIONS):
     return labels, centers
 
 
-def compute(model: FactorModel, k: int = K, n_titles: int = 8, seed: int = 0) -> Communities:
+def compute(model: ServingModel, k: int = K, n_titles: int = 8, seed: int = 0) -> Communities:
     x = model.pu
     labels, centers = kmeans(x, k, seed)
     top = []
@@ -77,11 +77,11 @@ def compute(model: FactorModel, k: int = K, n_titles: int = 8, seed: int = 0) ->
                        top, coords)
 
 
-_cache: list[tuple[FactorModel, Communities]] = []  # only the serving model's
+_cache: list[tuple[ServingModel, Communities]] = []  # only the serving model's
 _lock = threading.Lock()
 
 
-def for_model(model: FactorModel) -> Communities:
+def for_model(model: ServingModel) -> Communities:
     with _lock:
         if _cache and _cache[0][0] is model:
             return _cache[0][1]

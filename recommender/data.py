@@ -12,7 +12,9 @@ are (confidence times recency). The mapping is data (`SignalMapping`) so a lesso
 
 Several signals for one (profile, title) combine: explicit thumbs win the preference; otherwise
 the strongest implicit signal wins. Weights add up. Each signal's weight is multiplied by
-0.5 ** (age_days / half_life_days), so recent activity counts more (tastes change).
+0.5 ** (age_days / half_life_days), so recent activity counts more (tastes change). Age is
+measured back from the newest signal in what is loaded, never from the wall clock: data from
+another year (MovieLens is from 1998) must not have every weight decay to nothing.
 """
 
 from __future__ import annotations
@@ -88,18 +90,40 @@ class Interactions:
 
 
 class _Combiner:
-    def __init__(self) -> None:
+    """Collects signals with their times; weights get their recency factor in `build`, once
+    the newest signal (the reference time) is known."""
+
+    def __init__(self, mapping: SignalMapping, ceiling: datetime | None) -> None:
+        self.mapping, self.ceiling = mapping, ceiling
+        self.pending: list[tuple[int, int, float, float, bool, datetime]] = []
         self.rows: dict[tuple[int, int], list] = {}  # key -> [pref, weight, explicit, implicit]
 
-    def add(self, user: int, item: int, pref: float, weight: float, explicit: bool) -> None:
-        row = self.rows.setdefault((user, item), [None, 0.0, False, None])
-        row[1] += weight
-        if explicit:
-            row[0], row[2] = pref, True
-        else:
-            row[3] = pref if row[3] is None else max(row[3], pref)
+    def add(self, user: int, item: int, pref: float, weight: float, explicit: bool,
+            when: datetime) -> None:
+        self.pending.append((user, item, pref, weight, explicit, when))
+
+    def reference(self) -> datetime | None:
+        """The newest signal's time (capped at `ceiling`, so a clock-skewed row in the future
+        cannot push every other signal into the past)."""
+        times = [p[5] for p in self.pending if p[5] is not None]
+        if not times:
+            return None
+        newest = max(times)
+        return min(newest, self.ceiling) if self.ceiling is not None else newest
+
+    def _combine(self) -> None:
+        ref = self.reference()
+        for user, item, pref, weight, explicit, when in self.pending:
+            age = _age_days(ref, when) if ref is not None and when is not None else 0.0
+            row = self.rows.setdefault((user, item), [None, 0.0, False, None])
+            row[1] += weight * self.mapping.recency(age)
+            if explicit:
+                row[0], row[2] = pref, True
+            else:
+                row[3] = pref if row[3] is None else max(row[3], pref)
 
     def build(self) -> Interactions:
+        self._combine()
         if not self.rows:
             return Interactions.empty()
         keys = sorted(self.rows)
@@ -117,12 +141,16 @@ def _age_days(now: datetime, when: datetime) -> float:
     return (now - when).total_seconds() / 86400.0
 
 
-def load_interactions(session: Session, now: datetime, mapping: SignalMapping | None = None,
+def load_interactions(session: Session, now: datetime | None = None,
+                      mapping: SignalMapping | None = None,
                       profile_ids: Iterable[int] | None = None) -> Interactions:
-    """Every profile's signals (or only `profile_ids`'), combined per (profile, title)."""
+    """Every profile's signals (or only `profile_ids`'), combined per (profile, title).
+
+    Recency is relative to the newest signal loaded; `now`, when given, only caps that
+    reference (signals stamped after it count as brand new)."""
     m = mapping or SignalMapping()
     only = None if profile_ids is None else sorted(set(profile_ids))
-    out = _Combiner()
+    out = _Combiner(m, now)
 
     def scoped(q, col):
         return q if only is None else q.where(col.in_(only))
@@ -131,7 +159,7 @@ def load_interactions(session: Session, now: datetime, mapping: SignalMapping | 
             select(Rating.profile_id, Rating.title_id, Rating.value, Rating.updated_at),
             Rating.profile_id)):
         pref, conf = m.thumbs.get(int(value), (0.5, 1.0))
-        out.add(pid, tid, pref, conf * m.recency(_age_days(now, when)), True)
+        out.add(pid, tid, pref, conf, True, when)
 
     runtime = func.coalesce(Episode.runtime_seconds, Title.runtime_minutes * 60)
     q = (select(Viewing.profile_id, Viewing.title_id, Viewing.watched_s, runtime,
@@ -143,16 +171,16 @@ def load_interactions(session: Session, now: datetime, mapping: SignalMapping | 
             scoped(q, Viewing.profile_id)):
         completion = float(watched) / float(run_s) if run_s else 0.0
         pref, conf = m.viewing(completion, bool(completed), int(plays or 1))
-        out.add(pid, tid, pref, conf * m.recency(_age_days(now, when)), False)
+        out.add(pid, tid, pref, conf, False, when)
 
     for pid, tid, when in session.execute(scoped(
             select(ListItem.profile_id, ListItem.title_id, ListItem.added_at),
             ListItem.profile_id)):
-        out.add(pid, tid, m.listed[0], m.listed[1] * m.recency(_age_days(now, when)), False)
+        out.add(pid, tid, m.listed[0], m.listed[1], False, when)
     for pid, tid, when in session.execute(scoped(
             select(TastePick.profile_id, TastePick.title_id, TastePick.created_at),
             TastePick.profile_id)):
-        out.add(pid, tid, m.picked[0], m.picked[1] * m.recency(_age_days(now, when)), False)
+        out.add(pid, tid, m.picked[0], m.picked[1], False, when)
     return out.build()
 
 
@@ -177,3 +205,22 @@ def newest_signal_at(session: Session, profile_id: int) -> datetime | None:
     ]
     times = [t for t in times if t is not None]
     return max(times) if times else None
+
+
+def tag_matrix(session: Session, item_ids: np.ndarray):
+    """(titles x tags) 0/1 sparse matrix over `item_ids`, for intra-list diversity."""
+    import scipy.sparse as sp
+
+    from core.models import TitleTag
+
+    rows = session.execute(select(TitleTag.title_id, TitleTag.tag_id)).all()
+    if not rows:
+        return None
+    tags = sorted({t for _, t in rows})
+    col = {t: n for n, t in enumerate(tags)}
+    pos = np.searchsorted(item_ids, np.array([r[0] for r in rows], np.int64))
+    pos = np.clip(pos, 0, max(item_ids.size - 1, 0))
+    ok = item_ids[pos] == np.array([r[0] for r in rows], np.int64)
+    cols = np.array([col[r[1]] for r in rows])
+    return sp.csr_matrix((np.ones(int(ok.sum())), (pos[ok], cols[ok])),
+                         shape=(item_ids.size, len(tags)))

@@ -1,11 +1,24 @@
-"""Held-out measurement: a documented split, ranking and rating metrics, baselines side by side.
+"""Held-out measurement: documented splits and ranking metrics, the same for every model.
 
-Split: for every profile with at least `min_rows` signals, a seeded random 20% of its signals
-is held out (the rest trains). A held-out title is relevant when its preference is >= 0.5.
-Ranking: each profile's top 10 among titles it did not touch in training; precision@10,
-recall@10, NDCG@10 averaged over profiles with a relevant held-out title; coverage = share of the
-catalog appearing in anyone's top 10; popularity = mean training popularity (share of profiles
-that wanted the title) of what was recommended. Rating: RMSE/MAE on held-out thumbs.
+Split (`split_holdout`): for every profile with at least `min_rows` signals, a seeded random 20%
+of its signals is held out; the rest trains. Hyperparameters are chosen on a *validation* split
+carved the same way from the training part only (`validation_split`), never on the test part.
+
+Relevance: a held-out title is relevant when its preference is >= 0.5 (a finished or rewatched
+viewing, thumbs up, a list add or an onboarding pick; on MovieLens, a rating of 3 or more).
+Every title the profile did not touch in training is ranked (no sampled candidates).
+
+Metrics over profiles with a relevant held-out title:
+- ndcg@10: binary-relevance NDCG of the top 10;
+- recall@20: share of the profile's relevant titles in its top 20;
+- map@10: mean average precision of the top 10 (normalised by min(relevant, 10));
+- precision@10;
+- coverage: share of the catalogue in anyone's top 10;
+- popularity: mean share of training profiles that wanted each top-10 title (novelty: lower
+  is more novel);
+- diversity: intra-list diversity of the top 10, mean pairwise (1 - cosine) of title tags;
+- true_utility@10 (simulated worlds only): mean hidden true utility of the top 10, from the
+  simulator's truth tables, for educators; it is never fed to any model.
 """
 
 from __future__ import annotations
@@ -13,24 +26,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import scipy.sparse as sp
 
 from recommender.data import Interactions
-from recommender.model import FactorModel
-from recommender.train import (
-    RELEVANT,
-    TrainParams,
-    fit_rating_svd,
-    fit_top_picks,
-    popularity_prior,
-    timed,
-)
+from recommender.model import ServingModel
 
 K = 10
-Scorer = Callable[[np.ndarray], np.ndarray]  # user ids -> (users x items) scores
+RECALL_K = 20
+RELEVANT = 0.5
+BATCH = 512
+RELEVANCE = ("a held-out title is relevant when its preference is >= 0.5 (finished or "
+             "rewatched, thumbs up, listed, picked; MovieLens: rated 3 or more); every title "
+             "not touched in training is ranked")
+
+Scorer = Callable[[np.ndarray], np.ndarray]  # profile ids -> (profiles x items) scores
+Truth = Callable[[np.ndarray], np.ndarray]  # profile ids -> (profiles x items) true utility
 
 
 def split_holdout(inter: Interactions, frac: float = 0.2, seed: int = 0,
                   min_rows: int = 3) -> tuple[Interactions, Interactions]:
+    """(train, test): a seeded random `frac` of each profile's signals held out."""
     rng = np.random.default_rng(seed)
     test = np.zeros(len(inter), bool)
     order = np.argsort(inter.users, kind="stable")
@@ -46,20 +61,35 @@ def split_holdout(inter: Interactions, frac: float = 0.2, seed: int = 0,
     return inter.subset(~test), inter.subset(test)
 
 
-def model_scorer(model: FactorModel) -> Scorer:
+def validation_split(train: Interactions, seed: int) -> tuple[Interactions, Interactions]:
+    """(fit, validation) carved from the training part only (its own seed stream)."""
+    return split_holdout(train, seed=10_000 + seed)
+
+
+def history_matrix(train: Interactions, item_ids: np.ndarray, users: np.ndarray,
+                   model: ServingModel) -> sp.csr_matrix:
+    """The training values the model's item-item part scores from, for `users`' rows."""
+    from recommender.models.base import Signal
+
+    signal = Signal(**(model.card.get("signal") or {}))
+    seen = np.isin(train.users, users) & signal.keep(train) & np.isin(train.items, item_ids)
+    rows = np.searchsorted(users, train.users[seen])
+    cols = np.searchsorted(item_ids, train.items[seen])
+    vals = signal.values(train.pref[seen], train.weight[seen])
+    return sp.csr_matrix((vals, (rows, cols)), shape=(users.size, item_ids.size))
+
+
+def model_scorer(model: ServingModel, train: Interactions) -> Scorer:
+    """Scores as the site serves them: known profiles' vectors, their training history."""
     def score(users: np.ndarray) -> np.ndarray:
         rows = np.array([model.user_index(u) if model.user_index(u) is not None else -1
                          for u in users])
-        bu = np.where(rows >= 0, model.bu[rows], 0.0)
-        pu = np.where((rows >= 0)[:, None], model.pu[rows], 0.0)
-        return (model.global_mean + bu[:, None] + model.bi[None, :] + pu @ model.qi.T
-                + model.prior_weight * model.prior[None, :])
+        order = np.argsort(users)
+        hist = history_matrix(train, model.item_ids, users[order], model)
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(order.size)
+        return model.score_batch(rows, hist[inverse])
     return score
-
-
-def popularity_scorer(train: Interactions, item_ids: np.ndarray) -> Scorer:
-    prior = popularity_prior(train, item_ids)
-    return lambda users: np.broadcast_to(prior, (len(users), item_ids.size)).copy()
 
 
 def random_scorer(item_ids: np.ndarray, seed: int) -> Scorer:
@@ -67,86 +97,104 @@ def random_scorer(item_ids: np.ndarray, seed: int) -> Scorer:
     return lambda users: rng.random((len(users), item_ids.size))
 
 
+def oracle_scorer(truth: Truth) -> Scorer:
+    """The oracle: ranks by hidden true utility (simulated worlds, reference only); profiles
+    with no hidden taste rank at random."""
+    return lambda users: np.nan_to_num(truth(users), nan=0.0)
+
+
 def _positions(item_ids: np.ndarray, items: np.ndarray) -> np.ndarray:
     return np.searchsorted(item_ids, items)
 
 
+def tag_diversity(features: sp.csr_matrix | None, tops: np.ndarray) -> float | None:
+    """Mean pairwise (1 - cosine) between the tags of each list's titles."""
+    if features is None or tops.size == 0:
+        return None
+    norms = np.sqrt(np.asarray(features.multiply(features).sum(axis=1)).ravel()) + 1e-12
+    out = []
+    for top in tops:
+        f = features[top]
+        sim = np.asarray((f @ f.T).todense()) / np.outer(norms[top], norms[top])
+        n = len(top)
+        out.append(1.0 - (sim.sum() - np.trace(sim)) / max(n * (n - 1), 1))
+    return float(np.mean(out))
+
+
 def ranking_metrics(score: Scorer, train: Interactions, test: Interactions,
-                    item_ids: np.ndarray, k: int = K) -> dict[str, float]:
+                    item_ids: np.ndarray, *, features: sp.csr_matrix | None = None,
+                    truth: Truth | None = None, k: int = K,
+                    max_profiles: int | None = None, seed: int = 0) -> dict[str, float]:
+    """The metrics over every profile with a relevant held-out title (or a seeded sample of
+    `max_profiles` of them, as model selection on large data does)."""
     rel = test.subset(test.pref >= RELEVANT)
     users = np.unique(rel.users)
+    if max_profiles is not None and users.size > max_profiles:
+        users = np.sort(np.random.default_rng(seed).choice(users, max_profiles, replace=False))
+    empty = {"ndcg@10": 0.0, "recall@20": 0.0, "map@10": 0.0, "precision@10": 0.0,
+             "coverage": 0.0, "popularity": 0.0, "diversity": None, "profiles": 0}
     if users.size == 0:
-        return {"precision@10": 0.0, "recall@10": 0.0, "ndcg@10": 0.0, "coverage": 0.0,
-                "popularity": 0.0, "profiles": 0}
+        return empty
+    depth = max(k, RECALL_K)
     wanted = np.bincount(_positions(item_ids, train.items[train.pref >= RELEVANT]),
                          minlength=item_ids.size) / max(np.unique(train.users).size, 1)
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
-    prec, rec, ndcg, shown, pops = [], [], [], set(), []
-    for start in range(0, users.size, 512):
-        batch = users[start:start + 512]
+    ndcg, recall, aps, prec, pops, utils, shown, tops = [], [], [], [], [], [], set(), []
+    order = np.argsort(rel.users, kind="stable")
+    bounds = np.searchsorted(rel.users[order], np.r_[users, np.iinfo(np.int64).max])
+    rel_pos = _positions(item_ids, rel.items)[order]
+    relevant_of = {int(u): rel_pos[bounds[n]:bounds[n + 1]] for n, u in enumerate(users)}
+    train_order = np.argsort(train.users, kind="stable")
+    train_sorted = train.users[train_order]
+    for start in range(0, users.size, BATCH):
+        batch = users[start:start + BATCH]
         s = np.array(score(batch), dtype=np.float64)
         row_of = {int(u): n for n, u in enumerate(batch)}
-        seen = np.isin(train.users, batch)
+        lo = np.searchsorted(train_sorted, batch[0], side="left")  # batch is sorted
+        hi = np.searchsorted(train_sorted, batch[-1], side="right")
+        span = train_order[lo:hi]
+        seen = span[np.isin(train.users[span], batch)]
         s[[row_of[int(u)] for u in train.users[seen]],
           _positions(item_ids, train.items[seen])] = -np.inf
-        top = np.argpartition(-s, min(k, s.shape[1] - 1), axis=1)[:, :k]
+        d = min(depth, s.shape[1] - 1)
+        top = np.argpartition(-s, d, axis=1)[:, :depth]
         top = np.take_along_axis(top, np.argsort(-np.take_along_axis(s, top, 1), 1), 1)
+        true = truth(batch) if truth is not None else None
         for n, u in enumerate(batch):
-            truth = set(_positions(item_ids, rel.items[rel.users == u]).tolist())
-            hits = np.array([t in truth for t in top[n]], float)
-            prec.append(hits.sum() / k)
-            rec.append(hits.sum() / len(truth))
-            ndcg.append((hits * discounts).sum() / discounts[:min(len(truth), k)].sum())
-            shown.update(top[n].tolist())
-            pops.append(float(wanted[top[n]].mean()))
-    return {"precision@10": float(np.mean(prec)), "recall@10": float(np.mean(rec)),
-            "ndcg@10": float(np.mean(ndcg)), "coverage": len(shown) / item_ids.size,
-            "popularity": float(np.mean(pops)), "profiles": int(users.size)}
+            relevant = set(relevant_of[int(u)].tolist())
+            hits = np.array([t in relevant for t in top[n]], float)
+            h10 = hits[:k]
+            prec.append(h10.sum() / k)
+            recall.append(hits[:RECALL_K].sum() / len(relevant))
+            ndcg.append((h10 * discounts).sum() / discounts[:min(len(relevant), k)].sum())
+            precision_at = np.cumsum(h10) / np.arange(1, k + 1)
+            aps.append(float((precision_at * h10).sum() / min(len(relevant), k)))
+            shown.update(top[n, :k].tolist())
+            pops.append(float(wanted[top[n, :k]].mean()))
+            tops.append(top[n, :k])
+            if true is not None and not np.isnan(true[n]).all():
+                utils.append(float(np.mean(true[n, top[n, :k]])))
+    out = {"ndcg@10": float(np.mean(ndcg)), "recall@20": float(np.mean(recall)),
+           "map@10": float(np.mean(aps)), "precision@10": float(np.mean(prec)),
+           "coverage": len(shown) / item_ids.size, "popularity": float(np.mean(pops)),
+           "diversity": tag_diversity(features, np.array(tops)), "profiles": int(users.size)}
+    if truth is not None:
+        out["true_utility@10"] = float(np.mean(utils)) if utils else None
+    return out
 
 
-def rating_errors(model: FactorModel, test: Interactions) -> dict[str, float | None]:
-    rated = test.subset(test.explicit)
-    if len(rated) == 0:
-        return {"rmse": None, "mae": None}
-    pos = model.item_positions(rated.items)
-    preds = np.empty(len(rated))
-    for n, (u, p) in enumerate(zip(rated.users, pos, strict=True)):
-        vec = model.user_vector(int(u))
-        bu, pu = vec if vec else (0.0, np.zeros(model.n_factors))
-        preds[n] = model.scores(bu, pu)[p] if p >= 0 else model.global_mean + bu
-    err = np.clip(preds, 0.0, 1.0) - rated.pref
-    return {"rmse": float(np.sqrt(np.mean(err ** 2))), "mae": float(np.mean(np.abs(err)))}
-
-
-def holdout_metrics(inter: Interactions, item_ids: np.ndarray, params: TrainParams,
-                    seed: int = 0) -> dict[str, float]:
-    """The model card's figures: the Top picks model vs popularity on one split."""
-    train, test = split_holdout(inter, seed=seed)
-    model = fit_top_picks(train, item_ids, params)
-    ours = ranking_metrics(model_scorer(model), train, test, item_ids)
-    pop = ranking_metrics(popularity_scorer(train, item_ids), train, test, item_ids)
-    return {**ours, "popularity_ndcg@10": pop["ndcg@10"], **rating_errors(model, test)}
-
-
-def compare(inter: Interactions, item_ids: np.ndarray, params: TrainParams,
-            seed: int = 0) -> dict[str, dict]:
-    """`streamsim evaluate`: production model, rating SVD, popularity and random, one split."""
-    item_ids = np.asarray(item_ids, np.int64)
-    train, test = split_holdout(inter, seed=seed)
-    report: dict[str, dict] = {}
-    model, secs = timed(fit_top_picks, train, item_ids, params)
-    report["production"] = {**ranking_metrics(model_scorer(model), train, test, item_ids),
-                            **rating_errors(model, test), "fit_seconds": secs}
-    if train.explicit.any():
-        plain, secs = timed(fit_rating_svd, train, item_ids, params)
-        report["rating_svd"] = {**ranking_metrics(model_scorer(plain), train, test, item_ids),
-                                **rating_errors(plain, test), "fit_seconds": secs}
-    pop, secs = timed(popularity_scorer, train, item_ids)
-    report["popularity"] = {**ranking_metrics(pop, train, test, item_ids),
-                            "rmse": None, "mae": None, "fit_seconds": secs}
-    rnd = random_scorer(item_ids, seed)
-    report["random"] = {**ranking_metrics(rnd, train, test, item_ids),
-                        "rmse": None, "mae": None, "fit_seconds": 0.0}
-    report["split"] = {"train": len(train), "test": len(test), "seed": seed,
-                       "method": "per-profile random 80/20"}
-    return report
+def summarise(per_seed: list[dict]) -> dict:
+    """Mean, spread (sample standard deviation) and per-seed values of every numeric figure."""
+    out: dict = {}
+    keys = [k for k in per_seed[0] if isinstance(per_seed[0][k], (int, float))
+            or per_seed[0][k] is None]
+    for key in keys:
+        values = [r.get(key) for r in per_seed]
+        if any(v is None for v in values):
+            out[key] = None
+            continue
+        arr = np.array(values, dtype=np.float64)
+        out[key] = float(arr.mean())
+        out[f"{key}_std"] = float(arr.std(ddof=1)) if arr.size > 1 else 0.0
+        out[f"{key}_seeds"] = [float(v) for v in arr]
+    return out

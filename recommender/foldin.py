@@ -1,9 +1,17 @@
-"""Fold-in: a profile's user factors solved against the fixed item factors, right away.
+"""Fold-in: a profile's state from its signals, against a model that is already trained.
 
 For a profile the model has not seen (or whose newest signal is newer than the model), solve
-ridge least squares for x = [b_u, p_u] so that mu + b_i + b_u + p_u . q_i fits its signals,
-weighted by confidence. As in training, titles it never touched are sampled (seeded by the
-profile id) as 0 targets, so p_u points at what it chose rather than at everything.
+its user factors against the fixed item factors right away, the way the family trains them:
+- "als": the closed-form ALS user step (recommender/models/als.py);
+- "ridge" (Surprise SVD): ridge least squares for x = [b_u, p_u] so that
+  mu + b_i + b_u + p_u . q_i fits its signals (kept signals 1, thumbs down 0), with titles it
+  never touched sampled (seeded by the profile id) as 0 targets, as in training.
+Item-item parts need no solving: the history itself is the state.
+
+A model with a cold-start part (recommender/models/content.py) also gets the content vector of a
+profile it was not trained on, `cold_start_vector`: its signals' content vectors, liked ones
+pulling and disliked ones pushing, times a weight that shrinks as its history grows,
+m / (m + n) for n signals. Profiles in the training data get none (their rows stay as they were).
 """
 
 from __future__ import annotations
@@ -11,30 +19,78 @@ from __future__ import annotations
 import numpy as np
 
 from recommender.data import Interactions
-from recommender.model import FactorModel
+from recommender.model import ServingModel, UserState
+from recommender.models.als import fold_in_als
+from recommender.models.base import Signal, history_of
 
 REG = 0.5
-NEG_RATIO = 5
+HALF = 10.0  # signals at which the cold-start part counts half (unless the card says)
 
 
-def fold_in(model: FactorModel, signals: Interactions, *, reg: float = REG,
-            neg_ratio: int = NEG_RATIO, seed: int = 0) -> tuple[float, np.ndarray] | None:
-    """(b_u, p_u) for one profile's signals, or None if none of its titles are in the model."""
-    pos = model.item_positions(signals.items)
-    known = pos >= 0
-    if not known.any():
-        return None
-    pos, y, w = pos[known], signals.pref[known], signals.weight[known]
-    rng = np.random.default_rng([seed, int(signals.users[0]) if len(signals) else 0])
-    want = neg_ratio * pos.size
-    p = model.prior + 1.0 / max(model.item_ids.size, 1)  # like training: popular skipped titles
-    neg = rng.choice(model.item_ids.size, size=min(want * 2, model.item_ids.size), p=p / p.sum())
+def _factor_signal(model: ServingModel) -> Signal:
+    return Signal(**(model.card.get("factor_signal") or model.card.get("signal") or {}))
+
+
+def fold_in_ridge(model: ServingModel, pos: np.ndarray, targets: np.ndarray,
+                  weights: np.ndarray, *, reg: float = REG, neg_ratio: float = 5.0,
+                  neg_alpha: float = 0.0, seed: int = 0) -> tuple[float, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    want = int(round(neg_ratio * pos.size))
+    # As in training: uniform, or mildly towards popular titles (prior is log popularity).
+    p = (model.prior + 1.0 / max(model.item_ids.size, 1)) ** neg_alpha
+    p = p / p.sum()
+    neg = rng.choice(model.item_ids.size, size=min(want * 2 + 8, model.item_ids.size), p=p)
     neg = np.unique(neg[~np.isin(neg, pos)])[:want]
     pos = np.r_[pos, neg]
-    y = np.r_[y, np.zeros(neg.size)]
-    w = np.r_[w, np.ones(neg.size)]
+    y = np.r_[targets, np.zeros(neg.size)]
+    w = np.r_[weights, np.ones(neg.size)]
     a = np.c_[np.ones(pos.size), model.qi[pos]]
     target = y - model.global_mean - model.bi[pos]
     lhs = a.T @ (a * w[:, None]) + reg * np.eye(a.shape[1])
     x = np.linalg.solve(lhs, a.T @ (w * target))
     return float(x[0]), x[1:]
+
+
+def fold_in(model: ServingModel, signals: Interactions, *, seed: int = 0) -> UserState | None:
+    """One profile's state from its signals, or None if none of its titles are in the model."""
+    hist_pos, hist_val = history_of(model, signals)
+    bu, pu = 0.0, np.zeros(model.n_factors)
+    if model.n_factors:
+        pos = model.item_positions(signals.items)
+        known = pos >= 0
+        if known.any():
+            signal = _factor_signal(model)
+            sub = signals.subset(known)
+            pos = pos[known]
+            how = model.card.get("foldin") or {"method": "ridge"}
+            if how.get("method") == "als":
+                keep = signal.keep(sub)
+                pu = fold_in_als(model, pos[keep], signal.values(sub.pref[keep], sub.weight[keep]),
+                                 float(how.get("reg", 0.01)), float(how.get("alpha", 1.0)))
+            else:
+                user = int(signals.users[0]) if len(signals) else 0
+                bu, pu = fold_in_ridge(model, pos, signal.keep(sub).astype(np.float64),
+                                       np.ones(pos.size), reg=float(how.get("reg", REG)),
+                                       neg_ratio=float(how.get("neg_ratio", 5.0)),
+                                       neg_alpha=float(how.get("neg_alpha", 0.0)),
+                                       seed=seed * 1_000_003 + user)
+        elif hist_pos.size == 0:
+            return None
+    elif hist_pos.size == 0:
+        return None
+    return model.state(bu, pu, hist_pos, hist_val, cp=cold_start_vector(model, signals))
+
+
+def cold_start_vector(model: ServingModel, signals: Interactions) -> np.ndarray | None:
+    """sum_j (2 pref_j - 1) cq_j * m / (m + n) over the profile's n signals the model has
+    (None without a cold-start part or such signals, or for a profile it was trained on)."""
+    if not model.has_content or len(signals) == 0 or model.trained_on(signals.users[:1])[0]:
+        return None
+    pos = model.item_positions(signals.items)
+    ok = pos >= 0
+    n = int(ok.sum())
+    if n == 0:
+        return None
+    half = float((model.card.get("coldstart") or {}).get("half", HALF))
+    like = 2.0 * np.clip(signals.pref[ok], 0.0, 1.0) - 1.0
+    return (like @ model.cq[pos[ok]]) * (half / (half + n))

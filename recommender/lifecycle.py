@@ -1,16 +1,23 @@
-"""One retrain, start to finish: lock, record, train, measure, gate, publish, prune.
+"""One retrain, start to finish: lock, record, train the candidates, choose, gate, publish, prune.
+
+Champion/challenger: each retrain trains every candidate the settings name
+(STREAMSIM_REC_CANDIDATES) and, when STREAMSIM_REC_BLEND is on, a blend of the best factor
+model and the best item-item model, on a per-profile 80/20 split of the site's own data; the
+best on the held-out part is the champion (recommender/selection.py). The champion must beat
+popularity on that split, and must not fall more than `tolerance` (relative) below the serving
+model's figure; then it is refitted on all the data and published. Every candidate's figures
+are recorded in the JobRun (`report`) and, for a published model, in its card, so the model
+page shows them for each retrain. A model an educator has pinned is never replaced: the
+retrain is then skipped and says so.
 
 Only one retrain runs at a time per model folder (a non-blocking file lock); a second one
-returns "busy" at once. Every run that starts is recorded as a JobRun (running, then ok,
-rejected or failed, with a detail line), so failures are visible on the model page and health.
-The quality gate: the new model must beat popularity on holdout NDCG@10, and must not fall
-more than `tolerance` (relative) below the serving model's holdout NDCG@10. A failed or
-rejected model is never published; the last good one keeps serving.
+returns "busy" at once. A failed or rejected run never publishes; the last good model serves.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import time
@@ -25,8 +32,9 @@ from core.models import JobRun
 from core.settings import Settings
 from recommender import artifacts
 from recommender.data import SignalMapping, catalog_arrays, load_interactions
-from recommender.evaluate import holdout_metrics
-from recommender.train import TrainParams, fit_top_picks, params_from
+from recommender.evaluate import split_holdout
+from recommender.models.content import attach, load_title_tags
+from recommender.selection import choose, refit
 
 log = logging.getLogger(__name__)
 JOB = "train"
@@ -35,10 +43,11 @@ TOLERANCE = 0.05
 
 @dataclass
 class Outcome:
-    status: str  # ok | rejected | failed | busy
+    status: str  # ok | rejected | failed | busy | skipped
     version: str | None = None
     detail: str = ""
     metrics: dict | None = None
+    report: dict | None = None
 
 
 @contextmanager
@@ -85,10 +94,14 @@ def _record(db: Database, run_id: int | None, clock: Clock, **fields) -> int:
         return run_id
 
 
+def candidate_grids(settings: Settings) -> dict[str, list[dict]]:
+    """One point per family: its defaults, with the SVD size the settings give."""
+    return {"svd": [{"factors": settings.rec_factors, "epochs": settings.rec_epochs}]}
+
+
 def retrain(db: Database, settings: Settings, *, clock: Clock = system_clock,
-            params: TrainParams | None = None, tolerance: float = TOLERANCE,
-            fit: Callable = fit_top_picks) -> Outcome:
-    """Train once and publish the model if it passes the gate. Never raises for a bad run."""
+            tolerance: float = TOLERANCE, select: Callable = choose) -> Outcome:
+    """Train once and publish the champion if it passes the gate. Never raises for a bad run."""
     model_dir = Path(settings.model_dir)
     with exclusive(model_dir / ".train.lock") as got:
         if not got:
@@ -96,42 +109,60 @@ def retrain(db: Database, settings: Settings, *, clock: Clock = system_clock,
             return Outcome("busy", detail="another retrain is running")
         run_id = _record(db, None, clock)
         try:
-            outcome = _train_and_publish(db, settings, clock, params, tolerance, fit)
+            outcome = _train_and_publish(db, settings, clock, tolerance, select)
         except Exception as exc:  # any failure leaves the serving model alone
             log.exception("retrain failed")
             outcome = Outcome("failed", detail=f"{type(exc).__name__}: {exc}"[:2000])
         _record(db, run_id, clock, status=outcome.status, detail=outcome.detail,
-                model_version=outcome.version)
+                model_version=outcome.version,
+                report=json.dumps(outcome.report, sort_keys=True) if outcome.report else None)
         return outcome
 
 
-def _train_and_publish(db: Database, settings: Settings, clock: Clock,
-                       params: TrainParams | None, tolerance: float, fit: Callable) -> Outcome:
-    params = params or params_from(settings)
+def _train_and_publish(db: Database, settings: Settings, clock: Clock, tolerance: float,
+                       select: Callable) -> Outcome:
     now = clock.now()
+    model_dir = Path(settings.model_dir)
+    pinned = artifacts.pinned_version(model_dir)
+    if pinned:
+        return Outcome("skipped", version=None,
+                       detail=f"model {pinned} is pinned by an educator; unpin it to publish")
     mapping = SignalMapping(half_life_days=settings.rec_half_life_days)
     with db.read() as s:
         inter = load_interactions(s, now, mapping)
         item_ids, _, _ = catalog_arrays(s)
+        tags = load_title_tags(s, item_ids)
+    if len(inter) == 0:
+        raise ValueError("no training signals: nothing to learn from yet")
     start = time.perf_counter()
-    metrics = holdout_metrics(inter, item_ids, params)
-    model = fit(inter, item_ids, params)
-    seconds = time.perf_counter() - start
-    model_dir = Path(settings.model_dir)
+    train, held = split_holdout(inter, seed=0)
+    candidates = tuple(dict.fromkeys((*settings.rec_candidates, "popularity")))
+    choice = select(train, held, item_ids, candidates, blend=settings.rec_blend,
+                    grids=candidate_grids(settings))
+    champion = choice.champion
+    popularity = choice.tuned["popularity"].validation["ndcg@10"]
+    metrics = {**{k: v for k, v in champion.validation.items() if k != "diversity"},
+               "popularity_ndcg@10": popularity}
+    report = {"chosen": champion.name, "candidates": choice.table(),
+              "split": "per-profile random 80/20 of the site's signals (seed 0)"}
     serving_version = artifacts.current_version(model_dir)
     serving = artifacts.card(model_dir, serving_version) if serving_version else None
     reason = gate(metrics, serving, tolerance)
     if reason:
-        return Outcome("rejected", detail=reason, metrics=metrics)
+        return Outcome("rejected", detail=f"{champion.name}: {reason}", metrics=metrics,
+                       report=report)
+    model = refit(champion, inter, item_ids, choice.tuned)
+    attach(model, inter, item_ids, tags)  # cold start: new profiles' picks through their tags
+    seconds = time.perf_counter() - start
     model.version = artifacts.new_version(model_dir, now)
     card = {"trained_at": now.isoformat(), "training_seconds": round(seconds, 3),
             "data": {"signals": len(inter), "profiles": int(len(set(inter.users.tolist()))),
                      "titles": int(item_ids.size)},
-            "params": params.as_dict(), "metrics": metrics, "mapping": "recommender.data"}
+            "metrics": metrics, "mapping": "recommender.data", **report}
     artifacts.save(model_dir, model, card)
     artifacts.load(model_dir, model.version)  # read it back before anyone serves it
     artifacts.set_current(model_dir, model.version)
     artifacts.prune(model_dir, settings.rec_keep_versions)
-    detail = (f"NDCG@10 {metrics['ndcg@10']:.4f} vs popularity "
-              f"{metrics['popularity_ndcg@10']:.4f}; {len(inter)} signals; {seconds:.1f}s")
-    return Outcome("ok", version=model.version, detail=detail, metrics=metrics)
+    detail = (f"{champion.name}: NDCG@10 {metrics['ndcg@10']:.4f} vs popularity "
+              f"{popularity:.4f}; {len(inter)} signals; {seconds:.1f}s")
+    return Outcome("ok", version=model.version, detail=detail, metrics=metrics, report=report)

@@ -3,7 +3,8 @@ for the profile, the order of genre rows, and the "match" figure on cards.
 
 Everything here is an explicit branch on `active` (a serving model and a user vector from the
 model or fold-in). When it is False, `arrange` returns the plan unchanged and `build` returns
-None, so HomeRows serves its popularity rows exactly as before.
+None, so HomeRows serves its popularity rows exactly as before. The model is always passed in
+by the caller (the site passes the one its app serves; None means popularity rows only).
 """
 
 from __future__ import annotations
@@ -17,22 +18,22 @@ from sqlalchemy.orm import Session
 
 from core import catalog
 from core.models import Profile, Tag, Title, TitleTag, Viewing
-from recommender import scoring
 from recommender.cache import catalog_cache
-from recommender.model import FactorModel
+from recommender.model import ServingModel
 from recommender.scoring import Ranker
 
 ROW_LENGTH = 20
-FACTOR_SHARE = 0.6  # "Because you watched": 60% factor cosine, 40% tag Jaccard
+FACTOR_SHARE = 0.6  # "Because you watched": 60% learned similarity, 40% tag Jaccard
 PERSONAL_PREFIXES = ("top-picks", "watched-", "because-", "genre-")
-_UNSET = object()
 
 
 class PersonalRows:
+    """One profile's personal rows from `model` (None: inactive, popularity rows only)."""
+
     def __init__(self, session: Session, profile: Profile, now: datetime,
-                 model: FactorModel | None | object = _UNSET) -> None:
+                 model: ServingModel | None) -> None:
         self.session, self.profile, self.now = session, profile, now
-        self.model = scoring.serving_model() if model is _UNSET else model
+        self.model = model
         self._ranker: Ranker | None = None
         self._db_key = str(session.get_bind().url)
 
@@ -166,18 +167,27 @@ class PersonalRows:
                                          ids.size), compute)
 
     def similarity(self, title_id: int) -> np.ndarray | None:
-        """Blend of factor cosine and tag Jaccard between one title and every title."""
+        """Blend of the model's own title similarity (factor cosine, or the title's item-item
+        weights scaled to 0..1 for an item-item model) and tag Jaccard."""
         src = int(self.model.item_positions([title_id])[0])
         if src < 0:
             return None
-        q = self.model.qi
-        norms = np.linalg.norm(q, axis=1) + 1e-9
-        cosine = (q @ q[src]) / (norms * norms[src])
+        learned = np.zeros(self.model.item_ids.size)
+        if self.model.n_factors:
+            q = self.model.qi
+            norms = np.linalg.norm(q, axis=1) + 1e-9
+            learned = (q @ q[src]) / (norms * norms[src])
+        if self.model.has_neighbours:
+            row = np.zeros(self.model.item_ids.size)
+            np.add.at(row, self.model.nbr_idx[src], self.model.nbr_val[src])
+            top = row.max()
+            row = row / top if top > 0 else row
+            learned = row if not self.model.n_factors else (learned + row) / 2
         tags = self._tag_matrix()
         inter = tags @ tags[src]
         union = tags.sum(axis=1) + tags[src].sum() - inter
         jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
-        return FACTOR_SHARE * cosine + (1 - FACTOR_SHARE) * jaccard
+        return FACTOR_SHARE * learned + (1 - FACTOR_SHARE) * jaccard
 
     def similar(self, title_id: int, n: int = ROW_LENGTH, exclude: Iterable[int] = (),
                 filtered: bool = True) -> list[int]:
@@ -192,10 +202,10 @@ class PersonalRows:
 
 
 def more_like_this(session: Session, profile: Profile, title: Title, now: datetime,
-                   n: int = 12) -> list[Title]:
+                   model: ServingModel | None, n: int = 12) -> list[Title]:
     """Title page "More like this": factor + tag similarity when a model serves (watched and
     over-limit titles left out), else shared tags as before."""
-    rows = PersonalRows(session, profile, now)
+    rows = PersonalRows(session, profile, now, model)
     if rows.model is not None:
         ids = rows.similar(title.id, n=n)
         if ids:
@@ -204,10 +214,10 @@ def more_like_this(session: Session, profile: Profile, title: Title, now: dateti
 
 
 def rerank_search(session: Session, profile: Profile, now: datetime, query: str,
-                  titles: list[Title]) -> list[Title]:
+                  titles: list[Title], model: ServingModel | None) -> list[Title]:
     """A light personal touch on search: titles whose name starts with the query stay first,
     in order; the rest are ordered by the mean of their search rank and personal rank."""
-    rows = PersonalRows(session, profile, now)
+    rows = PersonalRows(session, profile, now, model)
     if not rows.active or len(titles) < 2:
         return titles
     q = " ".join(query.split()).lower()

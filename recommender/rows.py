@@ -3,7 +3,9 @@
 A row is (key, heading, titles, why). `HomeRows.plan()` decides which rows a profile gets and
 in which order, cheaply; `build(key)` fills one row. The first screen's rows are filled together
 so no title repeats across them; the rest are filled one at a time as the browser scrolls.
-Recommender rows (Top picks, Because you watched) will plug in as more row kinds.
+Recommender rows (Top picks, Because you watched, genre rows ranked for the profile) come from
+`recommender.personal.PersonalRows` over the model the caller passes in (the site passes the
+model its app serves); with None there are no personal rows.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +22,9 @@ from core import activity, catalog, history
 from core.models import Profile, Tag, Title, TitleTag, Viewing
 from recommender.cache import catalog_cache
 from recommender.personal import PersonalRows
+
+if TYPE_CHECKING:
+    from recommender.model import ServingModel
 
 ROW_LENGTH = 20
 FIRST_SCREEN = 3
@@ -53,7 +59,8 @@ class Home:
 
 
 class HomeRows:
-    def __init__(self, session: Session, profile: Profile, now: datetime) -> None:
+    def __init__(self, session: Session, profile: Profile, now: datetime,
+                 model: ServingModel | None = None) -> None:
         self.session = session
         self.profile = profile
         self.now = now
@@ -61,7 +68,7 @@ class HomeRows:
         self._picks: list[int] | None = None
         self._continue: list[history.Resume] | None = None
         self._db_key = str(session.get_bind().url)
-        self.personal = PersonalRows(session, profile, now)  # inactive without a model
+        self.personal = PersonalRows(session, profile, now, model)  # inactive without a model
 
     # -- planning ---------------------------------------------------------------------------
 

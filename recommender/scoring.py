@@ -1,12 +1,16 @@
 """Scoring a profile against the serving model: one numpy expression, filters after scoring.
 
-Where the user vector comes from is an explicit branch (`Ranker.source`):
+Where the profile's state comes from is an explicit branch (`Ranker.source`, decided in
+recommender/state.py):
 - "model": the profile was in the training data and has no newer explicit signal;
 - "fold-in": the profile is new to the model, or gave thumbs/picks/list since it was trained;
-- "popularity": no model is serving, or the profile has no signals at all (cold start).
+- "popularity": no model is serving, the serving model is popularity itself, or the profile
+  has no signals the model can use (cold start).
 
-The serving model is cached per process by `ModelStore`, which reloads when the CURRENT
-pointer changes (one stat call per request) and keeps the last good model if a load fails.
+The serving model is cached by a `ModelStore` over one model folder, which reloads when the
+CURRENT pointer changes (one stat call per request) and keeps the last good model if a load
+fails. There is no process-wide store: the web app owns one (webapp.recs) and passes the model
+it holds into the row builders; other callers build their own or pass None.
 """
 
 from __future__ import annotations
@@ -25,8 +29,8 @@ from core.models import Profile, Rating, TastePick, Title, TitleTag, Viewing
 from recommender import artifacts
 from recommender.cache import catalog_cache
 from recommender.data import load_interactions, newest_signal_at
-from recommender.foldin import fold_in
-from recommender.model import FactorModel
+from recommender.model import ServingModel, UserState
+from recommender.state import user_state
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,7 @@ class ModelStore:
         self.model_dir = Path(model_dir)
         self._lock = threading.Lock()
         self._key: tuple | None = None
-        self._model: FactorModel | None = None
+        self._model: ServingModel | None = None
 
     def _stat(self) -> tuple | None:
         try:
@@ -47,7 +51,7 @@ class ModelStore:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
-    def get(self) -> FactorModel | None:
+    def get(self) -> ServingModel | None:
         key = self._stat()
         if key == self._key:
             return self._model
@@ -63,33 +67,6 @@ class ModelStore:
             return self._model
 
 
-_stores: dict[Path, ModelStore] = {}
-_stores_lock = threading.Lock()
-_default: list[Path] = []
-
-
-def store_for(model_dir: Path) -> ModelStore:
-    path = Path(model_dir).resolve()
-    with _stores_lock:
-        return _stores.setdefault(path, ModelStore(path))
-
-
-def configure(model_dir: Path | None) -> None:
-    """Choose this process's model folder (the web app does this at start-up)."""
-    _default.clear()
-    if model_dir is not None:
-        _default.append(Path(model_dir))
-
-
-def model_dir() -> Path | None:
-    """The model folder this process serves from (None until configured)."""
-    return _default[0] if _default else None
-
-
-def serving_model() -> FactorModel | None:
-    return store_for(_default[0]).get() if _default else None
-
-
 def percentile_match(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """A 'match' figure per title: the share of allowed titles it outscores, as 0..99."""
     pool = np.sort(scores[allowed])
@@ -102,7 +79,7 @@ def percentile_match(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 class Ranker:
     """One profile's scores over the catalog, with its filters, for one request."""
 
-    def __init__(self, session: Session, profile: Profile, model: FactorModel | None,
+    def __init__(self, session: Session, profile: Profile, model: ServingModel | None,
                  now: datetime) -> None:
         self.session, self.profile, self.model, self.now = session, profile, model, now
         self.source = "popularity"
@@ -112,28 +89,27 @@ class Ranker:
         if model is not None:
             self.vector, self.source = self._user_vector(model)
 
-    def _user_vector(self, model: FactorModel):
+    def _user_vector(self, model: ServingModel) -> tuple[UserState | None, str]:
         trained_at = model.card.get("trained_at")
-        known = model.user_vector(self.profile.id)
-        newest = newest_signal_at(self.session, self.profile.id)
+        known = model.user_index(self.profile.id) is not None
+        newest = newest_signal_at(self.session, self.profile.id) if known else None
         stale = trained_at is None or (newest is not None and newest.isoformat() > trained_at)
-        if known is not None and not stale:
-            return known, "model"
-        signals = load_interactions(self.session, self.now, profile_ids=[self.profile.id])
-        vec = fold_in(model, signals) if len(signals) else None
-        if vec is not None:
-            return vec, "fold-in"
-        return (known, "model") if known is not None else (None, "popularity")
+        # Only load the profile's signals when the state needs them: item-item parts score
+        # from the history, and a new or stale profile is folded in from it.
+        need = model.uses_history or not known or stale
+        signals = load_interactions(self.session, self.now, profile_ids=[self.profile.id]) \
+            if need else None
+        return user_state(model, self.profile.id, signals, stale=stale)
 
     @property
     def personal(self) -> bool:
         return self.vector is not None
 
     def scores(self) -> np.ndarray:
-        """Every title's score (model order): mu + b_u + b_i + p_u . Q^T + prior."""
+        """Every title's score (model order), one expression (recommender/model.py)."""
         if self._scores is None:
             assert self.model is not None and self.vector is not None
-            self._scores = self.model.scores(*self.vector)
+            self._scores = self.model.scores(self.vector)
         return self._scores
 
     def excluded_ids(self) -> set[int]:

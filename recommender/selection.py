@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
@@ -42,6 +44,9 @@ FACTOR_FAMILIES = ("svd", "als")
 NEIGHBOUR_FAMILIES = ("ease", "knn")
 BLEND_WEIGHTS = (0.25, 0.5, 0.75)
 DEFAULT_CANDIDATES = ("svd", "als", "ease", "knn", "popularity")
+SELECTION_PROFILES = 2000  # validation profiles sampled when choosing (all of them below this)
+PARALLEL_FROM = 100_000  # signals from which candidates are fitted in two worker processes
+WORKERS = 2
 
 
 @dataclass
@@ -56,29 +61,75 @@ class Tuned:
 
 def _score(model: ServingModel, fit: Interactions, val: Interactions,
            item_ids: np.ndarray) -> dict:
-    return ranking_metrics(model_scorer(model, fit), fit, val, item_ids)
+    return ranking_metrics(model_scorer(model, fit), fit, val, item_ids,
+                           max_profiles=SELECTION_PROFILES)
+
+
+def _fit_timed(name: str, fit: Interactions, item_ids: np.ndarray, params: Any):
+    start = time.perf_counter()
+    model = models.fit(name, fit, item_ids, params)
+    return model, time.perf_counter() - start
+
+
+def _fit_all(jobs: list[tuple[str, Any]], fit: Interactions, item_ids: np.ndarray) -> list:
+    """Fit every (family, params) job: in two worker processes on large data (the 2-core
+    target; Surprise's SGD is single-threaded), else here. Failures come back as exceptions."""
+    def run_here(name, params):
+        try:
+            return _fit_timed(name, fit, item_ids, params)
+        except ValueError as exc:
+            return exc
+    if len(fit) < PARALLEL_FROM or len(jobs) < 2:
+        return [run_here(n, p) for n, p in jobs]
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
+        # Slowest first (Surprise SVD), so the other worker takes the rest meanwhile.
+        order = sorted(range(len(jobs)), key=lambda i: jobs[i][0] != "svd")
+        futures = {i: pool.submit(_fit_timed, jobs[i][0], fit, item_ids, jobs[i][1])
+                   for i in order}
+        out = []
+        for i in range(len(jobs)):
+            try:
+                out.append(futures[i].result())
+            except ValueError as exc:
+                out.append(exc)
+        return out
 
 
 def tune(name: str, fit: Interactions, val: Interactions, item_ids: np.ndarray,
          grid: Iterable[dict] | None = None, base: Any = None) -> Tuned:
     """The best point of a family's grid on validation (the default params when no grid)."""
-    family = models.FAMILIES[name]
-    base = base or family.params()
-    points = list(grid if grid is not None else family.grid) or [{}]
-    best: Tuned | None = None
-    tried = []
-    for point in points:
-        params = params_with(base, point)
-        start = time.perf_counter()
-        model = models.fit(name, fit, item_ids, params)
-        seconds = time.perf_counter() - start
+    return tune_many([name], fit, val, item_ids, {name: grid} if grid is not None else None,
+                     {name: base} if base is not None else None)[name]
+
+
+def tune_many(names: Iterable[str], fit: Interactions, val: Interactions, item_ids: np.ndarray,
+              grids: dict[str, Iterable[dict]] | None = None,
+              bases: dict[str, Any] | None = None) -> dict[str, Tuned]:
+    """`tune` for several families, their fits done together (in parallel on large data).
+    A family whose every fit fails for lack of data (ValueError) is left out."""
+    jobs = []
+    for name in names:
+        family = models.FAMILIES[name]
+        base = (bases or {}).get(name) or family.params()
+        grid = (grids or {}).get(name)
+        for point in list(grid if grid is not None else family.grid) or [{}]:
+            jobs.append((name, point, params_with(base, point)))
+    results = _fit_all([(n, p) for n, _, p in jobs], fit, item_ids)
+    out: dict[str, Tuned] = {}
+    for (name, point, params), result in zip(jobs, results, strict=True):
+        if isinstance(result, Exception):
+            continue
+        model, seconds = result
         metrics = _score(model, fit, val, item_ids)
-        tried.append({"params": point, "ndcg@10": metrics["ndcg@10"],
-                      "fit_seconds": round(seconds, 3)})
-        if best is None or metrics["ndcg@10"] > best.validation["ndcg@10"] + 1e-12:
-            best = Tuned(name, params, model, metrics, seconds)
-    best.tried = tried
-    return best
+        best = out.get(name)
+        if best is None:
+            out[name] = best = Tuned(name, params, model, metrics, seconds)
+        elif metrics["ndcg@10"] > best.validation["ndcg@10"] + 1e-12:
+            best.params, best.model, best.validation, best.seconds = (params, model, metrics,
+                                                                      seconds)
+        best.tried.append({"params": point, "ndcg@10": metrics["ndcg@10"],
+                           "fit_seconds": round(seconds, 3)})
+    return out
 
 
 def blend_of(factor: Tuned, neighbour: Tuned, fit: Interactions, val: Interactions,
@@ -119,14 +170,11 @@ def choose(fit: Interactions, val: Interactions, item_ids: np.ndarray,
            grids: dict[str, list[dict]] | None = None,
            on_step: Callable[[str], None] | None = None) -> Choice:
     """Tune the candidates on (fit, validation), add the best blend, return the best."""
-    tuned: dict[str, Tuned] = {}
-    for name in candidates:
-        if on_step:
-            on_step(name)
-        try:
-            tuned[name] = tune(name, fit, val, item_ids, (grids or {}).get(name))
-        except ValueError:  # too little data for this family: it simply does not compete
-            continue
+    candidates = tuple(candidates)
+    if on_step:
+        on_step(", ".join(candidates))
+    # A family with too little data for every fit (ValueError) simply does not compete.
+    tuned = tune_many(candidates, fit, val, item_ids, grids)
     factor = max((tuned[n] for n in FACTOR_FAMILIES if n in tuned),
                  key=lambda t: t.validation["ndcg@10"], default=None)
     neighbour = max((tuned[n] for n in NEIGHBOUR_FAMILIES if n in tuned),

@@ -56,8 +56,13 @@ def batch_scores(model: ServingModel, profile_ids, inter: Interactions) -> np.nd
     rows = np.array([model.user_index(p) if model.user_index(p) is not None else -1
                      for p in profile_ids])
     out = model.score_batch(rows, hist)
-    if model.has_factors:
-        for n in np.flatnonzero(rows < 0):
+    # Unknown profiles are folded in: for their factors, and for a cold-start part (only
+    # profiles outside its training data get one: item-item models keep no user list).
+    unknown = rows < 0
+    if not model.has_factors:
+        unknown &= ~model.trained_on(profile_ids)
+    if model.has_factors or model.has_content:
+        for n in np.flatnonzero(unknown):
             state = fold_in(model, inter.for_user(int(profile_ids[n])))
             if state is not None:
                 out[n] = model.scores(state)

@@ -3,14 +3,23 @@ profile's first rows closer to its true tastes than the popularity rows?
 
 1. World: a seeded catalog and population in an isolated SQLite file, with `days` days of
    history under the popularity policy (what the site serves before any model exists).
-2. Model: the production Top picks model (`recommender.train.fit_top_picks`) trained on the
-   signals the site would load (`recommender.data.load_interactions`); no ground truth.
-3. Newcomers: `profiles` new simulated profiles with hidden tastes (same generator, same taste
-   communities). Each is shown the onboarding candidates (`core.catalog.onboarding_candidates`)
-   and picks the 3 with the highest true utility (`core.activity.save_taste_picks`).
-4. Rows: the fold-in row is `recommender.scoring.Ranker(...).top(10)` (source "fold-in"); the
-   popularity row is the site's `core.catalog.popular(max_age, n=10)` without the picks; a
-   second baseline ranks by the model's own popularity prior (most wanted in training data).
+2. Model: trained the way the retrain does it (recommender/lifecycle.py): the site's signals
+   (`load_interactions`), `selection.choose` on a per-profile 80/20 split, `selection.refit` of
+   the champion on everything, then `models.content.attach` (the cold-start part, from the
+   public tags). No ground truth reaches it.
+3. Newcomers: `profiles` new simulated profiles (same generator, same taste communities). Each
+   onboards through the picker: it is shown `core.catalog.onboarding_candidates` for its
+   maturity limit and picks the 3 it expects to enjoy most (`simulator.population.onboard`).
+4. Rows, for each newcomer:
+   - `onboarding`: what the site serves it, `recommender.scoring.Ranker(...).top(10)`: its
+     state from `recommender.state.user_state` (source "fold-in"), the model's scores, the
+     site's filters (maturity limit; watched, thumbs-down and picked titles removed);
+   - `prior`: the same filters, ranked by popularity in the training data (what most profiles
+     chose), the "popularity prior" alone;
+   - `popular`: the site's popularity row, `core.catalog.popular(max_age, n=10)` without the
+     picks;
+   - and the ingredients of `onboarding`: `model_alone` (the champion's own fold-in, e.g. the
+     co-watching neighbours of the picks) and `content_alone` (the cold-start part alone).
 5. precision@10 = share of a row's 10 titles among the profile's true top 10 (by true utility,
    among titles within its maturity limit, picks excluded); averaged over newcomers.
 """
@@ -18,25 +27,33 @@ profile's first rows closer to its true tastes than the popularity rows?
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import select
 
-from core import activity
 from core import catalog as core_catalog
-from core.models import Profile
-from recommender.data import load_interactions
+from core.models import Profile, TastePick
+from core.settings import Settings
+from recommender.data import SignalMapping, catalog_arrays, load_interactions
+from recommender.evaluate import split_holdout
+from recommender.lifecycle import candidate_grids
+from recommender.model import ServingModel
+from recommender.models.base import TrainingData
+from recommender.models.content import attach, load_title_tags
+from recommender.models.svd import log_popularity
 from recommender.scoring import Ranker
-from recommender.train import TrainParams, fit_top_picks
+from recommender.selection import choose, refit
 from simulator import behaviour as bh
 from simulator.experiment import ARM_DEFAULTS, _database, build_world, normalise, run_arm
 from simulator.population import generate_population
 from simulator.world import load_catalog
 
 K = 10
-PICKS = 3
+ROWS = ("onboarding", "prior", "popular", "model_alone", "content_alone")
 
 
 @dataclass
@@ -47,23 +64,66 @@ class ColdStartResult:
     titles: int
     seed: int
     training_signals: int
-    foldin_precision: float
-    popularity_precision: float
-    prior_precision: float
-    foldin_wins: int  # newcomers whose fold-in row beats the popularity row
-    popularity_wins: int
+    champion: str
+    onboarding: float  # precision@10 of the rows a new profile gets
+    prior: float  # ... of the training data's popularity alone
+    popular: float  # ... of the site's popularity row
+    model_alone: float  # ... of the champion without its cold-start part
+    content_alone: float  # ... of the cold-start part alone
+    onboarding_wins: int  # newcomers whose onboarding row beats the popularity row
+    popular_wins: int
     sources: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)  # timings: not in the JSON
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("seconds")  # the same config and seed print the same JSON
+        return out
+
+    # The names the command's text output used before the onboarding rows had a cold-start
+    # part (webapp/cli_sim.py prints them).
+    @property
+    def foldin_precision(self) -> float:
+        return self.onboarding
+
+    @property
+    def popularity_precision(self) -> float:
+        return self.popular
+
+    @property
+    def prior_precision(self) -> float:
+        return self.prior
+
+    @property
+    def foldin_wins(self) -> int:
+        return self.onboarding_wins
+
+    @property
+    def popularity_wins(self) -> int:
+        return self.popular_wins
+
+    def lines(self) -> list[str]:
+        """The study as a few lines of text."""
+        return [
+            f"Cold start after 3 onboarding picks, {self.profiles} new profiles (model "
+            f"{self.champion} trained on {self.training_signals} signals of "
+            f"{self.history_profiles} profiles x {self.history_days} days, {self.titles} "
+            f"titles, seed {self.seed}):",
+            f"  precision@10 vs true top 10: onboarding rows {self.onboarding:.3f}, popularity "
+            f"prior {self.prior:.3f}, popularity row {self.popular:.3f}",
+            f"  onboarding rows' parts alone: {self.champion} {self.model_alone:.3f}, content "
+            f"{self.content_alone:.3f}",
+            f"  onboarding better for {self.onboarding_wins}, popularity row better for "
+            f"{self.popular_wins}; row sources {self.sources}",
+        ]
 
 
-def _precision(row: list[int], truth: set[int]) -> float:
-    return len(truth & set(row[:K])) / K
+def _precision(row, truth: set[int]) -> float:
+    return len(truth & {int(t) for t in list(row)[:K]}) / K
 
 
 def run_coldstart(*, profiles: int = 50, seed: int = 11, history_profiles: int = 150,
-                  history_days: int = 10, titles: int = 300, params: TrainParams | None = None,
+                  history_days: int = 10, titles: int = 300, settings: Settings | None = None,
                   workdir: Path | None = None) -> ColdStartResult:
     """The whole study in an isolated database (a temporary folder unless `workdir`)."""
     cfg = normalise({"name": "coldstart", "profiles": history_profiles, "days": history_days,
@@ -76,50 +136,89 @@ def run_coldstart(*, profiles: int = 50, seed: int = 11, history_profiles: int =
         now = datetime.fromisoformat(cfg["start"]) + timedelta(days=history_days)
         db = _database(path)
         try:
-            return _study(db, cfg, profiles, seed, now, params or TrainParams())
+            return _study(db, cfg, profiles, seed, now, settings or Settings())
         finally:
             db.dispose()
 
 
+@dataclass
+class Trained:
+    model: ServingModel
+    champion: str
+    prior: np.ndarray  # popularity in the training data, per model title (log-scaled 0..1)
+    signals: int
+    seconds: dict[str, float]
+
+
+def train_production(session, now: datetime, settings: Settings) -> Trained:
+    """The model a retrain would publish now, with its cold-start part."""
+    mapping = SignalMapping(half_life_days=settings.rec_half_life_days)
+    inter = load_interactions(session, now, mapping)
+    item_ids, _, _ = catalog_arrays(session)
+    start = time.perf_counter()
+    train, held = split_holdout(inter, seed=0)
+    candidates = tuple(dict.fromkeys((*settings.rec_candidates, "popularity")))
+    choice = choose(train, held, item_ids, candidates, blend=settings.rec_blend,
+                    grids=candidate_grids(settings))
+    model = refit(choice.champion, inter, item_ids, choice.tuned)
+    chosen = time.perf_counter()
+    attach(model, inter, item_ids, load_title_tags(session, item_ids))
+    done = time.perf_counter()
+    model.card["trained_at"] = now.isoformat()
+    return Trained(model, choice.champion.name,
+                   log_popularity(TrainingData.build(inter, item_ids).item_counts()), len(inter),
+                   {"choose_and_refit": round(chosen - start, 3),
+                    "attach": round(done - chosen, 3)})
+
+
 def _study(db, cfg: dict, n: int, seed: int, now: datetime,
-           params: TrainParams) -> ColdStartResult:
+           settings: Settings) -> ColdStartResult:
     with db.read() as s:
         cat = load_catalog(s)
-        inter = load_interactions(s, now)
-    model = fit_top_picks(inter, cat.title_ids, params)
-    model.card["trained_at"] = now.isoformat()
+        trained = train_production(s, now, settings)
+    model, prior = trained.model, trained.prior
     with db.session() as s:
-        newcomers = generate_population(s, n, seed, now, cat)
-    foldin, popular, prior, sources = [], [], [], {}
-    with db.session() as s:
+        newcomers = generate_population(s, n, seed, now, cat)  # onboards through the picker
+    rows: dict[str, list[float]] = {name: [] for name in ROWS}
+    sources: dict[str, int] = {}
+    with db.read() as s:
         for i, pid in enumerate(newcomers.profile_ids.tolist()):
             profile = s.get(Profile, pid)
             limit = profile.maturity_limit
+            picks = sorted(s.scalars(select(TastePick.title_id).where(
+                TastePick.profile_id == pid)))
             utility = (cat.features @ newcomers.taste[i] + cat.quality
                        + bh.utility_noise(seed, pid, cat.title_ids))
-            shown = [t.id for t in core_catalog.onboarding_candidates(s, limit)]
-            best = sorted(shown, key=lambda t: (-utility[cat.index[t]], t))[:PICKS]
-            activity.save_taste_picks(s, profile, best,
-                                      activity.favourite_genre_ids(s, pid), now)
-            s.flush()
             ok = cat.maturity <= limit
-            ok[[cat.index[t] for t in best]] = False
+            ok[[cat.index[t] for t in picks]] = False
             idx = np.flatnonzero(ok)
-            truth = set(cat.title_ids[idx[np.argsort(-utility[idx], kind="stable")[:K]]].tolist())
+            truth = set(cat.title_ids[idx[np.argsort(-utility[idx], kind="stable")[:K]]]
+                        .tolist())
+            # The site's path: the profile's state, the model's scores, the site's filters.
             ranker = Ranker(s, profile, model, now)
             sources[ranker.source] = sources.get(ranker.source, 0) + 1
-            foldin.append(_precision(ranker.top(K), truth))
-            popular.append(_precision([t.id for t in core_catalog.popular(
-                s, limit, n=K, exclude=best)], truth))
-            allowed = np.flatnonzero(ranker.allowed()) if ranker.personal else np.array([], int)
-            top_prior = allowed[np.argsort(-model.prior[allowed], kind="stable")[:K]]
-            prior.append(_precision(model.item_ids[top_prior].tolist(), truth))
-        s.rollback()  # the study leaves nothing behind in its isolated database anyway
-    f, p = np.array(foldin), np.array(popular)
-    return ColdStartResult(
-        profiles=len(foldin), history_profiles=cfg["profiles"], history_days=cfg["days"],
-        titles=cfg["titles"], seed=seed, training_signals=len(inter),
-        foldin_precision=round(float(f.mean()), 4), popularity_precision=round(float(p.mean()), 4),
-        prior_precision=round(float(np.mean(prior)), 4), foldin_wins=int((f > p).sum()),
-        popularity_wins=int((p > f).sum()), sources=dict(sorted(sources.items())))
+            pool = np.flatnonzero(ranker.allowed())
 
+            def best(scores: np.ndarray, pool=pool) -> np.ndarray:
+                return model.item_ids[pool[np.argsort(-scores[pool], kind="stable")[:K]]]
+
+            if not ranker.personal:  # no personal state: the site shows popularity rows
+                personal = alone = content = best(prior)
+            else:
+                state = ranker.vector
+                personal = ranker.top(K)
+                alone = best(model.scores(state._replace(cp=None)))
+                content = best(model.content_scores(state))
+            popular = [t.id for t in core_catalog.popular(s, limit, n=K, exclude=picks)]
+            for name, row in (("onboarding", personal), ("prior", best(prior)),
+                              ("popular", popular), ("model_alone", alone),
+                              ("content_alone", content)):
+                rows[name].append(_precision(row, truth))
+    f, p = np.array(rows["onboarding"]), np.array(rows["popular"])
+    return ColdStartResult(
+        profiles=len(f), history_profiles=cfg["profiles"], history_days=cfg["days"],
+        titles=cfg["titles"], seed=seed, training_signals=trained.signals,
+        champion=trained.champion,
+        **{name: round(float(np.mean(v)), 4) for name, v in rows.items()},
+        onboarding_wins=int((f > p).sum()), popular_wins=int((p > f).sum()),
+        sources=dict(sorted(sources.items())), seconds=trained.seconds)

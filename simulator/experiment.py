@@ -4,7 +4,8 @@ catalog + population database and draws visits and behaviour from the same named
 
 Writes to the results folder: metrics.csv and metrics.json (per seed, arm and day),
 summary.json (per arm and metric: mean of the daily values over the run, and of the last day,
-as mean and 95% CI over seeds; byte-identical for the same config), plots and report.html.
+as mean and 95% CI over seeds; per pair of arms, the difference in mean true utility paired by
+seed, `utility_vs`; byte-identical for the same config), plots and report.html.
 Arms with a model (svd) also get `model_metrics.MODEL_METRICS` per day and a "model" block in
 the summary, and model_log.json lists every retrain with its training time.
 
@@ -15,7 +16,8 @@ launch phase of random rows shared by every arm before the policies take over; 0
 one [[arms]] table per arm: name, policy (popularity, random, content, ideal, svd), retrain
 (daily, warmup, never or every N days), epsilon (exploration slots), new_per_day (releases),
 artwork (default, random, matched), rows and row_len (this arm's layout), plus policy options
-(svd: factors, epochs, ...).
+(svd: `model` = "production" (the site's retrain rule, the default) or one family (svd, als,
+ease, knn, blend), and that model's options; an unknown model or option is refused here).
 """
 
 from __future__ import annotations
@@ -38,7 +40,13 @@ from simulator.engine import Simulation
 from simulator.layouts import PolicyLayout
 from simulator.metrics import METRICS, Tracker, mean_ci, nearest_neighbours
 from simulator.model_metrics import MODEL_METRICS, ModelTracker, summarise_model
-from simulator.policies import DayLog, Retraining, make_policy, policy_names
+from simulator.policies import (
+    DayLog,
+    Retraining,
+    check_policy_options,
+    make_policy,
+    policy_names,
+)
 from simulator.population import generate_population, load_population
 from simulator.rng import derive
 from simulator.world import load_catalog
@@ -81,7 +89,17 @@ def normalise(raw: dict) -> dict:
         if arm["artwork"] not in ("default", "random", "matched"):
             raise ValueError(f"artwork must be default, random or matched "
                              f"(arm {arm['name']!r}).")
+        try:
+            check_policy_options(arm["policy"], policy_options(arm))
+        except ValueError as exc:
+            raise ValueError(f"Arm {arm['name']!r}: {exc}.") from exc
     return cfg
+
+
+def policy_options(arm: dict) -> dict:
+    """The arm's options meant for its policy (svd: model, factors, ...)."""
+    return {k: v for k, v in arm.items()
+            if k not in ARM_DEFAULTS and k not in ("name", "policy", *LAYOUT_KEYS)}
 
 
 def _database(path: Path) -> Database:
@@ -110,8 +128,7 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
         catalog = load_catalog(s)
         pop = load_population(s)
     policy = make_policy(arm["policy"], catalog, Retraining(arm["retrain"], cfg["warmup_days"]),
-                         **{k: v for k, v in arm.items() if k not in ARM_DEFAULTS
-                            and k not in ("name", "policy", *LAYOUT_KEYS)})
+                         **policy_options(arm))
     layout = PolicyLayout(policy, derive(seed, "arm", arm["name"]),
                           rows=int(arm.get("rows", cfg["rows"])),
                           row_len=int(arm.get("row_len", cfg["row_len"])),
@@ -200,8 +217,21 @@ def _homogenization(rows: list[dict]) -> None:
             r[figure] = round(r[overlap] - base, 6) if base is not None else 0.0
 
 
+def paired(cfg: dict, rows: list[dict], metric: str = "mean_true_utility") -> dict:
+    """Per arm and other arm: the arm's run mean of `metric` minus the other's, seed by seed
+    (both saw the same viewers: common random numbers), as mean and 95% CI over seeds. Much
+    narrower than the two arms' own intervals, which also hold the worlds' seed-to-seed spread."""
+    run = {(a["name"], seed): np.mean([r[metric] for r in rows
+                                       if r["arm"] == a["name"] and r["seed"] == seed])
+           for a in cfg["arms"] for seed in cfg["seeds"]}
+    names = [a["name"] for a in cfg["arms"]]
+    return {a: {b: mean_ci([run[a, s] - run[b, s] for s in cfg["seeds"]])
+                for b in names if b != a} for a in names}
+
+
 def summarise(cfg: dict, rows: list[dict]) -> dict:
     arms = {}
+    utility_vs = paired(cfg, rows)
     for arm in cfg["arms"]:
         name = arm["name"]
         per_seed = {seed: [r for r in rows if r["arm"] == name and r["seed"] == seed]
@@ -213,6 +243,7 @@ def summarise(cfg: dict, rows: list[dict]) -> dict:
                          for m in METRICS},
             "last_day": {m: mean_ci([rs[-1][m] for rs in per_seed.values()]) for m in METRICS},
             "model": summarise_model(per_seed, mean_ci),
+            "utility_vs": utility_vs[name],
         }
     return {"name": cfg["name"], "profiles": cfg["profiles"], "days": cfg["days"],
             "titles": cfg["titles"], "seeds": list(cfg["seeds"]), "arms": arms}

@@ -9,11 +9,12 @@ like `HomeRows.home`. A "continue watching" row comes first when the profile has
 in progress.
 
 With `model_from_day` set (seeding does), the layout also runs the site's recommender the way the
-scheduler would: from that simulated day on, a Top picks model is trained from the database
-(`recommender.data.load_interactions` + `recommender.train.fit_top_picks`, exactly what
-`streamsim train` does) every `retrain_days` days, and profiles the model knows get the rows
-`recommender.personal.PersonalRows` adds: "Top picks for you" first, genre rows filled with the
-profile's best titles of the genre and ordered by the profile's affinity for each genre.
+scheduler would: from that simulated day on, a production family is trained from the database
+(`recommender.data.load_interactions`, what `streamsim train` reads; one fixed family with
+default params, see simulator/site_model.py) every `retrain_days` days, and profiles the model
+knows get the rows `recommender.personal.PersonalRows` adds: "Top picks for you" first, genre
+rows filled with the profile's best titles of the genre and ordered by the profile's affinity
+for each genre.
 
 `PolicyLayout` (experiments) is a lightweight layout: a continue row, then `rows` rows of
 `row_len` titles taken from the policy's ranking, with optional epsilon-exploration slots and
@@ -30,11 +31,10 @@ from sqlalchemy import select
 
 from core.models import FavouriteGenre, Tag, TastePick
 from recommender.rows import FIRST_SCREEN, HomeRows, RowSpec
-from recommender.train import TrainParams
 from simulator import behaviour as bh
 from simulator.policies import Policy, RankContext
 from simulator.session import ShownRow, Viewer
-from simulator.site_model import SiteModel
+from simulator.site_model import SEED_FAMILY, SiteModel
 
 N_GENRE_ROWS = 5
 
@@ -133,9 +133,9 @@ class SiteLayout:
     """The site's home rows (HomeRows) for simulated profiles; see the module docstring."""
 
     def __init__(self, *, model_from_day: int | None = None, retrain_days: int = 1,
-                 params: TrainParams | None = None) -> None:
+                 family: str = SEED_FAMILY) -> None:
         self.model: SiteModel | None = None  # made at the first prepare (needs the catalog)
-        self._model_args = (model_from_day, retrain_days, params)
+        self._model_args = (model_from_day, retrain_days, family)
         self.cache: dict[tuple[str, int], np.ndarray] = {}  # daily rows and static rows
         self.static: set[int] = set()  # maturity limits whose static rows are built
         self.because: dict[tuple[int, int], np.ndarray] = {}
@@ -153,11 +153,11 @@ class SiteLayout:
         from datetime import timedelta
 
         now = sim.start + timedelta(days=day)
-        from_day, retrain_days, params = self._model_args
+        from_day, retrain_days, family = self._model_args
         if from_day is not None:
             if self.model is None:
                 self.model = SiteModel(sim.catalog, from_day=from_day,
-                                       retrain_days=retrain_days, params=params)
+                                       retrain_days=retrain_days, family=family)
             self.model.maybe_train(sim.db, day, now)
         with sim.db.read() as s:
             if not self.picks:

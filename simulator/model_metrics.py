@@ -1,25 +1,33 @@
 """Model metrics of arms whose policy trains a model (svd), computed by the simulator.
 
 The recommender never sees ground truth: these figures are computed here, from the policy's
-trained `FactorModel` (its public arrays) and the simulator's truth, at the end of each day
+trained `ServingModel` (its public arrays) and the simulator's truth, at the end of each day
 (after that day's retrain, if any).
+
+Both figures compare a fitted *preference* with preferences, so they are defined only for a
+model whose score is one: a factor model (svd, als), whose mu + b_u + b_i + p_u . q_i is
+fitted to 0..1 targets. An item-item model (ease, knn), a blend (it adds an item-item part)
+and popularity score titles on no preference scale (sums of similarities, a shared list), so
+for them both figures are None, and model_log.json says why (`model_metrics_note`).
 
 - model_rmse_truth: over every (profile, title) the profile has watched so far in the run,
   for profiles the model has user factors for: the model's fitted preference
-  mu + b_u + b_i + p_u . q_i (the factor model without the popularity prior, which is a
-  ranking blend, not a preference), clipped to [0, 1], against the ground-truth rating: the
-  thumbs the simulator gives from the title's true utility today without rating noise
-  (`behaviour.true_thumbs`: -1 / 1 / 2), put on the same [0, 1] preference scale by the
-  recommender's own data mapping (`SignalMapping().thumbs`: 0.0 / 0.85 / 1.0). Root of the
-  mean squared difference over all those pairs.
+  mu + b_u + b_i + p_u . q_i (without any popularity prior, which is a ranking blend, not a
+  preference), clipped to [0, 1], against the ground-truth rating: the thumbs the simulator
+  gives from the title's true utility today without rating noise (`behaviour.true_thumbs`:
+  -1 / 1 / 2), put on the same [0, 1] preference scale by the recommender's own data mapping
+  (`SignalMapping().thumbs`: 0.0 / 0.85 / 1.0). Root of the mean squared difference over all
+  those pairs.
 - model_holdout_rmse: per retrain, the policy's training signals are split per profile 80/20
-  (`recommender.evaluate.split_holdout`, seeded), the same model is fitted on the 80%, and this
-  is the RMSE of its clipped fitted preference against the held-out signals' preferences (all
-  signals, implicit included: the Top picks model learns them all). Carried until the next
-  retrain. No ground truth involved.
-- train_seconds (wall clock of each retrain, the policy's own timing): logged per retrain in
-  model_log.json only, so summary.json and metrics.csv stay byte-identical for a seed.
-Days before the first model, and arms without a model: None (empty in CSV, null in JSON).
+  (`recommender.evaluate.split_holdout`, seeded), the same model (the family and params the
+  policy serves, `policy.refit`) is fitted on the 80%, and this is the RMSE of its clipped
+  fitted preference against the held-out signals' preferences (all signals, implicit
+  included). Carried until the next retrain. No ground truth involved.
+- train_seconds (wall clock of each retrain, the policy's own timing) and the family serving
+  (`model`): logged per retrain in model_log.json only, so summary.json and metrics.csv stay
+  byte-identical for a seed.
+Days before the first model, arms without a model and models without a preference: None
+(empty in CSV, null in JSON).
 """
 
 from __future__ import annotations
@@ -28,14 +36,23 @@ import numpy as np
 
 from recommender.data import SignalMapping
 from recommender.evaluate import split_holdout
-from recommender.model import FactorModel
-from recommender.train import fit_top_picks
+from recommender.model import ServingModel
 from simulator.behaviour import true_thumbs
 
 MODEL_METRICS = ("model_rmse_truth", "model_holdout_rmse")
 
 
-def fitted_preference(model: FactorModel, bu: float, pu: np.ndarray,
+def no_preference(model: ServingModel) -> str | None:
+    """Why the model's scores are not a fitted preference, or None when they are."""
+    if model.has_neighbours:
+        return ("item-item scores (similarity sums over the history) are not on a "
+                "preference scale")
+    if not model.has_factors:
+        return "no per-profile part: popularity scores are not a preference"
+    return None
+
+
+def fitted_preference(model: ServingModel, bu: float, pu: np.ndarray,
                       positions: np.ndarray) -> np.ndarray:
     """mu + b_u + b_i + p_u . q_i at item positions, clipped to the [0, 1] preference scale."""
     raw = model.global_mean + bu + model.bi[positions] + model.qi[positions] @ pu
@@ -48,8 +65,11 @@ def truth_preference(utility: np.ndarray) -> np.ndarray:
     return np.array([scale[int(t)][0] for t in true_thumbs(utility)], dtype=np.float64)
 
 
-def rmse_against_truth(model: FactorModel, sim, watch_sets) -> float | None:
-    """model_rmse_truth (see the module docstring); None when no pair qualifies."""
+def rmse_against_truth(model: ServingModel, sim, watch_sets) -> float | None:
+    """model_rmse_truth (see the module docstring); None when no pair qualifies or the model
+    has no fitted preference."""
+    if no_preference(model):
+        return None
     sq, n = 0.0, 0
     for i, watched in enumerate(watch_sets):
         if not watched:
@@ -69,12 +89,16 @@ def rmse_against_truth(model: FactorModel, sim, watch_sets) -> float | None:
     return float(np.sqrt(sq / n)) if n else None
 
 
-def holdout_rmse(inter, item_ids: np.ndarray, params, seed: int = 0) -> float | None:
-    """model_holdout_rmse (see the module docstring); None when the split leaves no test."""
+def holdout_rmse(inter, fit, seed: int = 0) -> float | None:
+    """model_holdout_rmse (see the module docstring): `fit(train) -> ServingModel` fits the
+    serving model's family and params. None when the split leaves no test, or the model has
+    no fitted preference."""
     train, test = split_holdout(inter, seed=seed)
     if len(train) == 0 or len(test) == 0:
         return None
-    model = fit_top_picks(train, item_ids, params)
+    model = fit(train)
+    if no_preference(model):
+        return None
     sq = 0.0
     for u in np.unique(test.users).tolist():
         part = test.for_user(int(u))
@@ -98,16 +122,22 @@ class ModelTracker:
 
     def day(self, day: int) -> dict[str, float | None]:
         model = getattr(self.policy, "model", None)
-        if not isinstance(model, FactorModel):
+        if not isinstance(model, ServingModel):
             return dict.fromkeys(MODEL_METRICS)
         if getattr(self.policy, "trainings", 0) != self.trainings:
             self.trainings = self.policy.trainings
             inter = self.policy.interactions()
-            self.holdout = holdout_rmse(inter, model.item_ids, self.policy.params)
+            note = no_preference(model)
+            refit = getattr(self.policy, "refit", None)
+            self.holdout = None if note or refit is None else holdout_rmse(inter, refit)
             seconds = getattr(self.policy, "train_seconds", None)
-            self.log.append({"day": day, "signals": len(inter),
-                             "train_seconds": None if seconds is None else round(seconds, 4),
-                             "holdout_rmse": _round(self.holdout)})
+            entry = {"day": day, "signals": len(inter),
+                     "model": getattr(self.policy, "chosen", None) or model.family,
+                     "train_seconds": None if seconds is None else round(seconds, 4),
+                     "holdout_rmse": _round(self.holdout)}
+            if note:
+                entry["model_metrics_note"] = note
+            self.log.append(entry)
         return {"model_rmse_truth": _round(rmse_against_truth(model, self.sim, self.watch_sets)),
                 "model_holdout_rmse": _round(self.holdout)}
 

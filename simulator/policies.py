@@ -3,7 +3,8 @@
 A policy ranks candidate titles for a batch of profiles once a simulated day and may retrain at
 the end of a day. Only `ideal` sees the ground truth (it is the oracle baseline); the others
 see public data (plays so far, tags) like a real recommender. The `svd` policy of the
-recommender plugs in by `register_policy("svd", factory)` (see `make_policy`).
+recommender joins on first use (`_load_plugins`: `register_policy("svd", factory, check)`);
+its `model` option picks the production rule (default) or one family.
 """
 
 from __future__ import annotations
@@ -174,9 +175,23 @@ _REGISTRY: dict[str, Callable[..., Policy]] = {
 }
 
 
-def register_policy(name: str, factory: Callable[..., Policy]) -> None:
-    """Add a policy: factory(catalog=..., retrain=..., **arm_options) -> Policy."""
+_CHECKS: dict[str, Callable[[dict], None]] = {}
+
+
+def register_policy(name: str, factory: Callable[..., Policy],
+                    check: Callable[[dict], None] | None = None) -> None:
+    """Add a policy: factory(catalog=..., retrain=..., **arm_options) -> Policy. `check`
+    (optional) raises ValueError for arm options the policy cannot take, before a run."""
     _REGISTRY[name] = factory
+    if check is not None:
+        _CHECKS[name] = check
+
+
+def check_policy_options(name: str, options: dict) -> None:
+    """ValueError if the policy's own check refuses the arm's options (e.g. svd's model)."""
+    _load_plugins()
+    if name in _CHECKS:
+        _CHECKS[name](options)
 
 
 def policy_names() -> list[str]:
@@ -185,12 +200,13 @@ def policy_names() -> list[str]:
 
 
 def _load_plugins() -> None:
-    """The recommender's svd policy registers itself when its module exists."""
+    """The recommender's svd policy (recommender/sim_policy.py) joins on first use."""
     if "svd" not in _REGISTRY:
         try:
-            import recommender.sim_policy  # noqa: F401  (registers "svd")
+            from recommender import sim_policy
         except ImportError:
-            pass
+            return
+        register_policy("svd", sim_policy.make_svd_policy, check=sim_policy.check_options)
 
 
 def make_policy(name: str, catalog: Catalog, retrain: Retraining, **options) -> Policy:

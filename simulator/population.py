@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import activity
+from core import catalog as core_catalog
 from core.accounts import AVATARS, KIDS_LIMITS
 from core.models import Account, FavouriteGenre, Profile, ProfileTruth, Tag, TastePick
 from simulator.bulk import insert_rows, next_id, sync_sequences
@@ -161,20 +162,40 @@ def generate_population(session: Session, n_profiles: int, seed: int, now,
     return pop
 
 
+def picker_candidates(session: Session, catalog: Catalog, max_age: int) -> np.ndarray:
+    """Catalog indexes of the titles the onboarding picker shows a profile with this maturity
+    limit (`core.catalog.onboarding_candidates`: the best-known titles of each genre, round
+    robin), in the order shown."""
+    shown = [t.id for t in core_catalog.onboarding_candidates(session, max_age)]
+    return np.array([catalog.index[t] for t in shown if t in catalog.index], dtype=np.int64)
+
+
+def choose_picks(catalog: Catalog, taste: np.ndarray, shown: np.ndarray,
+                 n: int = activity.MIN_PICKS) -> np.ndarray:
+    """What a viewer picks in the onboarding picker: the `n` titles it expects to enjoy most
+    (taste . features + quality) among those the picker shows (ties: the one shown first)."""
+    expected = catalog.features[shown] @ taste + catalog.quality[shown]
+    return shown[np.argsort(-expected, kind="stable")[:n]]
+
+
 def onboard(session: Session, pop: Population, catalog: Catalog, now, *, progress=None) -> None:
-    """Each profile picks the 3 titles it likes best among the 40 most popular it may watch,
-    and its 2 favourite genres (the rows the onboarding page's service would write)."""
+    """Each profile picks the 3 titles it likes best among those the onboarding picker shows it
+    (`choose_picks`), and its 2 favourite genres (the rows the onboarding page's service would
+    write). The picker's titles depend only on the maturity limit, so they are read once per
+    limit."""
     genre_tags = {slug: tid for tid, slug in session.execute(
         select(Tag.id, Tag.slug).where(Tag.kind == "genre").order_by(Tag.id))}
-    order = np.argsort(-catalog.prior_popularity, kind="stable")
     genre_idx = {slug: FEATURE_INDEX[f"genre:{slug}"] for slug in genre_tags}
+    shown_for: dict[int, np.ndarray] = {}
     picks_rows, genre_rows, done = [], [], []
     for i, profile_id in enumerate(pop.profile_ids.tolist()):
-        visible = order[catalog.maturity[order] <= pop.maturity_limit[i]][:40]
-        if len(visible) < activity.MIN_PICKS:
+        limit = int(pop.maturity_limit[i])
+        if limit not in shown_for:
+            shown_for[limit] = picker_candidates(session, catalog, limit)
+        shown = shown_for[limit]
+        if len(shown) < activity.MIN_PICKS:
             continue
-        scores = catalog.features[visible] @ pop.taste[i] + catalog.quality[visible]
-        picks = catalog.title_ids[visible[np.argsort(-scores, kind="stable")[:3]]].tolist()
+        picks = catalog.title_ids[choose_picks(catalog, pop.taste[i], shown)].tolist()
         fav = sorted(genre_tags, key=lambda s: -float(pop.taste[i, genre_idx[s]]))[:2]
         picks_rows += [{"profile_id": profile_id, "title_id": t, "created_at": now}
                        for t in sorted(picks)]

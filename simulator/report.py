@@ -88,6 +88,19 @@ def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
         model_head = "".join(f"<th>{html.escape(a)}</th>" for a in model_arms)
         model_table = (f"<h2>Model</h2><table><thead><tr><th>Metric</th>{model_head}</tr>"
                        f"</thead><tbody>{model_rows}</tbody></table>")
+    paired = ""
+    if len(arms) > 1:
+        def diff(a: str, b: str) -> str:
+            if a == b:
+                return "<td>-</td>"
+            d = summary["arms"][a]["utility_vs"][b]
+            return "<td>{:+.3f} ± {:.2g}</td>".format(d["mean"], d["ci95"])
+        paired_rows = "".join(f"<tr><th>{html.escape(a)}</th>"
+                              + "".join(diff(a, b) for b in arms) + "</tr>" for a in arms)
+        paired = (f"<h2>Mean true utility, paired by seed</h2><p>Row arm minus column arm, "
+                  f"seed by seed (every arm of a seed sees the same viewers), ± 95% "
+                  f"confidence half-width over seeds.</p><table><thead><tr><th>Arm</th>{head}"
+                  f"</tr></thead><tbody>{paired_rows}</tbody></table>")
     title = html.escape(cfg["name"])
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -100,6 +113,7 @@ gap:1rem}}figure{{margin:0}}svg{{max-width:100%;height:auto}}</style></head>
 seeds {", ".join(map(str, cfg["seeds"]))}. Values: mean of the daily values over the run,
 ± 95% confidence half-width over seeds.</p>
 <table><thead><tr><th>Metric</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>
+{paired}
 {model_table}
 <h2>Metrics over time (mean over seeds)</h2><div class="plots">{"".join(figures)}</div>
 </body></html>

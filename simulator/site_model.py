@@ -1,13 +1,22 @@
 """The site's recommender inside a seeding run: trained from the database on the scheduler's
 cadence, and the personal rows it adds to the home page, as arrays.
 
-`SiteModel.maybe_train(db, day, now)` trains the Top picks model the way `streamsim train` does
-(`load_interactions` over everything in the database, then `fit_top_picks`) once the warm-up is
-over and every `retrain_days` after. `personal_rows` then gives what `PersonalRows` would show a
-profile the model knows: "Top picks for you" (its best allowed titles) and each genre's best
-titles for it, with the genres ordered by its affinity (mean score of its best five in the
-genre). Allowed = within the maturity limit, not started before (the site leaves out watched
-titles), available. Profiles the model does not know yet keep the popularity rows.
+`SiteModel.maybe_train(db, day, now)` trains a production family on what `streamsim train`
+reads (`load_interactions` over everything in the database) once the warm-up is over and every
+`retrain_days` after. It fits one fixed production family with its default params
+(`SEED_FAMILY`, EASE: closed-form, a fraction of a second on the demo catalogue; item-item
+models, alone or in a blend, are what the production rule picks for most retrains on simulated
+data, see the feedback-loop study's model_log.json) rather than the production rule itself
+(`recommender.selection.choose`, which tunes every candidate on a split each time): seeding
+retrains many times and must stay fast (bench/bench_seed.py). Every profile with signals in the
+training data is scored then, in one batch (`recommender.state.batch_scores`: learned vectors
+for factor models, the profile's history for item-item ones).
+
+`personal_rows` then gives what `PersonalRows` would show such a profile: "Top picks for you"
+(its best allowed titles) and each genre's best titles for it, with the genres ordered by its
+affinity (mean score of its best five in the genre). Allowed = within the maturity limit, not
+started before (the site leaves out watched titles), available. Profiles with no signals in
+the training data keep the popularity rows.
 """
 
 from __future__ import annotations
@@ -19,29 +28,35 @@ from sqlalchemy import select
 
 from core.db import Database
 from core.models import Tag
+from recommender import models
 from recommender.data import SignalMapping, load_interactions
-from recommender.model import FactorModel
-from recommender.train import TrainParams, fit_top_picks
+from recommender.model import ServingModel
+from recommender.state import batch_scores
 
 ROW_LENGTH = 20
-SEED_EPOCHS = 30
+SEED_FAMILY = "ease"
 AFFINITY_TOP = 5
 
 
 class SiteModel:
     def __init__(self, catalog, *, from_day: int, retrain_days: int = 1,
-                 params: TrainParams | None = None,
+                 family: str = SEED_FAMILY, params=None,
                  mapping: SignalMapping | None = None) -> None:
         if from_day < 0 or retrain_days < 1:
             raise ValueError("from_day must be >= 0 and retrain_days >= 1")
+        if family not in models.NAMES or family == "random":
+            raise ValueError(f"unknown model family {family!r}")
         self.catalog = catalog
         self.from_day, self.retrain_days = from_day, retrain_days
-        # Lighter than the site's own model (40 epochs): seeding retrains many times.
-        self.params = params or TrainParams(epochs=SEED_EPOCHS)
+        self.family = family
+        self.params = params if params is not None else models.default_params(family)
         self.mapping = mapping or SignalMapping()
-        self.model: FactorModel | None = None
+        self.model: ServingModel | None = None
+        self.profiles: np.ndarray = np.zeros(0, np.int64)  # scored at the last training
+        self._scores = np.zeros((0, len(catalog)))
         self.trainings = 0
         self._genres: tuple[list[str], np.ndarray] | None = None
+        self._by_title: np.ndarray | None = None
 
     def due(self, day: int) -> bool:
         return day >= self.from_day and (day - self.from_day) % self.retrain_days == 0
@@ -56,7 +71,10 @@ class SiteModel:
                 self._genres = self._genre_membership(s)
         if len(inter) == 0:
             return False
-        self.model = fit_top_picks(inter, self.catalog.title_ids, self.params)
+        self.model = models.fit(self.family, inter, self.catalog.title_ids, self.params)
+        self.profiles = np.unique(inter.users)
+        # Model order is catalog order: both are the title ids, sorted.
+        self._scores = batch_scores(self.model, self.profiles, inter)
         self.trainings += 1
         return True
 
@@ -70,11 +88,14 @@ class SiteModel:
         return slugs, mask.reshape(len(slugs), len(self.catalog))
 
     def scores(self, profile_id: int) -> np.ndarray | None:
-        """Scores over catalog indexes, or None when the model does not know the profile."""
+        """Scores over catalog indexes, or None when the profile had no signals at the last
+        training (or there is no model yet)."""
         if self.model is None:
             return None
-        vec = self.model.user_vector(profile_id)
-        return None if vec is None else self.model.scores(*vec)
+        row = np.searchsorted(self.profiles, profile_id)
+        if row >= self.profiles.size or self.profiles[row] != profile_id:
+            return None
+        return self._scores[row]
 
     def personal_rows(self, profile_id: int, allowed: np.ndarray
                       ) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]] | None:
@@ -83,17 +104,21 @@ class SiteModel:
         if scores is None:
             return None
         ranked = np.where(allowed, scores, -np.inf)
-        top = _best(ranked, ROW_LENGTH)
+        order = _best(ranked, ranked.size)  # every allowed title, best first
+        top = order[:ROW_LENGTH]
         slugs, member = self._genres or ([], np.zeros((0, len(scores)), bool))
-        genre_rows = []
-        for n, slug in enumerate(slugs):
-            in_genre = np.where(member[n], ranked, -np.inf)
-            best = _best(in_genre, ROW_LENGTH)
-            if best.size:
-                affinity = float(in_genre[best[:AFFINITY_TOP]].mean())
-                genre_rows.append((affinity, n, slug, best))
-        genre_rows.sort(key=lambda r: (-r[0], r[1]))
-        return top, [(slug, best) for _, _, slug, best in genre_rows]
+        if self._by_title is None:
+            self._by_title = np.ascontiguousarray(member.T)  # (titles x genres)
+        # Each genre's row: its titles in that same order, the first ROW_LENGTH of them; its
+        # affinity: the mean score of its first AFFINITY_TOP. Every genre at once, by a running
+        # count of members along the order (this runs once per simulated visit).
+        inside = self._by_title[order]
+        rank = np.cumsum(inside, axis=0, dtype=np.int32)
+        keep = inside & (rank <= ROW_LENGTH)
+        counts = np.minimum(rank[-1], AFFINITY_TOP) if order.size else np.zeros(len(slugs))
+        affinity = (scores[order] @ (inside & (rank <= AFFINITY_TOP))) / np.maximum(counts, 1)
+        shown = [n for n in np.lexsort((np.arange(len(slugs)), -affinity)).tolist() if counts[n]]
+        return top, [(slugs[n], order[keep[:, n]]) for n in shown]
 
 
 def _best(scores: np.ndarray, n: int) -> np.ndarray:

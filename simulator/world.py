@@ -122,3 +122,29 @@ def expected_utility(session: Session, pairs) -> dict[tuple[int, int], float]:
         .where(TitleTruth.title_id.in_(titles)))} if titles else {}
     return {(p, t): float(true_utility(tastes[p], truth[t][0], truth[t][1], 0.0))
             for p, t in pairs if p in tastes and t in truth}
+
+
+def truth_scorer(session: Session, title_ids: np.ndarray):
+    """A callable (profile ids -> profiles x titles expected true utility), aligned with
+    `title_ids`, for `streamsim evaluate`'s oracle row and true_utility@10. Profiles with no
+    hidden taste (real accounts) get NaN rows. Educators only: never fed to a recommender."""
+    title_ids = np.asarray(title_ids, np.int64)
+    feats = np.zeros((title_ids.size, N_FEATURES), np.float32)
+    quality = np.zeros(title_ids.size, np.float32)
+    pos = {int(t): n for n, t in enumerate(title_ids)}
+    for t, b, q in session.execute(select(TitleTruth.title_id, TitleTruth.features,
+                                          TitleTruth.quality)):
+        if int(t) in pos:
+            feats[pos[int(t)]] = decode_features(b)
+            quality[pos[int(t)]] = q
+    tastes = {int(p): decode_features(b) for p, b in session.execute(
+        select(ProfileTruth.profile_id, ProfileTruth.taste))}
+
+    def truth(profile_ids) -> np.ndarray:
+        out = np.full((len(profile_ids), title_ids.size), np.nan)
+        for n, p in enumerate(profile_ids):
+            taste = tastes.get(int(p))
+            if taste is not None:
+                out[n] = true_utility(taste, feats, quality, 0.0)
+        return out
+    return truth if tastes else None

@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         people,
         player,
         profiles,
+        recs,
         search,
         security,
         titles,
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     configure(app, settings)
     database_module.init_app(app, settings, database)
     extensions.init_app(app, settings)
+    recs.init_app(app, settings)  # this app's serving model (never a scheduler: see recs.py)
     security.init_app(app)
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
                    search, people, events, player, history, why, models_page):
@@ -48,7 +50,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from webapp import educator
 
     app.register_blueprint(educator.bp)
-    models_page.init_app(app, settings)  # serving model folder; in-app scheduler if enabled
     errors.init_app(app)
     filters.init_app(app)
     return app

@@ -1,11 +1,17 @@
-"""The `streamsim` command: one click group (a FlaskGroup), one verb per command."""
+"""The `streamsim` command: one click group (a FlaskGroup), one verb per command.
+
+Building the app for a command never starts the in-app retrain scheduler; `streamsim run` (below)
+and webapp.wsgi are the serving entry points that do, when STREAMSIM_REC_SCHEDULER_IN_APP is on.
+"""
 
 from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo, run_command
+from flask.helpers import get_debug_flag
 from sqlalchemy import func, select
+from werkzeug.serving import is_running_from_reloader
 
 from core.clock import system_clock
 from core.models import Title
@@ -26,6 +32,26 @@ def cli() -> None:
 
     Settings come from STREAMSIM_* environment variables (see README).
     """
+
+
+@cli.command("run", params=list(run_command.params), short_help="Serve the site.")
+@click.pass_context
+def run(ctx: click.Context, **options) -> None:
+    """Serve the site (development server), with the in-app retrain scheduler when
+    STREAMSIM_REC_SCHEDULER_IN_APP is on. Options are Flask's `run` options."""
+    reload = get_debug_flag() if options["reload"] is None else options["reload"]
+    # Under the reloader the first process only watches files; the child it starts (marked by
+    # WERKZEUG_RUN_MAIN) serves, so that is the one that takes the scheduler lock.
+    if not reload or is_running_from_reloader():
+        from webapp import recs
+
+        try:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+        except Exception:  # Flask's run reports it (and serves it under the reloader)
+            app = None
+        if app is not None:
+            recs.start_background(app)
+    ctx.invoke(run_command, **options)
 
 
 @cli.group()
@@ -164,6 +190,9 @@ def _register_commands() -> None:
     from webapp import cli_abtest
 
     cli.add_command(cli_abtest.abtest)
+    from webapp import cli_data
+
+    cli.add_command(cli_data.fetch_movielens)
 
 
 _register_commands()

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.clock import system_clock
+from core.settings import SettingsError
 
 
 def _settings():
@@ -34,13 +35,41 @@ def train() -> None:
 @click.command("models")
 @click.option("--rollback", "rollback_to", metavar="VERSION", default=None,
               help="Serve this stored version again.")
+@click.option("--pin", "pin_to", metavar="VERSION", default=None,
+              help="Serve this stored version and skip retrains until --unpin.")
+@click.option("--unpin", is_flag=True, help="Let retrains publish again.")
 @with_appcontext
-def models(rollback_to: str | None) -> None:
-    """List stored model versions (newest first), or roll back to one."""
+def models(rollback_to: str | None, pin_to: str | None, unpin: bool) -> None:
+    """List stored model versions (newest first), roll back to one, or pin one."""
     from recommender import artifacts
+    from recommender.lifecycle import exclusive
 
+    if sum(map(bool, (rollback_to, pin_to, unpin))) > 1:
+        raise click.UsageError("use one of --rollback, --pin and --unpin at a time")
     model_dir = _settings().model_dir
+    pinned = artifacts.pinned_version(model_dir)
+    if unpin:
+        artifacts.unpin(model_dir)
+        click.echo(f"Unpinned {pinned}; retrains may publish again" if pinned
+                   else "No version was pinned")
+        return
+    if pin_to:
+        if pin_to not in artifacts.versions(model_dir):
+            raise click.ClickException(f"no model version {pin_to}")
+        # Under the retrain lock: a retrain already running could otherwise publish after it.
+        with exclusive(model_dir / ".train.lock") as got:
+            if not got:
+                raise click.ClickException("a retrain is running; pin when it has finished")
+            try:
+                artifacts.pin(model_dir, pin_to)
+            except artifacts.ArtifactError as exc:
+                raise click.ClickException(str(exc)) from exc
+        click.echo(f"Pinned {pin_to}: serving it, and retrains are skipped until --unpin")
+        return
     if rollback_to:
+        if pinned and rollback_to != pinned:
+            raise click.ClickException(f"{pinned} is pinned; --unpin first, or --pin "
+                                       f"{rollback_to} instead")
         try:
             artifacts.load(model_dir, rollback_to)
             artifacts.set_current(model_dir, rollback_to)
@@ -53,11 +82,14 @@ def models(rollback_to: str | None) -> None:
     for card in cards:
         mark = "*" if card.get("version") == current else " "
         metrics = card.get("metrics") or {}
-        click.echo(f"{mark} {card.get('version')}  trained {card.get('trained_at', '?')}  "
+        click.echo(f"{mark} {card.get('version')}  {card.get('family', '?'):<10}  "
+                   f"trained {card.get('trained_at', '?')}  "
                    f"NDCG@10 {metrics.get('ndcg@10', float('nan')):.4f}  "
                    f"signals {(card.get('data') or {}).get('signals', '?')}"
-                   + (f"  {card['error']}" if "error" in card else ""))
-    click.echo(f"{len(cards)} version(s); serving {current or 'none (popularity rows)'}")
+                   + (f"  {card['error']}" if "error" in card else "")
+                   + ("  PINNED" if card.get("version") == pinned else ""))
+    click.echo(f"{len(cards)} version(s); serving {current or 'none (popularity rows)'}"
+               + (f"; pinned {pinned} (retrains are skipped)" if pinned else ""))
 
 
 @click.command("scheduler")
@@ -72,38 +104,59 @@ def scheduler() -> None:
         raise click.ClickException("another scheduler is already running for this deployment")
 
 
+EVAL_COLUMNS = ("ndcg@10", "recall@20", "map@10", "coverage", "popularity", "diversity",
+                "true_utility@10", "fit_seconds")
+
+
 @click.command("evaluate")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Split seed.")
+@click.option("--seeds", default=3, show_default=True, type=click.IntRange(1, 20),
+              help="How many split seeds (0..N-1); figures are mean and spread over them.")
+@click.option("--models", "names", default=None, metavar="NAMES",
+              help="Comma-separated candidates production may choose from "
+                   "(default: STREAMSIM_REC_CANDIDATES).")
 @with_appcontext
-def evaluate(as_json: bool, seed: int) -> None:
-    """Held-out comparison: production model, rating SVD, popularity and random."""
-    from recommender.data import SignalMapping, catalog_arrays, load_interactions
-    from recommender.evaluate import compare
-    from recommender.train import params_from
+def evaluate(as_json: bool, seeds: int, names: str | None) -> None:
+    """Every recommender on held-out data: mean and spread over split seeds."""
+    from recommender.data import SignalMapping, catalog_arrays, load_interactions, tag_matrix
+    from recommender.selection import compare
+    from simulator.world import truth_scorer
 
     settings = _settings()
+    candidates = settings.rec_candidates
+    if names:
+        candidates = tuple(n.strip() for n in names.split(",") if n.strip())
+        try:
+            settings.with_(rec_candidates=candidates)
+        except SettingsError as exc:
+            raise click.BadParameter(str(exc), param_hint="--models") from exc
     with _database().read() as s:
         inter = load_interactions(s, system_clock.now(),
                                   SignalMapping(half_life_days=settings.rec_half_life_days))
         item_ids, _, _ = catalog_arrays(s)
+        features = tag_matrix(s, item_ids)
+        truth = truth_scorer(s, item_ids)
     if len(inter) == 0:
         raise click.ClickException("no signals to evaluate on yet")
-    report = compare(inter, item_ids, params_from(settings), seed=seed)
+    report = compare(inter, item_ids, seeds=range(seeds), candidates=candidates,
+                     features=features, truth=truth,
+                     on_step=None if as_json else (lambda m: click.echo(f"  {m}", err=True)))
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True))
         return
-    cols = ("rmse", "mae", "precision@10", "recall@10", "ndcg@10", "coverage", "popularity",
-            "fit_seconds")
-    click.echo(f"{'model':<12}" + "".join(f"{c:>14}" for c in cols))
+    cols = [c for c in EVAL_COLUMNS if any(r.get(c) is not None for r in report.values())]
+    click.echo(f"{'model':<12}" + "".join(f"{c:>22}" for c in cols) + f"{'x popularity':>14}")
     for name, row in report.items():
-        if name == "split":
-            continue
-        cells = "".join(f"{'-':>14}" if row.get(c) is None else f"{row[c]:>14.4f}" for c in cols)
-        click.echo(f"{name:<12}{cells}")
-    split = report["split"]
-    click.echo(f"Split: {split['method']} (seed {split['seed']}): "
-               f"{split['train']} train / {split['test']} test signals")
+        cells = "".join(f"{'-':>22}" if row.get(c) is None else
+                        f"{row[c]:>14.4f} ±{row.get(c + '_std', 0.0):<6.4f}" for c in cols)
+        click.echo(f"{name:<12}{cells}{row['x_popularity']:>13.2f}x")
+    split = next(iter(report.values()))["split"]
+    click.echo(f"Split: {split['method']}, seeds {split['seeds']}; hyperparameters chosen on "
+               f"{split['validation']}. Relevance: {split['relevance']}. "
+               "± is the standard deviation over seeds.")
+    if truth is not None:
+        click.echo("true_utility@10: mean hidden true utility of the top 10 (simulated "
+                   "profiles; the truth is never shown to any model).")
 
 
 @click.command("import-movielens")

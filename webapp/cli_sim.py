@@ -143,7 +143,7 @@ def demo_history(profiles: int, days: int, seed: int, demo_profile_ids: list[int
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def coldstart(profiles: int, seed: int, history_profiles: int, days: int, titles: int,
               as_json: bool) -> None:
-    """Cold-start study in an isolated database: fold-in rows vs popularity rows."""
+    """Cold-start study in an isolated database: a new profile's rows after 3 picks."""
     import json
 
     from simulator.coldstart import run_coldstart
@@ -153,11 +153,5 @@ def coldstart(profiles: int, seed: int, history_profiles: int, days: int, titles
     if as_json:
         click.echo(json.dumps(r.as_dict(), sort_keys=True))
         return
-    click.echo(f"Cold start after 3 onboarding picks, {r.profiles} new profiles "
-               f"(model trained on {r.training_signals} signals of {r.history_profiles} "
-               f"profiles x {r.history_days} days, {r.titles} titles, seed {r.seed}):")
-    click.echo(f"  precision@10 vs true top 10: fold-in {r.foldin_precision:.3f}, "
-               f"popularity row {r.popularity_precision:.3f}, "
-               f"training popularity {r.prior_precision:.3f}")
-    click.echo(f"  fold-in better for {r.foldin_wins}, popularity better for "
-               f"{r.popularity_wins}; row sources {r.sources}")
+    for line in r.lines():
+        click.echo(line)

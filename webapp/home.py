@@ -9,6 +9,7 @@ from core.clock import system_clock
 from recommender.rows import HomeRows
 from webapp.database import db_session, get_database
 from webapp.htmx import render_fragment, render_page
+from webapp.recs import serving_model
 from webapp.viewer import current_profile, profile_required
 
 bp = Blueprint("home", __name__)
@@ -19,7 +20,7 @@ bp = Blueprint("home", __name__)
 def index():
     profile = current_profile()
     s = db_session()
-    builder = HomeRows(s, profile, system_clock.now())
+    builder = HomeRows(s, profile, system_clock.now(), serving_model())
     home = builder.home()
     shown = [t.id for row in home.rows for t in row.titles]
     with get_database().write() as w:  # what was shown, for analysis and the simulator's metrics
@@ -34,7 +35,7 @@ def index():
 def row(key: str):
     profile = current_profile()
     s = db_session()
-    builder = HomeRows(s, profile, system_clock.now())
+    builder = HomeRows(s, profile, system_clock.now(), serving_model())
     spec = builder.spec_for(key)
     if spec is None:
         abort(404)

@@ -1,35 +1,41 @@
-"""The model page for educators and operators, and the recommender's wiring into the app.
+"""The model page for educators and operators: stored versions, the serving one, each
+retrain's candidates, the scheduler, and pinning a version.
 
-`init_app` points this process's scoring at settings.model_dir and, when
-STREAMSIM_REC_SCHEDULER_IN_APP is set (the single-process demo), starts the in-app retrain
-scheduler behind its lock. Training itself never runs inside a web request.
+It lists the folder of the app's own model store (webapp.recs); training never runs inside a
+web request, and this page only reads the scheduler's status. Pinning serves a stored version
+and makes retrains skip until it is unpinned (recommender.artifacts.pin).
 """
 
 from __future__ import annotations
 
-import atexit
+import json
 
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, current_app, flash, redirect, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Length
 
 from core.models import JobRun, Title
-from core.settings import Settings
-from recommender import artifacts, communities, scheduler, scoring
+from recommender import artifacts, communities, scheduler
+from recommender.lifecycle import exclusive
+from recommender.models import LABELS
 from webapp.database import db_session
+from webapp.forms import EmptyForm
 from webapp.htmx import render_page
+from webapp.recs import model_store
 from webapp.viewer import current_profile, educator_required
 
 bp = Blueprint("models_page", __name__, url_prefix="/models")
 CHART_W, CHART_H, PAD = 640, 220, 36
+OUTCOMES = {"ok": "Published", "rejected": "Rejected", "skipped": "Skipped (pinned)",
+            "failed": "Failed", "running": "Running", "busy": "Busy"}
 
 
-def init_app(app: Flask, settings: Settings) -> None:
-    scoring.configure(settings.model_dir)
-    if settings.rec_scheduler_in_app and not settings.is_testing:
-        started = scheduler.start_in_app(app.extensions["streamsim.db"], settings)
-        if started is not None:
-            app.extensions["streamsim.scheduler"] = started
-            atexit.register(scheduler.stop, started)
+class VersionForm(FlaskForm):
+    """Pin one stored version (the CSRF token comes with FlaskForm)."""
+
+    version = HiddenField(validators=[DataRequired(), Length(max=64)])
 
 
 def chart(cards: list[dict]) -> dict:
@@ -57,7 +63,7 @@ def chart(cards: list[dict]) -> dict:
 
 def community_map(model) -> dict | None:
     """Points and legend for the educator's 2-D map of taste communities."""
-    if model is None or model.user_ids.size < 2:
+    if model is None or not model.has_factors or model.user_ids.size < 2:
         return None
     found = communities.for_model(model)
     w, h, pad = CHART_W, CHART_H + 120, 16
@@ -70,20 +76,88 @@ def community_map(model) -> dict | None:
     return {"points": points, "legend": legend, "size": (w, h)}
 
 
-@bp.get("/")
-@educator_required
-def index():
+def _params(params: dict) -> str:
+    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                     for k, v in sorted((params or {}).items()))
+
+
+def retrain_reports(runs: list[JobRun]) -> list[dict]:
+    """Each run with its candidates (best NDCG@10 first) as the template shows them."""
+    out = []
+    for run in runs:
+        try:
+            report = json.loads(run.report) if run.report else {}
+        except ValueError:  # a hand-edited or truncated row: show the run without its table
+            report = {}
+        report = report if isinstance(report, dict) else {}
+        rows = [{"name": name, "label": LABELS.get(name, name), "params": _params(c.get("params")),
+                 **{k: c.get(k) for k in ("ndcg@10", "recall@20", "coverage", "fit_seconds")}}
+                for name, c in (report.get("candidates") or {}).items() if isinstance(c, dict)]
+        rows.sort(key=lambda r: -(r["ndcg@10"] or 0.0))
+        out.append({"run": run, "outcome": OUTCOMES.get(run.status, run.status),
+                    "chosen": report.get("chosen"), "candidates": rows})
+    return out
+
+
+def _page(status: int = 200, problem: str | None = None):
     settings = current_app.config["STREAMSIM"]
-    model_dir = scoring.model_dir() or settings.model_dir
+    store = model_store()
+    model_dir = store.model_dir
     current = artifacts.current_version(model_dir)
     cards = [{"data": {}, "metrics": {}, "params": {}, **c} for c in artifacts.cards(model_dir)]
     runs = list(db_session().scalars(select(JobRun).where(JobRun.job == "train")
                                      .order_by(JobRun.id.desc()).limit(20)))
     last_error = next((r for r in runs if r.status in ("failed", "rejected")), None)
-    serving = scoring.serving_model()
-    return render_page("recommender/models.html", "status", current=current, cards=cards,
-                       card=next((c for c in cards if c.get("version") == current), None),
-                       runs=runs, last_error=last_error, sched=scheduler.status(settings),
+    serving = store.get()
+    return render_page("recommender/models.html", "status", status=status, current=current,
+                       cards=cards, card=next((c for c in cards if c.get("version") == current),
+                                              None),
+                       runs=runs, retrains=retrain_reports(runs), labels=LABELS,
+                       pinned=artifacts.pinned_version(model_dir), problem=problem,
+                       last_error=last_error, sched=scheduler.status(settings),
                        chart=chart(cards), size=(CHART_W, CHART_H, PAD),
                        serving=serving.version if serving else None,
                        groups=community_map(serving), profile=current_profile())
+
+
+@bp.get("/")
+@educator_required
+def index():
+    return _page()
+
+
+@bp.post("/pin")
+@educator_required
+def pin():
+    """Serve a stored version and keep it: retrains are skipped until it is unpinned."""
+    form = VersionForm()
+    model_dir = model_store().model_dir
+    if not form.validate_on_submit():
+        return _page(400, "Choose a stored version to pin.")
+    version = form.version.data
+    if version not in artifacts.versions(model_dir):  # never a path outside the model folder
+        return _page(404, f"There is no stored version {version}.")
+    # Under the retrain lock, so a retrain that started before the pin cannot publish after it.
+    with exclusive(model_dir / ".train.lock") as got:
+        if not got:
+            return _page(409, "A retrain is running; pin the version when it has finished.")
+        try:
+            artifacts.pin(model_dir, version)
+        except artifacts.ArtifactError as exc:
+            return _page(400, f"Version {version} cannot serve, so it was not pinned: {exc}")
+    flash(f"Pinned {version}: it serves until you unpin it, and retrains are skipped.")
+    return redirect(url_for("models_page.index"), 303)
+
+
+@bp.post("/unpin")
+@educator_required
+def unpin():
+    """Let retrains publish again (the pinned version keeps serving until one does)."""
+    if not EmptyForm().validate_on_submit():
+        return _page(400, "That request could not be checked; reload the page and try again.")
+    model_dir = model_store().model_dir
+    was = artifacts.pinned_version(model_dir)
+    artifacts.unpin(model_dir)
+    flash(f"Unpinned {was}: the next retrain may publish a new model." if was
+          else "No version was pinned.")
+    return redirect(url_for("models_page.index"), 303)

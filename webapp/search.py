@@ -9,6 +9,7 @@ from core.clock import system_clock
 from recommender.personal import rerank_search
 from webapp.database import db_session, get_database
 from webapp.htmx import render_page
+from webapp.recs import serving_model
 from webapp.viewer import current_profile, profile_required
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -21,7 +22,8 @@ def index():
     query = " ".join(request.args.get("q", "").split())[:100]
     s = db_session()
     result = catalog.search(s, query, profile.maturity_limit)
-    result.titles[:] = rerank_search(s, profile, system_clock.now(), query, result.titles)
+    result.titles[:] = rerank_search(s, profile, system_clock.now(), query, result.titles,
+                                     serving_model())
     suggestions = []
     if query:
         # Logging is an analytics write in its own short transaction; the page stays a read.

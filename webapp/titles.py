@@ -10,6 +10,7 @@ from recommender.personal import more_like_this
 from webapp.database import db_session
 from webapp.forms import EmptyForm
 from webapp.htmx import render_page
+from webapp.recs import serving_model
 from webapp.viewer import current_profile, profile_required
 
 bp = Blueprint("titles", __name__, url_prefix="/title")
@@ -29,7 +30,7 @@ def _context(title) -> dict:
         "title": title, "profile": profile, "form": EmptyForm(),
         "rating": activity.rating_for(s, profile.id, title.id),
         "listed": bool(activity.in_list(s, profile.id, [title.id])),
-        "similar": more_like_this(s, profile, title, system_clock.now(), n=12),
+        "similar": more_like_this(s, profile, title, system_clock.now(), serving_model(), n=12),
         "thumbs": activity.THUMBS,
         "resume": history.resume_point(s, profile.id, title, profile.maturity_limit),
     }

@@ -6,11 +6,12 @@ from flask import Blueprint, abort
 
 from core import catalog
 from core.clock import system_clock
-from recommender import communities, scoring
+from recommender import communities
 from recommender.explain import explain
 from recommender.scoring import Ranker
 from webapp.database import db_session
 from webapp.htmx import render_page
+from webapp.recs import serving_model
 from webapp.viewer import current_profile, profile_required
 
 bp = Blueprint("why", __name__)
@@ -23,7 +24,7 @@ def detail(title_id: int):
     s = db_session()
     if catalog.get_title(s, title_id, profile.maturity_limit) is None:
         abort(404)
-    model = scoring.serving_model()
+    model = serving_model()
     found = explain(s, profile, model, system_clock.now(), title_id)
     title = found.title if found else catalog.get_title(s, title_id, profile.maturity_limit)
     return render_page("recommender/why.html", "modal", why=found, title=title,
@@ -36,14 +37,14 @@ def taste():
     """Which taste community this profile belongs to, and what that community watches."""
     profile = current_profile()
     s = db_session()
-    model = scoring.serving_model()
+    model = serving_model()
     community = titles = None
     size = 0
-    if model is not None and model.user_ids.size:
+    if model is not None and model.has_factors:
         ranker = Ranker(s, profile, model, system_clock.now())
         if ranker.personal:
             found = communities.for_model(model)
-            community = found.nearest(ranker.vector[1])
+            community = found.nearest(ranker.vector.pu)
             size = int(found.sizes[community])
             titles = catalog.load_titles(s, found.top_titles[community], profile.maturity_limit)
     return render_page("recommender/taste.html", None, profile=profile, community=community,

@@ -9,6 +9,12 @@
 | ease | closed-form item-item (EASE) | history . W |
 | knn | item-kNN, cosine with shrinkage | history . W |
 | blend | a factor model plus an item-item model | both, weighed |
+| content | tag embeddings and tag weights (Q = T E) | p_u . q_i (fit with the titles' tags) |
+
+The content family needs the titles' tags, so it is fitted with `content.fit_content` rather
+than `fit`, and is not one of the candidates `selection.choose` tunes. Its main use is
+`content.attach(model, inter, item_ids, tags)`: the cold-start part of whichever model won
+(content vectors for profiles the model was not trained on; recommender/models/content.py).
 """
 
 from __future__ import annotations

@@ -11,16 +11,12 @@ so `gram` (Q^T Q) is stored with the factors.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from recommender.model import ServingModel
 from recommender.models.base import SimpleFamily, TrainingData
-
-# implicit warns at import unless BLAS runs one thread; it parallelises on its own.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @dataclass(frozen=True)
@@ -41,10 +37,10 @@ def fit_als(data: TrainingData, params: AlsParams) -> ServingModel:
 
     if data.matrix.nnz == 0:
         raise ValueError("ALS needs signals")
-    algo = AlternatingLeastSquares(factors=params.factors, regularization=params.reg,
-                                   alpha=params.alpha, iterations=params.iterations,
-                                   random_state=params.seed, num_threads=0)
     with threadpool_limits(1, "blas"):
+        algo = AlternatingLeastSquares(factors=params.factors, regularization=params.reg,
+                                       alpha=params.alpha, iterations=params.iterations,
+                                       random_state=params.seed, num_threads=0)
         algo.fit(data.matrix.tocsr().astype(np.float32), show_progress=False)
     qi = np.asarray(algo.item_factors, dtype=np.float64)
     pu = np.asarray(algo.user_factors, dtype=np.float64)

@@ -22,7 +22,7 @@ from recommender.models.base import SimpleFamily, TrainingData, empty_users
 class EaseParams:
     lam: float = 400.0
     min_count: int = 2
-    max_items: int = 12000
+    max_items: int = 6000
     neighbours: int = 256
     pref_gain: float = 1.0
     weight_power: float = 0.0

@@ -22,7 +22,7 @@ class KnnParams:
     k: int = 100
     shrink: float = 10.0
     min_count: int = 2
-    max_items: int = 12000
+    max_items: int = 6000
     pref_gain: float = 1.0
     weight_power: float = 0.0
     min_pref: float = 0.0

@@ -96,6 +96,12 @@ def log_popularity(counts: np.ndarray) -> np.ndarray:
 
 
 def fit_svd(data: TrainingData, params: SvdParams) -> ServingModel:
+    algo, trainset, counts = train_surprise(data, params)
+    return to_serving(algo, trainset, data.item_ids, counts, params)
+
+
+def train_surprise(data: TrainingData, params: SvdParams) -> tuple[SVD, Trainset, np.ndarray]:
+    """Surprise's own fitted SVD (and its Trainset), before it becomes arrays."""
     inter = data.inter
     if len(inter) == 0:
         raise ValueError("no training signals: nothing to learn from yet")
@@ -112,7 +118,7 @@ def fit_svd(data: TrainingData, params: SvdParams) -> ServingModel:
     algo = SVD(n_factors=params.factors, n_epochs=params.epochs, lr_all=params.lr,
                reg_all=params.reg, init_std_dev=params.init_std, random_state=params.seed)
     algo.fit(trainset)
-    return to_serving(algo, trainset, data.item_ids, counts, params)
+    return algo, trainset, counts
 
 
 def to_serving(algo: SVD, trainset: Trainset, item_ids: np.ndarray, counts: np.ndarray,

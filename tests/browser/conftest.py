@@ -31,8 +31,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The real app over HTTP with its own SQLite database and catalog."""
+def live_app(tmp_path_factory):
+    """The real app with its own SQLite database and catalog (served by `live_server`)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
     from simulator.catalog import generate_catalog
@@ -46,13 +46,18 @@ def live_server(tmp_path_factory):
     with database.session() as s:
         generate_catalog(s, 400, seed=5, now=TEST_NOW)
         s.commit()
-    app = create_app(settings, database)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield create_app(settings, database)
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The real app over HTTP: (base URL, its database)."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", database
+    yield f"http://127.0.0.1:{server.server_port}", live_app.extensions["streamsim.db"]
     server.shutdown()
-    database.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,31 +10,31 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.models import Title
-from recommender import artifacts, scoring
-from recommender.train import TrainParams, fit_top_picks
+from recommender import artifacts, models
+from recommender.scoring import ModelStore
 from tests.browser.conftest import shot
 from tests.browser.test_journey import axe_serious, create_profile, pick_three, sign_up
 from tests.recommender import synth
 
 
 @pytest.fixture
-def serving_model(live_server, tmp_path):
+def serving_model(live_app, live_server, tmp_path):
     """A model over the live catalog, trained on a synthetic world (profile ids far away from
-    real ones), served from a private folder for this test only."""
+    real ones), served from a private folder for this test only (the live app's store)."""
     _, database = live_server
     with database.read() as s:
         ids = np.array(list(s.scalars(select(Title.id).order_by(Title.id))), np.int64)
     inter, _, _ = synth.world(seed=9, n_users=150, n_items=ids.size, per_user=25)
     inter.items = ids[inter.items - 1]
     inter.users = inter.users + 10_000_000
-    model = fit_top_picks(inter, ids, TrainParams(epochs=20))
+    model = models.fit("svd", inter, ids, models.default_params("svd", epochs=20))
     model.version = "20261101T120000"
     artifacts.save(tmp_path, model, {"trained_at": "2026-11-01T12:00:00", "metrics": {}})
     artifacts.set_current(tmp_path, model.version)
-    previous = list(scoring._default)
-    scoring.configure(tmp_path)
+    previous = live_app.extensions["streamsim.models"]
+    live_app.extensions["streamsim.models"] = ModelStore(tmp_path)
     yield model.version
-    scoring._default[:] = previous
+    live_app.extensions["streamsim.models"] = previous
 
 
 def test_personal_home_page_and_why_this(page, live_server, serving_model):

@@ -19,14 +19,20 @@ def test_environment_variables_are_read():
     assert str(s.model_dir) == "/tmp/m"
 
 
-def test_recommender_prior_weight_is_read_and_checked():
-    from recommender.train import params_from
+def test_recommender_candidates_are_read_and_checked():
+    s = Settings.from_env({"STREAMSIM_REC_CANDIDATES": " EASE, als ", "STREAMSIM_REC_BLEND": "0"})
+    assert s.rec_candidates == ("ease", "als") and s.rec_blend is False
+    assert Settings.from_env({}).rec_candidates == Settings.rec_candidates
+    for bad in ("svd,nope", "random"):  # random is for reference only, never served
+        with pytest.raises(SettingsError, match="STREAMSIM_REC_CANDIDATES"):
+            Settings.from_env({"STREAMSIM_REC_CANDIDATES": bad})
 
-    s = Settings.from_env({"STREAMSIM_REC_PRIOR_WEIGHT": "1.25"})
-    assert s.rec_prior_weight == 1.25 and params_from(s).prior_weight == 1.25
-    for bad in ("-1", "nan", "inf"):
-        with pytest.raises(SettingsError, match="PRIOR_WEIGHT"):
-            Settings.from_env({"STREAMSIM_REC_PRIOR_WEIGHT": bad})
+
+def test_the_settings_know_every_servable_family():
+    from core.settings import MODEL_NAMES
+    from recommender.models import FAMILIES
+
+    assert set(MODEL_NAMES) == {n for n, f in FAMILIES.items() if f.servable}
 
 
 @pytest.mark.parametrize("secret", [None, "", DEV_SECRET, "short"])

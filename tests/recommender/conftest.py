@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import insert, select
 
 from core.models import Account, Profile, Rating, Title, Viewing
-from recommender import scoring
 from tests.conftest import TEST_NOW
 from tests.recommender import synth
 from tests.webapp.conftest import kids_viewer, make_viewer, viewer  # noqa: F401 - fixtures
@@ -20,12 +19,6 @@ def rec_settings(settings, tmp_path):
     """Settings with a private model folder and instance folder (nothing leaks between tests)."""
     return settings.with_(model_dir=tmp_path / "models", instance_dir=tmp_path / "instance",
                           rec_epochs=25)
-
-
-@pytest.fixture(autouse=True)
-def _no_default_store():
-    yield
-    scoring.configure(None)
 
 
 def populate(database, n_users: int = 150, per_user: int = 25, seed: int = 3) -> dict:

@@ -23,7 +23,9 @@ def test_kmeans_finds_planted_groups_deterministically():
 
 @pytest.fixture
 def trained(database, world_db, rec_settings, app):
-    assert retrain(database, rec_settings, clock=ManualClock(TEST_NOW)).status == "ok"
+    # Communities live in a factor space: train a factor model (an item-item champion has none).
+    settings = rec_settings.with_(rec_candidates=("svd", "popularity"), rec_blend=False)
+    assert retrain(database, settings, clock=ManualClock(TEST_NOW)).status == "ok"
     return ModelStore(rec_settings.model_dir).get()
 
 

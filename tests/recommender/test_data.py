@@ -72,3 +72,18 @@ def test_viewing_preferences_are_ordered():
     done = m.viewing(1.0, True, 1)[0]
     again = m.viewing(1.0, True, 2)[0]
     assert abandoned < half < done < again
+
+
+def test_recency_is_relative_to_the_newest_signal_not_the_wall_clock(database):
+    """Data from another year (MovieLens is from 1998) keeps its weights: ages are measured
+    back from the newest signal, so the newest weighs in full and one half-life older half."""
+    pid, ids = _profile(database)
+    long_ago = TEST_NOW - timedelta(days=365 * 28)
+    with database.write() as s:
+        _view(s, pid, ids[0], 1.0, completed=True, when=long_ago)
+        _view(s, pid, ids[1], 1.0, completed=True, when=long_ago - timedelta(days=90))
+    with database.read() as s:
+        inter = load_interactions(s, TEST_NOW, SignalMapping(half_life_days=90))
+    w = dict(zip(inter.items.tolist(), inter.weight.tolist(), strict=True))
+    full = SignalMapping().viewing(1.0, True, 1)[1]
+    assert np.isclose(w[ids[0]], full) and np.isclose(w[ids[1]], full / 2)

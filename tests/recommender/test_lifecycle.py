@@ -34,11 +34,20 @@ def test_a_good_model_is_published_with_its_card(database, world_db, rec_setting
     card = json.loads((model_dir / outcome.version / "card.json").read_text())
     assert card["version"] == outcome.version and card["trained_at"] == TEST_NOW.isoformat()
     assert card["data"]["signals"] > 1000 and card["training_seconds"] > 0
-    assert card["params"]["factors"] == rec_settings.rec_factors
     assert card["metrics"]["ndcg@10"] > card["metrics"]["popularity_ndcg@10"]
+    # Champion/challenger: every candidate's figures are on the card; the best one serves.
+    named = set(rec_settings.rec_candidates)
+    assert named <= set(card["candidates"]) and card["chosen"] in card["candidates"]
+    best = max(card["candidates"].values(), key=lambda c: c["ndcg@10"])
+    assert card["candidates"][card["chosen"]]["ndcg@10"] == best["ndcg@10"]
+    assert card["family"] == card["chosen"] and card["serving_memory_bytes"] > 0
+    assert card["params"] == card["candidates"][card["chosen"]]["params"]
     with np.load(model_dir / outcome.version / "factors.npz", allow_pickle=False) as data:
-        assert set(data.files) == set(artifacts.ARRAYS)
+        assert set(data.files) == set(artifacts.ARRAYS + artifacts.OPTIONAL)
     assert _runs(database) == [("ok", outcome.version, outcome.detail)]
+    with database.read() as s:
+        report = json.loads(s.scalar(select(JobRun.report)))
+    assert report["chosen"] == card["chosen"] and report["candidates"] == card["candidates"]
 
 
 def test_training_that_raises_is_recorded_and_the_last_good_model_keeps_serving(
@@ -48,7 +57,7 @@ def test_training_that_raises_is_recorded_and_the_last_good_model_keeps_serving(
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk on fire")
 
-    bad = retrain(database, rec_settings, clock=_clock(60), fit=broken)
+    bad = retrain(database, rec_settings, clock=_clock(60), select=broken)
     assert bad.status == "failed" and "disk on fire" in bad.detail
     assert artifacts.current_version(rec_settings.model_dir) == good.version
     assert [r[0] for r in _runs(database)] == ["ok", "failed"]
@@ -117,3 +126,33 @@ def test_only_the_last_versions_are_kept_and_rollback_works(database, world_db, 
     assert ModelStore(settings.model_dir).get().version == made[1]
     with pytest.raises(artifacts.ArtifactError):
         artifacts.set_current(settings.model_dir, made[0])
+
+
+def test_the_better_candidate_is_published(database, world_db, rec_settings):
+    """Two candidates, one plainly worse (popularity): the personal one serves."""
+    settings = rec_settings.with_(rec_candidates=("ease", "popularity"), rec_blend=False)
+    outcome = retrain(database, settings, clock=_clock())
+    card = artifacts.card(settings.model_dir, outcome.version)
+    assert outcome.status == "ok" and card["chosen"] == "ease"
+    assert card["candidates"]["ease"]["ndcg@10"] > card["candidates"]["popularity"]["ndcg@10"]
+    assert ModelStore(settings.model_dir).get().family == "ease"
+
+
+def test_when_every_candidate_fails_the_gate_the_old_model_keeps_serving(
+        database, world_db, rec_settings):
+    good = retrain(database, rec_settings, clock=_clock())
+    only_popularity = rec_settings.with_(rec_candidates=("popularity",), rec_blend=False)
+    outcome = retrain(database, only_popularity, clock=_clock(60))
+    assert outcome.status == "rejected" and "does not beat popularity" in outcome.detail
+    assert artifacts.current_version(rec_settings.model_dir) == good.version
+    assert outcome.report["candidates"].keys() == {"popularity"}
+
+
+def test_a_pinned_model_is_never_replaced(database, world_db, rec_settings):
+    first = retrain(database, rec_settings, clock=_clock())
+    artifacts.pin(rec_settings.model_dir, first.version)
+    skipped = retrain(database, rec_settings, clock=_clock(60))
+    assert skipped.status == "skipped" and first.version in skipped.detail
+    assert artifacts.current_version(rec_settings.model_dir) == first.version
+    artifacts.unpin(rec_settings.model_dir)
+    assert retrain(database, rec_settings, clock=_clock(120), tolerance=1.0).status == "ok"

@@ -38,22 +38,6 @@ def test_a_run_of_the_job_records_its_outcome(database, rec_settings):
     assert status["last_status"] == "failed" and "no training signals" in status["last_detail"]
 
 
-def test_the_demo_app_runs_one_scheduler_in_app(database, rec_settings):
-    from webapp import create_app
-
-    settings = rec_settings.with_(env="development", rec_scheduler_in_app=True)
-    first = create_app(settings, database)
-    second = create_app(settings, database)  # another worker of the same deployment
-    try:
-        running = first.extensions["streamsim.scheduler"]
-        assert running.running and running.get_job(scheduler.JOB_ID) is not None
-        assert "streamsim.scheduler" not in second.extensions
-    finally:
-        scheduler.stop(first.extensions["streamsim.scheduler"])
-    testing = create_app(rec_settings.with_(rec_scheduler_in_app=True), database)
-    assert "streamsim.scheduler" not in testing.extensions  # never under tests
-
-
 def test_training_threads_run_at_lower_priority():
     import os
     import threading

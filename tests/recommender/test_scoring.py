@@ -9,7 +9,6 @@ from sqlalchemy import select
 from core import accounts, activity
 from core.clock import ManualClock
 from core.models import Profile, Title, Viewing
-from recommender import scoring
 from recommender.foldin import fold_in
 from recommender.lifecycle import retrain
 from recommender.scoring import ModelStore, Ranker
@@ -18,9 +17,43 @@ from tests.conftest import TEST_NOW
 
 @pytest.fixture
 def served(database, world_db, rec_settings):
-    outcome = retrain(database, rec_settings, clock=ManualClock(TEST_NOW))
+    """A factor model (Surprise SVD) serving: profiles it trained on have learned vectors."""
+    settings = rec_settings.with_(rec_candidates=("svd", "popularity"), rec_blend=False)
+    outcome = retrain(database, settings, clock=ManualClock(TEST_NOW))
     assert outcome.status == "ok"
     return ModelStore(rec_settings.model_dir).get()
+
+
+@pytest.fixture
+def served_blend(database, world_db, rec_settings):
+    """A blend of SVD and EASE, as the production rule often picks."""
+    from recommender import artifacts, models
+    from recommender.data import catalog_arrays, load_interactions
+
+    with database.read() as s:
+        inter = load_interactions(s, TEST_NOW)
+        item_ids, _, _ = catalog_arrays(s)
+    model = models.fit("blend", inter, item_ids)
+    model.version = "blend-1"
+    artifacts.save(rec_settings.model_dir, model, {"trained_at": TEST_NOW.isoformat()})
+    artifacts.set_current(rec_settings.model_dir, model.version)
+    return ModelStore(rec_settings.model_dir).get()
+
+
+def test_a_blend_scores_from_vectors_and_history_and_its_parts_add_up(
+        database, served_blend, world_db):
+    pid = world_db["profile_ids"][0]
+    with database.read() as s:
+        ranker = Ranker(s, s.get(Profile, pid), served_blend, TEST_NOW)
+        assert ranker.source == "model" and ranker.vector.hist_pos.size > 0
+        top = ranker.top(10)
+        watched = set(s.scalars(select(Viewing.title_id).where(Viewing.profile_id == pid)))
+        assert len(top) == 10 and not set(top) & watched
+        for tid in top[:3]:
+            pos = int(served_blend.item_positions([tid])[0])
+            parts = served_blend.parts(ranker.vector, pos)
+            assert parts["neighbours"] != 0 or parts["factors"] != 0
+            assert np.isclose(sum(parts.values()), ranker.scores()[pos])
 
 
 def _new_profile(database, **spec):
@@ -124,9 +157,11 @@ def test_score_parts_sum_to_the_score(database, served, world_db):
         ranker = Ranker(s, s.get(Profile, world_db["profile_ids"][0]), served, TEST_NOW)
         for tid in ranker.top(5):
             pos = int(served.item_positions([tid])[0])
-            parts = served.parts(*ranker.vector, pos)
-            assert set(parts) == {"global_mean", "user_bias", "item_bias", "factors",
-                                  "popularity_prior"}
+            parts = served.parts(ranker.vector, pos)
+            assert {"global_mean", "user_bias", "item_bias", "factors",
+                    "popularity_prior"} <= set(parts) <= {"global_mean", "user_bias",
+                                                          "item_bias", "factors",
+                                                          "popularity_prior", "neighbours"}
             assert np.isclose(sum(parts.values()), ranker.scores()[pos])
 
 
@@ -138,8 +173,3 @@ def test_match_figures_are_percentiles(database, served, world_db):
     assert all(0 <= match[t] <= 99 for t in top)
     assert match[top[0]] >= match[top[-1]] and match[top[0]] >= 95
 
-
-def test_default_store_follows_configure(rec_settings, served):
-    assert scoring.serving_model() is None
-    scoring.configure(rec_settings.model_dir)
-    assert scoring.serving_model().version == served.version

@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from core.clock import ManualClock
 from core.models import Title, Viewing
-from recommender import scoring
 from recommender.lifecycle import retrain
 from tests.conftest import TEST_NOW, soup
 
@@ -16,7 +15,6 @@ HX = {"HX-Request": "true"}
 def trained(database, world_db, rec_settings, app):
     outcome = retrain(database, rec_settings, clock=ManualClock(TEST_NOW))
     assert outcome.status == "ok"
-    scoring.configure(rec_settings.model_dir)  # after create_app pointed at the shared folder
     return outcome.version
 
 
@@ -92,8 +90,9 @@ def test_why_this_parts_sum_to_the_score_as_page_and_fragment(viewer, trained):
     full = soup(viewer.client.get(url))
     assert full.find("html") is not None and full.select_one("h1#why-heading")
     parts = {tr["data-part"]: float(tr["data-value"]) for tr in full.select("tr[data-part]")}
-    assert set(parts) == {"global_mean", "user_bias", "item_bias", "factors",
-                          "popularity_prior"}
+    assert {"global_mean", "user_bias", "item_bias", "factors", "popularity_prior"} \
+        <= set(parts) <= {"global_mean", "user_bias", "item_bias", "factors",
+                          "popularity_prior", "neighbours"}
     score = float(full.select_one("[data-score]").get_text())
     assert abs(sum(parts.values()) - score) < 1e-3
     assert full.select_one("[data-version]").get_text() == trained
@@ -132,8 +131,10 @@ def test_more_like_this_uses_the_model_when_one_serves(viewer, trained, database
 
     page = soup(viewer.client.get("/title/10"))
     shown = [int(c["data-title-id"]) for c in page.select(".more-like-this article.card")]
+    model = app.extensions["streamsim.models"].get()
     with database.read() as s:
-        expected = PersonalRows(s, s.get(Profile, viewer.profile_id), TEST_NOW).similar(10, n=12)
+        expected = PersonalRows(s, s.get(Profile, viewer.profile_id), TEST_NOW,
+                                model).similar(10, n=12)
     assert shown == expected and 10 not in shown
 
 
@@ -147,7 +148,7 @@ def test_more_like_this_without_a_model_shares_tags(viewer, database):
         assert shown == [t.id for t in catalog.similar_titles(s, title, 18, n=12)]
 
 
-def test_search_is_reranked_lightly_for_the_profile(viewer, trained, database):
+def test_search_is_reranked_lightly_for_the_profile(viewer, trained, database, app):
     from core import catalog
     from core.models import Profile
     from recommender.personal import rerank_search
@@ -156,7 +157,8 @@ def test_search_is_reranked_lightly_for_the_profile(viewer, trained, database):
         genre = catalog.tags(s, "genre")[0]
         plain = catalog.search(s, genre.name, 18).titles
         profile = s.get(Profile, viewer.profile_id)
-        mine = rerank_search(s, profile, TEST_NOW, genre.name, list(plain))
+        mine = rerank_search(s, profile, TEST_NOW, genre.name, list(plain),
+                             app.extensions["streamsim.models"].get())
     assert sorted(t.id for t in mine) == sorted(t.id for t in plain) and len(plain) > 5
     assert [t.id for t in mine] != [t.id for t in plain]
     page = soup(viewer.client.get("/search/", query_string={"q": genre.name}))

@@ -62,6 +62,8 @@ def test_simulate_refuses_a_bad_config_clearly_and_stores_nothing(app, database,
     bad = tmp_path / "bad.toml"
     for text, message in (('name = "x"\n[[arms]]\nname = "a"\n', "needs a policy"),
                           ('name = "x"\n[[arms]]\npolicy = "random"\nrows = 0\n', "rows"),
+                          ('name = "x"\n[[arms]]\npolicy = "svd"\nmodel = "deep"\n',
+                           "unknown model 'deep'"),
                           ('name = "x\n', "bad.toml")):
         bad.write_text(text)
         result = app.test_cli_runner().invoke(cli_sim.simulate, [str(bad)])

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models import Impression
+from recommender import models
 from simulator.seed import seed_history
 from simulator.site_model import ROW_LENGTH, SiteModel
 from simulator.world import load_catalog
@@ -49,7 +50,8 @@ def test_site_model_cadence_and_filters(database):
     assert [site.due(d) for d in range(6)] == [False, True, False, True, False, True]
     assert not site.maybe_train(database, 0, TEST_NOW) and site.model is None
     assert site.maybe_train(database, 1, TEST_NOW) and site.trainings == 1
-    known = next(int(p) for p in site.model.user_ids)
+    assert site.model.family == "ease"  # one fixed production family (seeding speed)
+    known = int(site.profiles[0])
     allowed = catalog.maturity <= 13
     allowed[:50] = False  # as if started already
     top, genres = site.personal_rows(known, allowed)
@@ -76,3 +78,17 @@ def test_site_model_rejects_bad_cadence(database):
         SiteModel(catalog, from_day=-1)
     with pytest.raises(ValueError):
         SiteModel(catalog, from_day=0, retrain_days=0)
+    with pytest.raises(ValueError, match="unknown model family"):
+        SiteModel(catalog, from_day=0, family="deep")
+
+
+def test_site_model_serves_any_production_family(database):
+    seed_history(database, 40, 2, 5, TEST_NOW, model_from_day=None)
+    with database.read() as s:
+        catalog = load_catalog(s)
+    site = SiteModel(catalog, from_day=0, family="svd",
+                     params=models.default_params("svd", epochs=5, factors=8))
+    assert site.maybe_train(database, 0, TEST_NOW) and site.model.has_factors
+    allowed = np.ones(len(catalog), bool)
+    top, _ = site.personal_rows(int(site.profiles[0]), allowed)
+    assert len(top) == ROW_LENGTH

@@ -1,0 +1,178 @@
+"""The recommender family on small crafted data with known answers."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from recommender import models
+from recommender.data import Interactions
+from recommender.evaluate import split_holdout, validation_split
+from recommender.foldin import fold_in
+from recommender.model import neighbours_from_dense
+from recommender.models.base import Signal, TrainingData
+from recommender.models.ease import ease_weights
+from recommender.models.knn import KnnParams, cosine
+from recommender.state import user_state
+
+
+def _inter(pairs, pref=1.0):
+    users = np.array([u for u, _ in pairs], np.int64)
+    items = np.array([i for _, i in pairs], np.int64)
+    n = users.size
+    return Interactions(users, items, np.full(n, pref), np.ones(n), np.zeros(n, bool))
+
+
+def test_ease_equals_the_closed_form_on_a_5x5_matrix():
+    rng = np.random.default_rng(0)
+    x = (rng.random((5, 5)) > 0.4).astype(float)
+    lam = 0.7
+    g = x.T @ x + lam * np.eye(5)
+    p = np.linalg.inv(g)
+    expected = np.eye(5) - p / np.diag(p)  # B = I - P diag(1/diag(P)), diag(B) = 0
+    np.fill_diagonal(expected, 0.0)
+    assert np.allclose(ease_weights(sp.csr_matrix(x), lam), expected)
+    # Kept with every neighbour, the served model scores exactly x @ B.
+    pairs = [(u + 1, i + 1) for u, i in zip(*np.nonzero(x), strict=True)]
+    model = models.fit("ease", _inter(pairs), np.arange(1, 6),
+                       models.default_params("ease", lam=lam, min_count=1, pref_gain=0.0))
+    data = TrainingData.build(_inter(pairs), np.arange(1, 6), Signal(pref_gain=0.0))
+    got = model.score_batch(np.full(data.users.size, -1), data.matrix)
+    assert np.allclose(got, x[data.users - 1] @ expected)
+
+
+def test_knn_neighbours_are_the_hand_computed_ones():
+    # Titles 1 and 2 share both their viewers; 3 shares one viewer with 2; 4 is alone.
+    pairs = [(1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (3, 3), (4, 4)]
+    data = TrainingData.build(_inter(pairs), np.arange(1, 5))
+    sim = cosine(data.matrix, shrink=0.0)
+    assert np.isclose(sim[0, 1], 2 / (np.sqrt(2) * np.sqrt(3)))  # 2 shared / |x1| |x2|
+    assert np.isclose(sim[1, 2], 1 / np.sqrt(3)) and sim[0, 2] == 0 and sim[3, :3].sum() == 0
+    model = models.fit("knn", _inter(pairs), np.arange(1, 5),
+                       KnnParams(k=1, shrink=0.0, min_count=1, pref_gain=0.0))
+    assert model.item_ids[model.nbr_idx[0, 0]] == 2  # title 1's nearest is title 2
+    assert model.item_ids[model.nbr_idx[2, 0]] == 2
+
+
+def test_pruned_neighbours_keep_the_strongest_weights():
+    w = np.array([[0.0, 0.1, -0.9, 0.3], [0.2, 0.0, 0.1, 0.0], [0.5, 0.4, 0.0, 0.6],
+                  [0.0, 0.0, 0.0, 0.0]])
+    idx, val = neighbours_from_dense(w, 2)
+    order = np.argsort(idx[0])
+    assert idx[0][order].tolist() == [2, 3] and np.allclose(val[0][order], [-0.9, 0.3])
+    assert 2 not in idx[2].tolist()  # never a title's own neighbour
+
+
+def _world(seed=1, users=60, items=40):
+    """Two taste groups: group A watches titles 1-20, group B 21-40 (a few strays)."""
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for u in range(1, users + 1):
+        lo = 1 if u % 2 else 21
+        for i in rng.choice(np.arange(lo, lo + 20), 8, replace=False):
+            pairs.append((u, int(i)))
+        pairs.append((u, int(rng.integers(1, items + 1))))
+    pairs = list(dict.fromkeys(pairs))
+    return _inter(pairs), np.arange(1, items + 1)
+
+
+SMALL = {"svd": {"factors": 4}, "als": {"factors": 4, "reg": 0.1}}  # 60 profiles: few factors
+
+
+@pytest.mark.parametrize("name", ["svd", "als", "ease", "knn", "blend"])
+def test_every_personal_family_recommends_a_profiles_own_group(name):
+    inter, item_ids = _world()
+    if name == "blend":
+        model = models.fit("blend", inter, item_ids, models.BlendParams("als", "ease", 0.5),
+                           parts={"als": models.default_params("als", **SMALL["als"])})
+    else:
+        params = models.default_params(name, **SMALL.get(name, {}))
+        model = models.fit(name, inter, item_ids, params)
+    for pid in (1, 2):
+        state, _ = user_state(model, pid, inter.for_user(pid))
+        scores = model.scores(state)
+        seen = model.item_positions(inter.for_user(pid).items)
+        scores[seen] = -np.inf
+        top = model.item_ids[np.argsort(-scores)[:5]]
+        own = (top <= 20) if pid % 2 else (top > 20)
+        assert own.mean() >= 0.8, (name, pid, top)
+
+
+def test_als_fold_in_equals_the_trained_user_factors():
+    """Folding a trained profile in again gives (nearly) the vector ALS learned for it."""
+    inter, item_ids = _world()
+    model = models.fit("als", inter, item_ids,
+                       models.default_params("als", iterations=30, factors=8))
+    for pid in (1, 2, 3):
+        learned = model.user_vector(pid)[1]
+        again = fold_in(model, inter.for_user(pid)).pu
+        assert np.allclose(learned, again, rtol=0.05, atol=0.02)
+
+
+def test_svd_fold_in_points_a_new_profile_at_its_group():
+    inter, item_ids = _world()
+    model = models.fit("svd", inter, item_ids)
+    picks = _inter([(999, 3), (999, 5), (999, 7)])
+    state, source = user_state(model, 999, picks)
+    assert source == "fold-in"
+    scores = model.scores(state)
+    scores[model.item_positions(picks.items)] = -np.inf
+    assert (model.item_ids[np.argsort(-scores)[:5]] <= 20).mean() >= 0.8
+
+
+def test_popularity_serves_nothing_personal_and_random_is_reference_only():
+    inter, item_ids = _world()
+    pop = models.fit("popularity", inter, item_ids)
+    assert user_state(pop, 1, inter.for_user(1)) == (None, "popularity")
+    assert not models.FAMILIES["random"].servable
+
+
+def test_the_validation_split_never_overlaps_the_test_part():
+    inter, _ = _world(users=80)
+    for seed in range(3):
+        train, test = split_holdout(inter, seed=seed)
+        fit, val = validation_split(train, seed)
+        held = set(zip(test.users.tolist(), test.items.tolist(), strict=True))
+        tuned_on = set(zip(np.r_[fit.users, val.users].tolist(),
+                           np.r_[fit.items, val.items].tolist(), strict=True))
+        assert held and not held & tuned_on
+        assert len(fit) + len(val) == len(train)
+
+
+def test_unknown_parameters_are_refused():
+    with pytest.raises(ValueError, match="unknown parameter"):
+        models.default_params("ease", lamda=3)
+
+
+def test_artifacts_round_trip_every_part_and_refuse_a_cut_or_flipped_file(tmp_path):
+    from recommender import artifacts
+
+    inter, item_ids = _world()
+    model = models.fit("blend", inter, item_ids, models.BlendParams("als", "ease", 0.5))
+    model.version = "v1"
+    artifacts.save(tmp_path, model, {"trained_at": "2026-11-01T00:00:00"})
+    back = artifacts.load(tmp_path, "v1")
+    state, _ = user_state(back, 1, inter.for_user(1))
+    mine, _ = user_state(model, 1, inter.for_user(1))
+    assert back.family == "blend" and np.allclose(back.scores(state), model.scores(mine))
+    raw = (tmp_path / "v1" / "factors.npz").read_bytes()
+    for broken in (raw[: len(raw) // 2], raw[:100] + bytes([raw[100] ^ 0xFF]) + raw[101:]):
+        (tmp_path / "v1" / "factors.npz").write_bytes(broken)
+        with pytest.raises(artifacts.ArtifactError):
+            artifacts.load(tmp_path, "v1")
+
+
+def test_a_version_written_before_item_item_arrays_still_loads(tmp_path):
+    import json
+
+    from recommender import artifacts
+
+    inter, item_ids = _world()
+    model = models.fit("svd", inter, item_ids, models.default_params("svd", factors=4))
+    folder = tmp_path / "old"
+    folder.mkdir()
+    np.savez(folder / "factors.npz", **{a: getattr(model, a) for a in artifacts.ARRAYS})
+    (folder / "card.json").write_text(json.dumps({"n_factors": 4, "global_mean": 0.1,
+                                                  "prior_weight": 0.0}))
+    old = artifacts.load(tmp_path, "old")
+    assert not old.has_neighbours and old.family == "svd"
+    assert np.allclose(old.qi, model.qi)
