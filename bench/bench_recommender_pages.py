@@ -75,8 +75,11 @@ def main() -> None:
             assert "Top picks for you" in page, "the home page is not personalised"
             timed_gets(s, [base + "/home"], 20)
             idle = timed_gets(s, [base + "/home"], rounds)
-            stop, counts = mp.Event(), mp.Value("i", 0)
-            worker = mp.Process(target=retrain_loop, args=(settings, stop, counts))
+            # A fresh interpreter, as `streamsim scheduler` is: a forked child would inherit
+            # this process's BLAS and OpenMP thread pools, which hang after a fork.
+            ctx = mp.get_context("spawn")
+            stop, counts = ctx.Event(), ctx.Value("i", 0)
+            worker = ctx.Process(target=retrain_loop, args=(settings, stop, counts))
             worker.start()
             time.sleep(0.5)
             busy = timed_gets(s, [base + "/home"], rounds)
