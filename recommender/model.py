@@ -204,15 +204,19 @@ class ServingModel:
         return out
 
     def parts(self, user: UserState, pos: int) -> dict[str, float]:
-        """One title's score, broken into the parts that sum to it."""
+        """One title's score, broken into the parts that sum to it (only the parts this model
+        has: an item-item model's "Why this?" shows no empty factor rows)."""
         f = self.factor_scale
-        parts = {
-            "global_mean": float(f * self.global_mean),
-            "user_bias": float(f * user.bu),
-            "item_bias": float(f * self.bi[pos]),
-            "factors": float(f * (self.qi[pos] @ user.pu)) if self.n_factors else 0.0,
-            "popularity_prior": float(self.prior_weight * self.prior[pos]),
-        }
+        parts: dict[str, float] = {}
+        if self.n_factors or self.bi.any() or self.global_mean:
+            parts.update({
+                "global_mean": float(f * self.global_mean),
+                "user_bias": float(f * user.bu),
+                "item_bias": float(f * self.bi[pos]),
+                "factors": float(f * (self.qi[pos] @ user.pu)) if self.n_factors else 0.0,
+            })
+        if self.prior_weight:
+            parts["popularity_prior"] = float(self.prior_weight * self.prior[pos])
         if self.has_neighbours:
             parts["neighbours"] = float(self.neighbour_scale * self.neighbour_scores(
                 user.hist_pos, user.hist_val)[pos])

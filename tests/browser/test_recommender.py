@@ -55,7 +55,7 @@ def test_personal_home_page_and_why_this(page, live_server, serving_model):
     page.keyboard.press("Enter")
     dialog = page.locator("#modal-root [role=dialog]")
     expect(dialog.locator("#why-heading")).to_contain_text("Why")
-    expect(dialog.locator("tr[data-part]")).to_have_count(5)
+    expect(dialog.locator("tr[data-part]")).to_have_count(4)  # SVD: mean, two biases, factors
     expect(dialog.locator("[data-version]")).to_have_text(serving_model)
     values = [float(v) for v in dialog.locator("tr[data-part]").evaluate_all(
         "rows => rows.map(r => r.dataset.value)")]
