@@ -63,15 +63,24 @@ def item_item_model(data: TrainingData, keep: np.ndarray, b: np.ndarray,
                         nbr_idx=nbr_idx, nbr_val=nbr_val, **empty_users())
 
 
-def fit_ease(data: TrainingData, params: EaseParams) -> ServingModel:
+def fit_item_item(data: TrainingData, params, weights, neighbours: int,
+                  name: str) -> ServingModel:
+    """The shared path of the item-item families: choose the titles with enough signal, compute
+    the dense weights over them (`weights(x, dtype)`; float64 up to 3,000 titles, float32
+    above), keep each title's strongest `neighbours`."""
     keep = active_items(data, params.min_count, params.max_items)
     if keep.size < 2:
-        raise ValueError("EASE needs at least two titles with signals")
+        raise ValueError(f"{name} needs at least two titles with signals")
     dtype = np.float64 if keep.size <= 3000 else np.float32
-    b = ease_weights(data.matrix[:, keep], params.lam, dtype)
-    model = item_item_model(data, keep, b, params.neighbours)
-    model.card = {"fit_memory_bytes": int(b.nbytes * 2), "items_in_model": int(keep.size)}
+    w = weights(data.matrix[:, keep], dtype)
+    model = item_item_model(data, keep, w, neighbours)
+    model.card = {"fit_memory_bytes": int(w.nbytes * 2), "items_in_model": int(keep.size)}
     return model
+
+
+def fit_ease(data: TrainingData, params: EaseParams) -> ServingModel:
+    return fit_item_item(data, params, lambda x, dtype: ease_weights(x, params.lam, dtype),
+                         params.neighbours, "EASE")
 
 
 EASE = SimpleFamily("ease", "Watched together", EaseParams,

@@ -14,7 +14,7 @@ import numpy as np
 
 from recommender.model import ServingModel
 from recommender.models.base import SimpleFamily, TrainingData
-from recommender.models.ease import active_items, item_item_model
+from recommender.models.ease import fit_item_item
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,8 @@ def cosine(x, shrink: float, dtype=np.float64) -> np.ndarray:
 
 
 def fit_knn(data: TrainingData, params: KnnParams) -> ServingModel:
-    keep = active_items(data, params.min_count, params.max_items)
-    if keep.size < 2:
-        raise ValueError("item-kNN needs at least two titles with signals")
-    dtype = np.float64 if keep.size <= 3000 else np.float32
-    sim = cosine(data.matrix[:, keep], params.shrink, dtype)
-    model = item_item_model(data, keep, sim, params.k)
-    model.card = {"fit_memory_bytes": int(sim.nbytes * 2), "items_in_model": int(keep.size)}
-    return model
+    return fit_item_item(data, params, lambda x, dtype: cosine(x, params.shrink, dtype),
+                         params.k, "item-kNN")
 
 
 KNN = SimpleFamily("knn", "Similar titles", KnnParams,
