@@ -71,7 +71,7 @@ def history_matrix(train: Interactions, item_ids: np.ndarray, users: np.ndarray,
     """The training values the model's item-item part scores from, for `users`' rows."""
     from recommender.models.base import Signal
 
-    signal = Signal(**(model.card.get("signal") or {}))
+    signal = Signal.of(model)
     seen = np.isin(train.users, users) & signal.keep(train) & np.isin(train.items, item_ids)
     rows = np.searchsorted(users, train.users[seen])
     cols = np.searchsorted(item_ids, train.items[seen])

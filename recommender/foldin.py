@@ -27,10 +27,6 @@ REG = 0.5
 HALF = 10.0  # signals at which the cold-start part counts half (unless the card says)
 
 
-def _factor_signal(model: ServingModel) -> Signal:
-    return Signal(**(model.card.get("factor_signal") or model.card.get("signal") or {}))
-
-
 def fold_in_ridge(model: ServingModel, pos: np.ndarray, targets: np.ndarray,
                   weights: np.ndarray, *, reg: float = REG, neg_ratio: float = 5.0,
                   neg_alpha: float = 0.0, seed: int = 0) -> tuple[float, np.ndarray]:
@@ -59,7 +55,7 @@ def fold_in(model: ServingModel, signals: Interactions, *, seed: int = 0) -> Use
         pos = model.item_positions(signals.items)
         known = pos >= 0
         if known.any():
-            signal = _factor_signal(model)
+            signal = Signal.of(model, "factor_signal")
             sub = signals.subset(known)
             pos = pos[known]
             how = model.card.get("foldin") or {"method": "ridge"}

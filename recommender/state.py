@@ -44,7 +44,7 @@ def batch_scores(model: ServingModel, profile_ids, inter: Interactions) -> np.nd
     profiles use their learned vectors, every profile its history in `inter`. Profiles the
     model does not know are folded in one by one."""
     profile_ids = np.asarray(profile_ids, np.int64)
-    signal = Signal(**(model.card.get("signal") or {}))
+    signal = Signal.of(model)
     mine = inter.subset(np.isin(inter.users, profile_ids) & signal.keep(inter))
     pos = model.item_positions(mine.items)
     ok = pos >= 0

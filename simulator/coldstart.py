@@ -80,28 +80,6 @@ class ColdStartResult:
         out.pop("seconds")  # the same config and seed print the same JSON
         return out
 
-    # The names the command's text output used before the onboarding rows had a cold-start
-    # part (webapp/cli_sim.py prints them).
-    @property
-    def foldin_precision(self) -> float:
-        return self.onboarding
-
-    @property
-    def popularity_precision(self) -> float:
-        return self.popular
-
-    @property
-    def prior_precision(self) -> float:
-        return self.prior
-
-    @property
-    def foldin_wins(self) -> int:
-        return self.onboarding_wins
-
-    @property
-    def popularity_wins(self) -> int:
-        return self.popular_wins
-
     def lines(self) -> list[str]:
         """The study as a few lines of text."""
         return [

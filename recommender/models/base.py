@@ -39,6 +39,12 @@ class Signal:
     def keep(self, inter: Interactions) -> np.ndarray:
         return inter.pref >= self.min_pref
 
+    @classmethod
+    def of(cls, model: ServingModel, part: str = "signal") -> Signal:
+        """The transform a served model's training data used (its card's `signal`; for a
+        blend's factor part, `factor_signal`)."""
+        return cls(**(model.card.get(part) or model.card.get("signal") or {}))
+
     def values(self, pref: np.ndarray, weight: np.ndarray) -> np.ndarray:
         w = np.maximum(weight, 1e-12) ** self.weight_power if self.weight_power else 1.0
         return (1.0 + self.pref_gain * pref) * w
@@ -86,7 +92,7 @@ class TrainingData:
 def history_of(model: ServingModel, signals: Interactions) -> tuple[np.ndarray, np.ndarray]:
     """(positions, values) of one profile's signals, transformed as the model's training data
     was (the card's `signal`); titles the model lacks are dropped."""
-    signal = Signal(**(model.card.get("signal") or {}))
+    signal = Signal.of(model)
     keep = signal.keep(signals)
     pos = model.item_positions(signals.items[keep])
     vals = signal.values(signals.pref[keep], signals.weight[keep])

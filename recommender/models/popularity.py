@@ -13,6 +13,7 @@ import numpy as np
 
 from recommender.model import ServingModel
 from recommender.models.base import SimpleFamily, TrainingData, empty_users
+from recommender.models.svd import log_popularity
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,7 @@ class PopularityParams:
 
 
 def popularity_scores(data: TrainingData) -> np.ndarray:
-    totals = np.asarray(data.matrix.sum(axis=0)).ravel()
-    scaled = np.log1p(totals)
-    top = scaled.max() if scaled.size else 0.0
-    return scaled / top if top > 0 else scaled
+    return log_popularity(np.asarray(data.matrix.sum(axis=0)).ravel())
 
 
 def fit_popularity(data: TrainingData, params: PopularityParams) -> ServingModel:
