@@ -180,7 +180,7 @@ def _register_commands() -> None:
     from webapp import cli_sim
 
     for command in (cli_sim.seed, cli_sim.simulate, cli_sim.grant_educator,
-                    cli_sim.coldstart):
+                    cli_sim.coldstart, cli_sim.realism):
         cli.add_command(command)
     from webapp import cli_rec
 

@@ -1,4 +1,4 @@
-"""Simulator commands: `streamsim seed`, `simulate`, `coldstart`, `grant-educator`."""
+"""Simulator commands: `streamsim seed`, `simulate`, `coldstart`, `grant-educator`, `realism`."""
 
 from __future__ import annotations
 
@@ -154,4 +154,22 @@ def coldstart(profiles: int, seed: int, history_profiles: int, days: int, titles
         click.echo(json.dumps(r.as_dict(), sort_keys=True))
         return
     for line in r.lines():
+        click.echo(line)
+
+
+@click.command("realism")
+@with_appcontext
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def realism(as_json: bool) -> None:
+    """The world's figures beside public reference figures (MovieLens 100k), with verdicts."""
+    import json
+
+    from simulator.realism import realism_report
+
+    with _database().read() as s:
+        report = realism_report(s)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    for line in report.lines():
         click.echo(line)

@@ -16,6 +16,8 @@ from core.models import ExperimentRun, Title
 from simulator import worker
 from simulator.experiment import load_config
 from simulator.metrics import METRIC_GROUPS, METRICS
+from simulator.realism import SESSION_GAP_MINUTES, realism_report
+from simulator.references import SOURCES
 from simulator.report import LABELS
 from simulator.world import expected_utility
 from webapp.database import db_session
@@ -183,3 +185,15 @@ def _by_match(session, viewings: list[tuple[int, int, float]]) -> list[tuple[str
     groups = (known[-third:], known[third:-third], known[:third])
     return [(label, analytics.curve([f for _, f in group]))
             for label, group in zip(MATCH_GROUPS, groups, strict=True)]
+
+
+# -- realism: the world's figures beside public reference data ------------------------------------
+
+
+@bp.get("/realism/")
+@educator_required
+def realism():
+    """How real the world is: its figures beside reference figures, with a verdict each."""
+    return render_page("educator/realism.html", None, report=realism_report(db_session()),
+                       sources=SOURCES, gap_minutes=SESSION_GAP_MINUTES,
+                       profile=current_profile())

@@ -191,7 +191,50 @@ def test_an_educators_kids_profile_sees_no_educator_pages(make_viewer):
     pages (drop-off curves name every title) and the model page are 404 for it."""
     kid = make_viewer("family-teacher@example.com", role="educator",
                       profiles=({"name": "Kit", "is_kids": True, "maturity_limit": 7},))
-    for url in ("/educator/", "/educator/dropoff/", "/models/"):
+    for url in ("/educator/", "/educator/dropoff/", "/educator/realism/", "/models/"):
         assert kid.client.get(url).status_code == 404, url
     menu = [a.text for a in soup(kid.client.get("/home")).select(".profile-menu__panel a")]
     assert "Experiments" not in menu
+
+
+
+def test_realism_panel_for_educators_only(make_viewer, viewer, client, database):
+    """The realism page: every figure of the report in one table, the world's value beside
+    its reference, source and verdict; linked from the educator pages; 404 for the rest."""
+    from tests.simulator.test_realism import FIGURE_KEYS, crafted_world
+
+    teacher = make_viewer("real@example.com", role="educator")
+    empty = soup(teacher.client.get("/educator/realism/"))
+    assert empty.select_one(".educator__empty") and not empty.select(".key-figures li")
+    crafted_world(database)
+    response = teacher.client.get("/educator/realism/")
+    assert response.status_code == 200
+    page = soup(response)
+    nav = page.select_one(".educator__nav a[aria-current='page']")
+    assert nav.text == "Realism" and nav["href"] == "/educator/realism/"
+    assert soup(teacher.client.get("/educator/")).select_one(
+        ".educator__nav a[href='/educator/realism/']")
+    rows = {tr["data-key"]: tr for tr in page.select("table.realism-table tr.realism-row")}
+    assert list(rows) == FIGURE_KEYS
+
+    def cell(key: str, label: str) -> str:
+        return rows[key].select_one(f"td[data-label='{label}']").get_text(" ", strip=True)
+
+    assert cell("thumbs_per_play", "This world") == "0.40"
+    assert cell("completion_rate", "This world") == "40%"
+    assert cell("sessions_per_active_day", "This world") == "1.25"
+    # A reference names its source, linked to the citation below the table.
+    assert cell("plays_per_title_gini", "Reference") == "0.63 MovieLens 100K"
+    link = rows["plays_per_title_gini"].select_one("a.realism-row__source")["href"]
+    assert page.select_one(link).select_one("a[href^='https://grouplens.org/']")
+    assert cell("completion_rate", "Reference") == "none"
+    verdicts = {k: tr.select_one(".verdict").text for k, tr in rows.items()}
+    assert verdicts["plays_per_title_gini"] == "differs"  # 0.15 against 0.63
+    assert verdicts["catalogue_watched_share"] == "not comparable"
+    assert verdicts["daily_active_share"] == "no public reference"
+    assert rows["plays_per_title_gini"].select_one("svg.realism-meter")
+    tally = [li.get_text(" ", strip=True) for li in page.select(".key-figures li")]
+    assert tally == ["1 figure close to the reference", "4 figures differ from the reference",
+                     "1 figure not comparable", "7 figures without a public reference"]
+    for c in (viewer.client, client):
+        assert c.get("/educator/realism/").status_code == 404
