@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from core.models import Title
 
 # GENRE_PALETTES, MOTIFS and TYPE_STYLES are re-exported: they list the styles there are.
-__all__ = ["ArtSpec", "poster_svg", "wide_svg", "POSTER_SIZE", "WIDE_SIZE", "GENRE_PALETTES",
-           "MOTIFS", "TYPE_STYLES"]
+__all__ = ["ArtSpec", "poster_svg", "wide_svg", "still_svg", "POSTER_SIZE", "WIDE_SIZE",
+           "GENRE_PALETTES", "MOTIFS", "TYPE_STYLES"]
 
 POSTER_SIZE = (400, 600)
 WIDE_SIZE = (1280, 720)
@@ -163,3 +163,16 @@ def wide_svg(title_view: ArtSpec | Title, variant: int | None = None, *,
     """A 16:9 image (viewBox 0 0 1280 720); with_title=False for a billboard that sets the
     title in HTML."""
     return _compose(_spec(title_view, variant), wide=True, with_title=with_title)
+
+
+def still_svg(title_view: ArtSpec | Title, season: int, number: int) -> str:
+    """A 16:9 still for one episode, without the title: the title's colours (its artwork
+    variants in turn), with a motif and a composition of the episode's own. Within a season
+    each episode gets a different motif (a per-season order of the 12), so a season of up to
+    12 episodes has no two stills alike; the same episode always gets the same still."""
+    spec = _spec(title_view, None) if isinstance(title_view, ArtSpec) \
+        else ArtSpec.from_title(title_view, number - 1)
+    order = sorted(MOTIFS, key=lambda m: _stable(f"{spec.art_seed}:{season}:{m}"))
+    seed = _stable(f"{spec.art_seed}:{season}:{number}") & 0x7FFFFFFF
+    still = replace(spec, motif=order[(number - 1) % len(order)], art_seed=seed)
+    return _compose(still, wide=True, with_title=False)
