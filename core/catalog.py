@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.models import Credit, Episode, Person, Tag, Title, TitleTag
 
-SORTS = {"popular": "Most popular", "newest": "Newest", "az": "A–Z"}
+SORTS = {"popular": "Most popular", "newest": "Newest", "critics": "Critics' score",
+         "az": "A–Z"}
 
 
 def visible(max_age: int):
@@ -134,6 +135,9 @@ def browse(session: Session, max_age: int, filters: Filters, *, page: int = 1,
     total = session.scalar(select(func.count()).select_from(Title).where(*where)) or 0
     order = {
         "newest": (Title.release_date.desc(), Title.id),
+        # Titles without reviews last (NULLs sort first in SQLite, last in PostgreSQL).
+        "critics": (Title.critic_score.is_(None), Title.critic_score.desc(),
+                    Title.popularity.desc(), Title.id),
         "az": (Title.name, Title.id),
     }.get(filters.sort, (Title.popularity.desc(), Title.id))
     page = max(1, page)

@@ -127,6 +127,7 @@ class Title(Base):
     maturity_age: Mapped[int] = mapped_column(SmallInteger, index=True)  # 0, 7, 13, 16, 18
     pace: Mapped[str] = mapped_column(String(8))  # slow | medium | fast
     popularity: Mapped[float] = mapped_column(Float, default=0.0, index=True)  # public prior
+    critic_score: Mapped[int | None] = mapped_column(SmallInteger)  # 0..100, public reviews
     art_seed: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -394,6 +395,9 @@ class TitleTruth(Base):
     )
     quality: Mapped[float] = mapped_column(Float)
     features: Mapped[bytes] = mapped_column(LargeBinary)
+    # Marketing buzz at release (0 = nobody has heard of it); it decays after release
+    # (simulator.behaviour.awareness), down to an evergreen floor.
+    awareness: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class ProfileTruth(Base):
@@ -407,3 +411,17 @@ class ProfileTruth(Base):
     community: Mapped[int] = mapped_column(SmallInteger)
     taste: Mapped[bytes] = mapped_column(LargeBinary)
     traits: Mapped[dict] = mapped_column(JSON)
+
+
+class TasteDay(Base):
+    """A simulated profile's hidden taste at the end of a simulated day on which it changed
+    (tastes drift toward what is watched), so truth-based metrics use the taste of their day;
+    `truth_profiles.taste` is the starting taste."""
+
+    __tablename__ = "truth_taste_days"
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    taste: Mapped[bytes] = mapped_column(LargeBinary)

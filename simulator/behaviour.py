@@ -18,6 +18,10 @@ COL_DECAY = 0.86
 CLICK_BETA = 1.6  # how strongly expected enjoyment drives clicks
 NO_CLICK = 1.2  # utility of leaving a screen without clicking
 ART_WEIGHT = 0.5  # click-logit bonus from artwork that stresses a liked tag
+PASSED_OVER = 0.8  # click-logit cost per log(1 + times a title was shown and not picked)
+AWARE_WEIGHT = 2.0  # click-logit bonus of a title the viewer has heard about (awareness 1)
+BUZZ_HALF_LIFE_DAYS = 7.0  # marketing buzz halves every week after release...
+EVERGREEN = 0.15  # ...down to this share of it (more for good titles: word of mouth)
 THUMBS_CUTS = (0.0, 1.3)  # felt utility below the first: down; below the second: up; else love
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -58,6 +62,50 @@ def visit_probability(activity, weekday: int, satisfaction=0.0) -> np.ndarray:
     rate = np.asarray(activity) * DAY_OF_WEEK[weekday % 7] * np.exp(
         0.3 * np.clip(satisfaction, -2.0, 2.0))
     return 1.0 - np.exp(-rate)
+
+
+SEEN_ELSEWHERE = 0.5  # chance a viewer already saw the most popular title elsewhere
+
+
+def seen_elsewhere(seed: int, profile_id: int, title_ids, popularity) -> np.ndarray:
+    """Whether the viewer already saw each title before it joined (in cinemas, on another
+    service): more likely the more popular the title, fixed per (seed, profile, title). Such
+    titles are not picked again from the rows (people mostly skip what they have seen), which
+    is much of why real viewing spreads over a long tail."""
+    u = utility_noise(seed + 7919, profile_id, title_ids, 1.0)  # N(0, 1) per pair
+    p = SEEN_ELSEWHERE * (np.asarray(popularity, dtype=np.float64) / 100.0) ** 0.7
+    return u < _probit(p)
+
+
+def _probit(p: np.ndarray) -> np.ndarray:
+    """Standard normal quantile of each probability."""
+    from statistics import NormalDist
+
+    dist = NormalDist()
+    return np.array([dist.inv_cdf(min(max(float(x), 1e-12), 1 - 1e-12)) for x in np.ravel(p)]
+                    ).reshape(np.shape(p))
+
+
+def awareness(buzz, age_days, quality) -> np.ndarray:
+    """How widely a title is known today: its launch buzz, halving every BUZZ_HALF_LIFE_DAYS
+    after release down to an evergreen floor that grows with quality (good titles keep being
+    talked about); 0 before release."""
+    age = np.asarray(age_days, dtype=np.float64)
+    floor = np.clip(EVERGREEN * np.exp(2.0 * np.asarray(quality, dtype=np.float64)), 0.02, 0.8)
+    known = np.asarray(buzz) * (floor + (1.0 - floor) * 0.5 ** (np.maximum(age, 0.0)
+                                                                / BUZZ_HALF_LIFE_DAYS))
+    return np.where(age < 0, 0.0, known)
+
+
+def sessions_today(rng: np.random.Generator, activity: float) -> int:
+    """Visits on a day the profile comes at all: one, and more for the most active (heavy
+    viewers come back in the evening; about 1.3 a day on average)."""
+    return 1 + int(rng.poisson(0.15 + 0.2 * min(float(activity), 3.0)))
+
+
+def session_budget(rng: np.random.Generator, minutes: float) -> float:
+    """Seconds of viewing a session allows: the profile's typical session, log-normal noise."""
+    return float(minutes) * 60.0 * float(rng.lognormal(0.0, 0.5))
 
 
 def attention(n_rows: int, row_len: int, row_decay: float = ROW_DECAY,

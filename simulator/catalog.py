@@ -13,7 +13,8 @@ titles, and a unit-length float32 feature vector over FEATURE_NAMES (one dimensi
 mood, theme and pace, plus a few latent ones), built from the title's tags plus a little noise.
 
 The feature space lives in simulator.features, the people pool in simulator.people, the
-title names and synopses in simulator.title_text and the bulk-insert helpers in simulator.bulk.
+title words (names, synopses, credits, episodes, drawn from their own stream) in
+simulator.title_text and the bulk-insert helpers in simulator.bulk.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from simulator.features import (
 )
 from simulator.people import People
 from simulator.rng import derive, pick
-from simulator.title_text import TitleNames, synopsis
+from simulator.title_text import CatalogText
 
 # The feature space is re-exported: other simulator modules and the tests import it from here.
 __all__ = [
@@ -90,6 +91,54 @@ _FAST = {"action", "thriller", "sport", "animation", "kids", "comedy"}
 _SLOW = {"drama", "documentary", "history", "romance", "western", "mystery"}
 _SEASON_P = np.array([0.36, 0.24, 0.16, 0.11, 0.08, 0.05])
 _COUNT_P = np.array([0.32, 0.46, 0.22])  # 1, 2 or 3 genres/moods/themes
+
+
+QUALITY_IN_POPULARITY = 2.0  # log public popularity per unit of hidden quality
+ARRIVAL_SHARE = 0.06  # of the titles, released during the simulated period (if any)
+CRITIC_COVERAGE = (0.55, 0.97)  # share of titles with a critics' score: least .. most popular
+
+
+@dataclass(frozen=True)
+class TitleDynamics:
+    """Per title: a release date inside the simulated period (or None), the public critics'
+    score (0..100, or None for titles critics ignored) and the hidden marketing buzz."""
+
+    arrival: list[date | None]
+    critic_score: list[int | None]
+    awareness: np.ndarray
+
+
+def title_dynamics(rng: np.random.Generator, quality: np.ndarray, popularity: np.ndarray,
+                   now: datetime, arrivals_until: datetime | None) -> TitleDynamics:
+    """Draws of their own stream (adding them shifts no other draw of a catalogue):
+    - arrivals: ARRIVAL_SHARE of titles released uniformly over (now, arrivals_until];
+    - critics' score: 62 + 55 * quality + N(0, 12), clipped to 5..99 (correlation with hidden
+      quality about 0.75), given to more of the popular titles (CRITIC_COVERAGE);
+    - awareness (hidden buzz at release, 0..1): public popularity's share of its maximum,
+      times log-normal noise; titles arriving in the period get a launch campaign (x3, and
+      at least 0.5).
+    How buzz decays after release is `simulator.behaviour.awareness`."""
+    n = quality.size
+    arrive = rng.random(n) < ARRIVAL_SHARE
+    offsets = rng.random(n)
+    noise = rng.normal(0.0, 12.0, n)
+    covered = rng.random(n)
+    buzz = rng.lognormal(0.0, 0.6, n)
+    arrival: list[date | None] = [None] * n
+    if arrivals_until is not None and arrivals_until > now:
+        span = (arrivals_until.date() - now.date()).days
+        for i in np.flatnonzero(arrive).tolist():
+            arrival[i] = now.date() + timedelta(days=1 + int(offsets[i] * span))
+    share = popularity / max(float(popularity.max(initial=0.0)), 1e-9)
+    cover = CRITIC_COVERAGE[0] + (CRITIC_COVERAGE[1] - CRITIC_COVERAGE[0]) * np.sqrt(share)
+    score = np.clip(np.round(62.0 + 55.0 * quality + noise), 5, 99).astype(int)
+    critic = [int(score[i]) if covered[i] < cover[i] else None for i in range(n)]
+    launched = np.array([a is not None for a in arrival])
+    awareness = np.clip(np.sqrt(share) * buzz, 0.0, 1.0)
+    # A launch campaign: at least half the audience hears of a title arriving in the period.
+    awareness = np.where(launched, np.clip(np.maximum(3.0 * awareness, 0.5 * buzz), 0.5, 1.0),
+                         awareness)
+    return TitleDynamics(arrival, critic, np.round(awareness, 4))
 
 
 def _film_runtime_mean(genre: str) -> float:
@@ -164,9 +213,12 @@ def generate_catalog(
     seed: int,
     now: datetime,
     progress: Callable[[int], None] | None = None,
+    arrivals_until: datetime | None = None,
 ) -> CatalogSummary:
     """Generate and insert `n_titles` titles (about 70% films, 30% series) with everything
     they need; commits in chunks. `progress(n_done)` gets the running total of titles written.
+    With `arrivals_until`, about ARRIVAL_SHARE of the titles are released after `now`, up to
+    that time (new titles arrive while a simulation runs; `title_dynamics`).
     """
     if n_titles < 0:
         raise ValueError("n_titles must be >= 0")
@@ -188,9 +240,10 @@ def generate_catalog(
     if not n_titles:
         return CatalogSummary(0, 0, 0, 0, 0, 0, 0, tags_added, None, None)
 
-    surnames = sorted({row["name"].rsplit(" ", 1)[-1] for row in people.rows[:4000]
-                       if row["name"][0].isascii()})
-    names = TitleNames(surnames, set(session.scalars(select(Title.name))))
+    # Words (names, synopses, credits, episodes) come from their own stream, so rewording
+    # the catalogue never shifts a numeric draw.
+    text = CatalogText(derive(seed, "catalog", key, "text"), people,
+                       set(session.scalars(select(Title.name))))
     next_episode = next_id(session, Episode)
     next_artwork = next_id(session, Artwork)
 
@@ -207,10 +260,15 @@ def generate_catalog(
     quality = np.clip(quality, -2.0, 2.0)
     # Long-tailed popularity: lognormal, nudged by quality and recency, capped near its
     # 99.9th percentile so the scale does not depend on how many titles one call makes.
-    log_pop = 1.3 * rng.normal(0.0, 1.0, n_titles) + 0.5 * quality - 0.04 * age_years
+    # Good titles tend to be popular (QUALITY_IN_POPULARITY): public popularity follows
+    # hidden quality with noise (correlation about 0.5), as in real catalogues.
+    log_pop = (1.3 * rng.normal(0.0, 1.0, n_titles) + QUALITY_IN_POPULARITY * quality
+               - 0.04 * age_years)
     popularity = np.round(100.0 * np.minimum(1.0, np.exp(log_pop - 4.2)), 3)
     art_seeds = rng.integers(0, 2**31 - 1, n_titles)
     latent = rng.normal(0.0, 0.35, (n_titles, N_LATENT))
+    dyn = title_dynamics(derive(seed, "catalog", key, "dynamics"), quality, popularity, now,
+                         arrivals_until)
 
     counts = {"films": 0, "series": 0, "episodes": 0, "credits": 0, "artworks": 0}
     for start in range(0, n_titles, CHUNK_TITLES):
@@ -243,6 +301,8 @@ def generate_catalog(
             jan1 = date(year, 1, 1)
             last_day = min(date(year, 12, 31), now.date())
             release = jan1 + timedelta(days=int(day_frac[i] * ((last_day - jan1).days + 1)))
+            if dyn.arrival[i] is not None:  # arrives during the simulated period
+                release, year = dyn.arrival[i], dyn.arrival[i].year
 
             seasons = 0
             if kind == "series":
@@ -253,46 +313,44 @@ def generate_catalog(
                 runtime = int(np.clip(rng.normal(_film_runtime_mean(g0), 13), 80, 170))
                 counts["films"] += 1
 
+            words = text.title(kind=kind, genres=genres, moods=moods, themes=themes, pace=pace,
+                               lang=lang.code, country=country, year=year, seasons=seasons)
             rows[Title].append({
-                "id": title_id, "name": names.make(rng, g0, country), "kind": kind,
-                "synopsis": synopsis(rng, kind, genres, moods, themes, pace, country, seasons),
+                "id": title_id, "name": words.name, "kind": kind, "synopsis": words.synopsis,
                 "year": year, "release_date": release, "runtime_minutes": runtime,
                 "seasons": seasons, "language": lang.code, "country": country,
                 "maturity_age": _maturity(rng, genres, moods), "pace": pace,
-                "popularity": float(popularity[i]), "art_seed": int(art_seeds[i]),
+                "popularity": float(popularity[i]), "critic_score": dyn.critic_score[i],
+                "art_seed": int(art_seeds[i]),
                 "created_at": now,
             })
             for pos, slug in enumerate(genres + moods + themes):
                 rows[TitleTag].append({"title_id": title_id, "tag_id": tag_ids[slug],
                                        "position": pos})
 
-            cast = people.cast(rng, lang.code, int(rng.integers(3, 9)))
+            cast, director = text.credits(lang.code, country)
             for pos, pid in enumerate(cast):
                 rows[Credit].append({"title_id": title_id, "person_id": pid, "role": "cast",
                                      "position": pos})
-            director = people.cast(rng, lang.code, 1)[0]
             rows[Credit].append({"title_id": title_id, "person_id": director,
                                  "role": "director", "position": len(cast)})
             counts["credits"] += len(cast) + 1
 
             if kind == "series":
-                named = rng.random() < 0.7
+                writer = text.episodes(words)
                 for season in range(1, seasons + 1):
                     n_eps = int(rng.integers(6, 11))
+                    ep_text = writer.season(season, n_eps)
                     lengths = np.clip(rng.normal(runtime * 60, runtime * 4, n_eps),
                                       runtime * 48, runtime * 72).astype(int)
                     for number in range(1, n_eps + 1):
                         length = int(lengths[number - 1])
                         tail = int(rng.integers(45, 151)) if runtime < 35 \
                             else int(rng.integers(90, 271))
-                        ep_name = (pick(rng, vocab.EPISODE_WORDS) if named
-                                   else f"Chapter {number}")
-                        if season == 1 and number == 1 and named:
-                            ep_name = "Pilot" if rng.random() < 0.3 else ep_name
                         rows[Episode].append({
                             "id": next_episode, "title_id": title_id, "season": season,
-                            "number": number, "name": ep_name,
-                            "synopsis": pick(rng, vocab.EPISODE_SYNOPSES),
+                            "number": number, "name": ep_text[number - 1].name,
+                            "synopsis": ep_text[number - 1].synopsis,
                             "runtime_seconds": length,
                             "intro_end_seconds": int(rng.integers(30, 91)),
                             "credits_start_seconds": length - tail,
@@ -319,7 +377,8 @@ def generate_catalog(
             vec = feature_vector_for(genres, moods, themes, pace, latent[i], rng=rng,
                                      noise=0.05)
             rows[TitleTruth].append({"title_id": title_id, "quality": float(quality[i]),
-                                     "features": encode_features(vec)})
+                                     "features": encode_features(vec),
+                                     "awareness": float(dyn.awareness[i])})
 
         for model, model_rows in rows.items():
             insert_rows(session, model, model_rows)

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from core import activity, history
 from core.db import Database
-from core.models import Impression
+from core.models import Impression, TasteDay
 from core.playback_bulk import Batch, CatalogCache, record_playback_bulk
 from simulator import behaviour as bh
+from simulator.catalog import encode_features
+from simulator.discovery import Discovery
 from simulator.population import Population
 from simulator.rng import derive
 from simulator.session import ProfileState, SessionResult, ShownRow, Viewer, run_session
@@ -36,6 +38,7 @@ class DayResult:
     day: int
     visitors: np.ndarray  # population indexes
     sessions: list[SessionResult] = field(default_factory=list)
+    visits: list[tuple[int, SessionResult]] = field(default_factory=list)  # (visitor, session)
     rows: dict[int, list[ShownRow]] = field(default_factory=dict)  # by population index
     events: int = 0
 
@@ -47,7 +50,8 @@ class Simulation:
         self.db, self.catalog, self.pop, self.seed = database, catalog, population, seed
         self.layout, self.start, self.policy_name, self.write = layout, start, policy_name, write
         self.states = [ProfileState() for _ in range(len(population))]
-        self.available = np.ones(len(catalog), dtype=bool)
+        self.available = np.ones(len(catalog), dtype=bool)  # layouts may hold titles back
+        self.discovery = Discovery(catalog, self.available)
         self._noise: dict[int, np.ndarray] = {}
         self._cache: CatalogCache | None = None
         self.viewers = [Viewer(int(pid), population.taste[i],
@@ -78,27 +82,60 @@ class Simulation:
         visitors = self.visitors(day)
         result = DayResult(day, visitors)
         self.layout.prepare(self, day, visitors)
+        cat = self.catalog
+        buzz = bh.awareness(cat.buzz, day_start.date().toordinal() - cat.release_ordinal,
+                            cat.quality) if cat.buzz.size else None
+        if buzz is not None:
+            buzz = np.where(self.available, buzz, 0.0)
+            self.discovery.buzz_today = buzz
         for lo in range(0, len(visitors), CHUNK_SESSIONS):
             chunk = []
             for i in visitors[lo:lo + CHUNK_SESSIONS].tolist():
-                rng = derive(self.seed, "behaviour", str(int(self.pop.profile_ids[i])), str(day))
+                pid = str(int(self.pop.profile_ids[i]))
+                rng = derive(self.seed, "behaviour", pid, str(day))
                 hour = float(np.clip(rng.normal(20.0, 2.5), 7.0, 23.0))
                 start = day_start + timedelta(seconds=int(hour * 3600))
-                rows = self.layout.rows(self, i, day)
-                res = run_session(rng, self.viewers[i], self.states[i], self.catalog, rows,
-                                  self.utility(i), start, search=self.layout.search(self))
-                result.rows[i] = rows
-                chunk.append((i, res))
+                visits = bh.sessions_today(derive(self.seed, "sessions", pid, str(day)),
+                                           self.pop.traits["activity"][i])
+                for visit in range(visits):
+                    if visit:  # later visits: own stream, after a break, before 2 a.m.
+                        rng = derive(self.seed, "behaviour", pid, str(day), str(visit))
+                        start = chunk[-1][1].end + timedelta(
+                            minutes=float(rng.lognormal(np.log(90.0), 0.6)))
+                        if start >= day_start + timedelta(hours=26):
+                            break
+                    if self.states[i].elsewhere is None:
+                        self.states[i].elsewhere = bh.seen_elsewhere(
+                            self.seed, int(pid), cat.title_ids, cat.prior_popularity)
+                    rows = self.layout.rows(self, i, day)
+                    res = run_session(rng, self.viewers[i], self.states[i], cat, rows,
+                                      self.utility(i), start, discovery=self.discovery,
+                                      buzz=buzz)
+                    result.rows[i] = rows
+                    chunk.append((i, res))
             if self.write:
                 result.events += self.write_chunk(chunk)
             result.sessions += [r for _, r in chunk]
+            result.visits += chunk
             if progress:
                 progress(len(chunk))
+        if self.write and len(visitors):
+            self.record_tastes(visitors, day_start.date())
         for s in self.states:
             s.visited_yesterday = False
         for i in visitors.tolist():
             self.states[i].visited_yesterday = True
         return result
+
+    def record_tastes(self, visitors: np.ndarray, day) -> None:
+        """Each visitor's hidden taste at the end of the day (it drifts toward what it watched),
+        so truth-based figures can use the taste of their day."""
+        ids = [int(self.pop.profile_ids[i]) for i in visitors.tolist()]
+        with self.db.write() as s:
+            s.execute(delete(TasteDay).where(TasteDay.day == day, TasteDay.profile_id.in_(ids)))
+            s.connection().execute(insert(TasteDay.__table__), [
+                {"profile_id": pid, "day": day, "taste": encode_features(self.pop.taste[i])}
+                for pid, i in zip(ids, visitors.tolist(), strict=True)])
 
     def write_chunk(self, chunk: list[tuple[int, SessionResult]]) -> int:
         """One short transaction for a chunk of sessions; returns events written."""

@@ -33,30 +33,10 @@ from core.models import FavouriteGenre, Tag, TastePick
 from recommender.rows import FIRST_SCREEN, HomeRows, RowSpec
 from simulator import behaviour as bh
 from simulator.policies import Policy, RankContext
-from simulator.session import ShownRow, Viewer
+from simulator.session import ShownRow
 from simulator.site_model import SEED_FAMILY, SiteModel
 
 N_GENRE_ROWS = 5
-
-
-def _search(catalog, available):
-    """A genre search: the profile types a genre it likes; results by public popularity."""
-    slugs = sorted({g for g in catalog.genre_of if g})
-    from simulator.catalog import FEATURE_INDEX
-
-    cols = np.array([FEATURE_INDEX[f"genre:{s}"] for s in slugs])
-    by_genre = {s: np.flatnonzero(np.array([g == s for g in catalog.genre_of]))
-                for s in slugs}
-
-    def search(rng, viewer: Viewer):
-        w = np.exp(2.0 * viewer.taste[cols])
-        slug = slugs[int(rng.choice(len(slugs), p=w / w.sum()))]
-        idx = by_genre[slug]
-        idx = idx[(catalog.maturity[idx] <= viewer.maturity_limit) & available[idx]]
-        idx = idx[np.argsort(-catalog.prior_popularity[idx], kind="stable")][:20]
-        return slug, ShownRow(f"search-{slug}", idx, np.zeros(len(idx), dtype=int), "search")
-
-    return search
 
 
 def continue_row(sim, i: int) -> list[ShownRow]:
@@ -77,12 +57,6 @@ class PolicyLayout:
         self.explore_rng = explore_rng if explore_rng is not None else rng
         self.n_rows, self.row_len, self.epsilon, self.artwork = rows, row_len, epsilon, artwork
         self.ranked: dict[int, np.ndarray] = {}
-        self._search = None
-
-    def search(self, sim):
-        if self._search is None:
-            self._search = _search(sim.catalog, sim.available)
-        return self._search
 
     def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
         cat = sim.catalog
@@ -142,17 +116,13 @@ class SiteLayout:
         self.picks: dict[int, list[int]] = {}
         self.favs: dict[int, list[str]] = {}
         self.genre_order: dict[int, list[str]] = {}
-        self._search = None
-
-    def search(self, sim):
-        if self._search is None:
-            self._search = _search(sim.catalog, sim.available)
-        return self._search
 
     def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
         from datetime import timedelta
 
         now = sim.start + timedelta(days=day)
+        # Titles arrive on their release date (the catalogue may hold some dated in the run).
+        sim.available[:] = sim.catalog.release_ordinal <= now.date().toordinal()
         from_day, retrain_days, family = self._model_args
         if from_day is not None:
             if self.model is None:
@@ -169,11 +139,12 @@ class SiteLayout:
                     self.favs.setdefault(pid, []).append(slug)
             for limit in sorted({int(sim.pop.maturity_limit[i]) for i in visitors.tolist()}):
                 rows = HomeRows(s, SimpleNamespace(id=-1, maturity_limit=limit), now)
-                keys = ["trending", "top10-film", "top10-series"]  # change with plays
-                if limit not in self.static:  # by release date or public popularity
+                # Change with plays, or as titles arrive:
+                keys = ["trending", "top10-film", "top10-series", "new"]
+                if limit not in self.static:  # by public popularity
                     self.static.add(limit)
                     self.genre_order[limit] = [t.slug for t in rows.ordered_genres()]
-                    keys += ["new"] + [f"genre-{g}" for g in self.genre_order[limit]]
+                    keys += [f"genre-{g}" for g in self.genre_order[limit]]
                 for key in keys:
                     built = rows.build(RowSpec(key, key))
                     self.cache[(key, limit)] = np.array(

@@ -35,6 +35,11 @@ METRIC_GROUPS = (
 )
 
 
+# A play is abandoned when it stopped before this share of the runtime without finishing (the
+# realism report applies the same mark to the viewings table).
+ABANDON_BELOW = 0.3
+
+
 def gini(values) -> float:
     """Gini coefficient of non-negative values (0 = equal, ->1 = concentrated)."""
     x = np.sort(np.asarray(values, dtype=np.float64))
@@ -69,7 +74,7 @@ class Tracker:
         rec_titles: set[int] = set()
         p_at_10, regrets, pops = [], [], []
         n_prof = len(sim.pop)
-        for i, res in zip(result.visitors.tolist(), sessions, strict=True):
+        for i, res in result.visits:  # a visitor may come more than once a day
             rows = [r for r in result.rows[i] if r.key != "continue"]
             recs = np.concatenate([r.titles for r in rows]) if rows else np.array([], int)
             rec_titles.update(recs.tolist())
@@ -99,8 +104,8 @@ class Tracker:
             "ctr": n_plays / shown if shown else 0.0,
             "watch_minutes_per_profile": sum(p.watch_s for p in plays) / 60.0 / n_prof,
             "completion": sum(p.completed for p in plays) / n_plays if n_plays else 0.0,
-            "abandonment": (sum((not p.completed) and p.fraction < 0.3 for p in plays) / n_plays
-                            if n_plays else 0.0),
+            "abandonment": (sum((not p.completed) and p.fraction < ABANDON_BELOW
+                                for p in plays) / n_plays if n_plays else 0.0),
             "return_rate": ret,
             "mean_true_utility": float(np.mean([p.utility for p in plays])) if plays else 0.0,
             "regret": float(np.mean(regrets)) if regrets else 0.0,

@@ -14,13 +14,21 @@ from dataclasses import dataclass
 
 import numpy as np
 from faker import Faker
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core import activity
 from core import catalog as core_catalog
 from core.accounts import AVATARS, KIDS_LIMITS
-from core.models import Account, FavouriteGenre, Profile, ProfileTruth, Tag, TastePick
+from core.models import (
+    Account,
+    FavouriteGenre,
+    Profile,
+    ProfileTruth,
+    Tag,
+    TasteDay,
+    TastePick,
+)
 from simulator.bulk import insert_rows, next_id, sync_sequences
 from simulator.catalog import (
     FEATURE_INDEX,
@@ -51,7 +59,9 @@ THEMES = ("revenge", "friendship", "family-ties", "coming-of-age", "survival", "
 PROFILE_LANGS = ("en", "en", "en", "es", "fr", "de", "ko", "ja")
 COUNTRIES = ("US", "US", "GB", "CA", "ES", "MX", "FR", "DE", "KR", "JP", "IN", "BR")
 ONBOARD_CHUNK = 500
-TRAIT_NAMES = ("activity", "binge", "patience_s", "rating", "list", "drift", "explore")
+TRAIT_DEFAULTS = {"session_min": 45.0}  # for profiles whose truth predates a trait
+TRAIT_NAMES = ("activity", "binge", "patience_s", "rating", "list", "drift", "explore",
+               "session_min")
 
 
 @dataclass
@@ -95,17 +105,24 @@ def draw_tastes(rng: np.random.Generator, centres: np.ndarray, community: np.nda
     return (TASTE_SCALE * base / np.maximum(norms, 1e-9)).astype(np.float32)
 
 
-def draw_traits(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """Activity (sessions/day), binge propensity, patience (~90 s median), rating and My List
+def draw_traits(rng: np.random.Generator, n: int,
+                household: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Hidden traits. Appetite is heavy-tailed, as on real services (a few heavy viewers, many
+    light ones): visit rate (visits a day) and typical session length are log-normal and share
+    a household factor (`household`, per profile; 0 when unknown), so busy households watch
+    more on every profile. Also binge propensity, patience (~90 s median), rating and My List
     propensities, drift rate and exploration appetite."""
+    h = np.zeros(n) if household is None else np.asarray(household, dtype=np.float64)
     return {
-        "activity": np.clip(rng.lognormal(np.log(0.55), 0.5, n), 0.08, 3.0),
+        "activity": np.clip(rng.lognormal(np.log(0.25), 1.25, n) * np.exp(h), 0.01, 5.0),
         "binge": rng.beta(2.0, 3.0, n),
         "patience_s": np.clip(rng.lognormal(np.log(90.0), 0.4, n), 20.0, 400.0),
         "rating": rng.beta(1.5, 4.0, n),
         "list": rng.beta(1.2, 8.0, n),
         "drift": rng.uniform(0.0, 0.04, n),
-        "explore": rng.beta(2.0, 5.0, n),
+        "explore": rng.beta(2.0, 4.0, n),
+        "session_min": np.clip(rng.lognormal(np.log(45.0), 0.8, n) * np.exp(0.5 * h),
+                               5.0, 400.0),
     }
 
 
@@ -120,13 +137,14 @@ def generate_population(session: Session, n_profiles: int, seed: int, now,
     fake = Faker(["en_US", "en_GB", "es_ES", "fr_FR", "de_DE"])
     fake.seed_instance(derive_int(seed, "population", key, "faker"))
     centres = community_centres(seed)
-    accounts, profiles, kids = [], [], []
+    accounts, profiles, kids, household = [], [], [], []
     pid = first_profile
     aid = first_account
     while len(profiles) < n_profiles:
         size = int(min(rng.choice(5, p=[0.3, 0.3, 0.2, 0.12, 0.08]) + 1,
                        n_profiles - len(profiles)))
         country = COUNTRIES[rng.integers(len(COUNTRIES))]
+        busy = float(derive(seed, "population", key, "household", str(aid)).normal(0.0, 0.7))
         accounts.append({"id": aid, "email": f"viewer{aid}@sim.streamsim.invalid",
                          "password_hash": None, "role": "viewer", "is_simulated": True,
                          "session_epoch": 0, "country": country, "created_at": now})
@@ -139,6 +157,7 @@ def generate_population(session: Session, n_profiles: int, seed: int, now,
                              "is_kids": is_kid, "maturity_limit": limit, "pin_hash": None,
                              "autoplay": True, "onboarded_at": None, "created_at": now})
             kids.append(is_kid)
+            household.append(busy)
             pid += 1
         aid += 1
     n = len(profiles)
@@ -146,7 +165,7 @@ def generate_population(session: Session, n_profiles: int, seed: int, now,
     community = np.where(kids_arr, N_COMMUNITIES - 1,
                          rng.choice(N_COMMUNITIES - 1, size=n))
     taste = draw_tastes(rng, centres, community)
-    traits = draw_traits(rng, n)
+    traits = draw_traits(rng, n, np.array(household))
     truth = [{"profile_id": p["id"], "community": int(community[i]),
               "taste": encode_features(taste[i]),
               "traits": {k: round(float(v[i]), 5) for k, v in traits.items()}}
@@ -214,8 +233,27 @@ def onboard(session: Session, pop: Population, catalog: Catalog, now, *, progres
         progress(len(done))
 
 
+def latest_tastes(session: Session, profile_ids) -> dict[int, bytes]:
+    """Each profile's newest recorded taste (`truth_taste_days`), encoded; profiles with none
+    recorded are missing (their starting taste is current)."""
+    ids = sorted({int(p) for p in profile_ids})
+    out: dict[int, bytes] = {}
+    for lo in range(0, len(ids), 500):
+        part = ids[lo:lo + 500]
+        newest = (select(TasteDay.profile_id, func.max(TasteDay.day).label("day"))
+                  .where(TasteDay.profile_id.in_(part)).group_by(TasteDay.profile_id)
+                  .subquery())
+        for pid, taste in session.execute(
+                select(TasteDay.profile_id, TasteDay.taste)
+                .join(newest, (newest.c.profile_id == TasteDay.profile_id)
+                      & (newest.c.day == TasteDay.day))):
+            out[int(pid)] = taste
+    return out
+
+
 def load_population(session: Session, profile_ids=None) -> Population:
-    """The hidden truth of simulated profiles (all, or those in `profile_ids`), as arrays."""
+    """The hidden truth of simulated profiles (all, or those in `profile_ids`), as arrays;
+    each taste as it was at the end of its latest recorded day (tastes drift)."""
     q = (select(ProfileTruth.profile_id, ProfileTruth.community, ProfileTruth.taste,
                 ProfileTruth.traits, Profile.maturity_limit, Profile.is_kids)
          .join(Profile, Profile.id == ProfileTruth.profile_id).order_by(ProfileTruth.profile_id))
@@ -223,12 +261,15 @@ def load_population(session: Session, profile_ids=None) -> Population:
         q = q.where(ProfileTruth.profile_id.in_(list(profile_ids)))
     rows = session.execute(q).all()
     traits_rows = [r[3] if isinstance(r[3], dict) else json.loads(r[3]) for r in rows]
+    latest = latest_tastes(session, [r[0] for r in rows])
+    rows = [(r[0], r[1], latest.get(r[0], r[2]), *r[3:]) for r in rows]
     return Population(
         profile_ids=np.array([r[0] for r in rows], dtype=np.int64),
         community=np.array([r[1] for r in rows], dtype=np.int64),
         taste=np.array([decode_features(r[2]) for r in rows], dtype=np.float32).reshape(
             len(rows), N_FEATURES),
-        traits={k: np.array([t[k] for t in traits_rows], dtype=np.float64) for k in TRAIT_NAMES},
+        traits={k: np.array([t.get(k, TRAIT_DEFAULTS.get(k, 0.0)) for t in traits_rows],
+                            dtype=np.float64) for k in TRAIT_NAMES},
         maturity_limit=np.array([r[4] for r in rows], dtype=np.int64),
         is_kids=np.array([r[5] for r in rows], dtype=bool),
     )

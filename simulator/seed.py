@@ -92,7 +92,7 @@ def seed_history(database: Database, n_profiles: int, days: int, seed: int, now:
     start = now - timedelta(days=days)
     with database.session() as s:
         if not s.scalar(select(func.count()).select_from(Title)):
-            generate_catalog(s, n_titles, seed, start)
+            generate_catalog(s, n_titles, seed, start, arrivals_until=now)
         catalog = load_catalog(s)
         pop = generate_population(s, n_profiles, seed, start, catalog)
     if extra_profile_ids:

@@ -20,6 +20,11 @@ from simulator.world import Catalog
 SCREEN_ROWS = 3  # rows visible on one screen
 MAX_SCREENS = 10
 HIDE_RATE = 0.03  # share of abandoned plays hidden from viewing history
+# Chance a session starts on a discovery path (a title heard of, a search, browsing) rather
+# than the home rows, and that a screen with nothing wanted leads to one; both rise with the
+# viewer's appetite for exploring (mean about 0.29).
+START_DISCOVERY = 0.15
+LATER_DISCOVERY = 0.5
 
 
 @dataclass
@@ -40,6 +45,9 @@ class ProfileState:
     listed: set[int] = field(default_factory=set)
     rated: set[int] = field(default_factory=set)
     watched: set[int] = field(default_factory=set)  # every title started
+    liked: list[int] = field(default_factory=list)  # titles enjoyed, oldest first
+    elsewhere: np.ndarray | None = None  # per title: seen before joining (not picked again)
+    passed_over: dict[int, int] = field(default_factory=dict)  # title -> times shown, not picked
     satisfaction: float = 0.0
     visited_yesterday: bool = False
 
@@ -84,16 +92,23 @@ def _uuid(rng: np.random.Generator) -> str:
 
 def run_session(rng: np.random.Generator, viewer: Viewer, state: ProfileState,
                 catalog: Catalog, rows: list[ShownRow], utility: np.ndarray,
-                start: datetime, search=None) -> SessionResult:
-    """Simulate one visit. `utility` is the profile's true utility of every title; `search`
-    (optional) maps a genre slug to a ShownRow of results."""
+                start: datetime, discovery=None, buzz: np.ndarray | None = None,
+                ) -> SessionResult:
+    """Simulate one visit. `utility` is the profile's true utility of every title;
+    `discovery` (optional, a `simulator.discovery.Discovery`) opens the paths besides the home
+    rows: a viewer may come to look up a title it heard about, and one who finds nothing on a
+    screen may search, browse or open "More like this" instead of scrolling on; `buzz`
+    (awareness today, per title) pulls clicks toward titles the viewer has heard of."""
     res = SessionResult(viewer.id, start, start)
     t = start
-    budget = float(rng.lognormal(np.log(4200.0), 0.6))  # seconds of viewing time tonight
+    budget = bh.session_budget(rng, viewer.traits.get("session_min", 45.0))
     patience = float(viewer.traits["patience_s"])
+    explore = float(viewer.traits["explore"])
     chosen: set[int] = set()
     screen = 0
     extra: list[ShownRow] = []
+    if discovery is not None and rng.random() < START_DISCOVERY + explore / 2:
+        extra = _discover(rng, discovery, viewer, state, utility, res, t)
     for _ in range(MAX_SCREENS):
         visible = (extra or rows[screen * SCREEN_ROWS:(screen + 1) * SCREEN_ROWS])
         if not visible:
@@ -101,19 +116,22 @@ def run_session(rng: np.random.Generator, viewer: Viewer, state: ProfileState,
         for r, row in enumerate(visible):
             res.impressions.append((t, row, r + (0 if extra else screen * SCREEN_ROWS)))
             res.shown += len(row.titles)
-        pick = _look(rng, viewer, catalog, visible, utility, chosen)
+        pick = _look(rng, viewer, catalog, visible, utility, chosen, buzz, state)
+        picked = None if pick is None else int(visible[pick[0]].titles[pick[1]])
+        for row in visible:
+            for title in row.titles.tolist():
+                if title != picked:
+                    state.passed_over[title] = state.passed_over.get(title, 0) + 1
         t += timedelta(seconds=float(rng.uniform(6, 20)))
         if pick is None:
             patience -= float(rng.uniform(15, 40))
             if patience <= 0:
                 break
             extra = []
-            if search is not None and rng.random() < viewer.traits["explore"] * 0.5:
-                slug, found = search(rng, viewer)
-                res.searches.append((slug.replace("-", " "), len(found.titles), t))
-                if len(found.titles):
-                    extra = [found]
-                continue
+            if discovery is not None and rng.random() < LATER_DISCOVERY + explore:
+                extra = _discover(rng, discovery, viewer, state, utility, res, t)
+                if extra:
+                    continue
             screen += 1
             continue
         row, col = pick
@@ -131,8 +149,26 @@ def run_session(rng: np.random.Generator, viewer: Viewer, state: ProfileState,
     return res
 
 
-def _look(rng, viewer: Viewer, catalog: Catalog, visible: list[ShownRow], utility, chosen):
-    """Logit choice over the visible screen; returns (row, column) or None."""
+def _discover(rng, discovery, viewer: Viewer, state: ProfileState, utility: np.ndarray,
+              res: SessionResult, t: datetime, paths=None) -> list[ShownRow]:
+    """Take a discovery path; log a search if one was typed; the rows it shows."""
+    found = discovery.discover(rng, viewer, utility, state.liked,
+                               state.finished | set(state.progress), paths)
+    if found is None:
+        return []
+    if found.query is not None:
+        res.searches.append((found.query, found.hits, t))
+    return found.rows
+
+
+def _look(rng, viewer: Viewer, catalog: Catalog, visible: list[ShownRow], utility, chosen,
+          buzz: np.ndarray | None = None, state: ProfileState | None = None):
+    """Logit choice over the visible screen; returns (row, column) or None. Titles the viewer
+    has heard about (`buzz`) are more tempting, whatever their artwork; titles it already saw
+    elsewhere are not picked, and each time a title was passed over makes it less tempting
+    (`behaviour.PASSED_OVER`: the same row every day stops drawing the eye)."""
+    elsewhere = state.elsewhere if state is not None else None
+    passed = state.passed_over if state is not None else {}
     n_cols = max(len(r.titles) for r in visible)
     attn = bh.attention(len(visible), n_cols)
     appeal, weights, where = [], [], []
@@ -141,10 +177,16 @@ def _look(rng, viewer: Viewer, catalog: Catalog, visible: list[ShownRow], utilit
         idx = np.asarray(row.titles, dtype=np.int64)
         keep = np.array([int(t) not in chosen for t in idx], dtype=bool) if chosen \
             else np.ones(len(idx), dtype=bool)
+        if elsewhere is not None:
+            keep &= ~elsewhere[idx]
         variants = np.minimum(np.asarray(row.variants, dtype=np.int64), focus.shape[1] - 1)
         feat = focus[idx, variants]
         bonus = np.where(feat >= 0, bh.ART_WEIGHT * np.tanh(viewer.taste[np.maximum(feat, 0)]),
                          0.0)
+        if buzz is not None:
+            bonus = bonus + bh.AWARE_WEIGHT * buzz[idx]
+        if passed:
+            bonus = bonus - bh.PASSED_OVER * np.log1p([passed.get(t, 0) for t in idx.tolist()])
         appeal.append(bh.click_appeal(utility[idx], bonus)[keep])
         weights.append(attn[r, :len(idx)][keep])
         where += [(r, c) for c in np.flatnonzero(keep).tolist()]
@@ -224,6 +266,8 @@ def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int,
     if not done_any and first_frac < 0.3 and rng.random() < HIDE_RATE:
         state.progress.pop(idx, None)  # hidden titles leave Continue Watching
         res.hides.append(tid)
+    if done_any and u > 0.5 and idx not in state.liked:
+        state.liked.append(idx)
     if done_any or first_frac > 0.3:
         viewer.taste[:] = bh.drift(viewer.taste, catalog.features[idx], viewer.traits["drift"])
     return t

@@ -13,7 +13,17 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Artwork, Episode, ProfileTruth, Tag, Title, TitleTag, TitleTruth
+from core.models import (
+    Artwork,
+    Credit,
+    Episode,
+    Person,
+    ProfileTruth,
+    Tag,
+    Title,
+    TitleTag,
+    TitleTruth,
+)
 from simulator.behaviour import true_utility
 from simulator.catalog import FEATURE_INDEX, N_FEATURES, decode_features
 
@@ -38,6 +48,12 @@ class Catalog:
     release_ordinal: np.ndarray  # (T,) release date as a day number
     tags: np.ndarray  # (T, n_tags) float32 public tag indicators (content policy)
     genre_of: list[str]  # primary genre slug per title (public)
+    buzz: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) hidden launch buzz
+    names: list[str] = field(default_factory=list)  # public title names
+    critic_score: np.ndarray = field(default_factory=lambda: np.zeros(0))  # NaN: no reviews
+    tag_keys: list[str] = field(default_factory=list)  # "kind:slug" of each `tags` column
+    stars: dict[int, list[int]] = field(default_factory=dict)  # idx -> first 3 cast ids
+    person_names: dict[int, str] = field(default_factory=dict)
     episodes: dict[int, list[EpisodeInfo]] = field(default_factory=dict)  # by title index
     art_focus: list[list[int]] = field(default_factory=list)  # feature index per variant, -1
     index: dict[int, int] = field(default_factory=dict)
@@ -60,7 +76,8 @@ def load_catalog(session: Session) -> Catalog:
     """Every title with its truth, episodes, artwork focus and tags, as arrays."""
     rows = session.execute(
         select(Title.id, Title.popularity, Title.maturity_age, Title.kind, Title.runtime_minutes,
-               Title.release_date, TitleTruth.quality, TitleTruth.features)
+               Title.release_date, TitleTruth.quality, TitleTruth.features, Title.name,
+               TitleTruth.awareness, Title.critic_score)
         .join(TitleTruth, TitleTruth.title_id == Title.id).order_by(Title.id)).all()
     n = len(rows)
     index = {r[0]: i for i, r in enumerate(rows)}
@@ -87,6 +104,17 @@ def load_catalog(session: Session) -> Catalog:
         i = index.get(e[1])
         if i is not None:
             episodes.setdefault(i, []).append(EpisodeInfo(e[0], e[2], e[3], e[4]))
+    stars: dict[int, list[int]] = {}
+    person_names: dict[int, str] = {}
+    for title_id, person_id, name in session.execute(
+            select(Credit.title_id, Credit.person_id, Person.name)
+            .join(Person, Person.id == Credit.person_id)
+            .where(Credit.role == "cast", Credit.position < 3)
+            .order_by(Credit.title_id, Credit.position)):
+        i = index.get(title_id)
+        if i is not None:
+            stars.setdefault(i, []).append(int(person_id))
+            person_names[int(person_id)] = name
     art_focus: list[list[int]] = [[] for _ in range(n)]
     for title_id, _variant, focus in session.execute(
             select(Artwork.title_id, Artwork.variant, Artwork.focus_tag_id)
@@ -104,19 +132,28 @@ def load_catalog(session: Session) -> Catalog:
         runtime_s=np.array([r[4] * 60 for r in rows], dtype=np.int64),
         release_ordinal=np.array([r[5].toordinal() for r in rows], dtype=np.int64),
         tags=tags, genre_of=genre_of, episodes=episodes, art_focus=art_focus, index=index,
+        buzz=np.array([r[9] or 0.0 for r in rows], dtype=np.float64),
+        names=[r[8] for r in rows], stars=stars, person_names=person_names,
+        critic_score=np.array([np.nan if r[10] is None else r[10] for r in rows], dtype=float),
+        tag_keys=[f"{kind}:{slug}" for _, kind, slug in tag_rows],
     )
 
 
 def expected_utility(session: Session, pairs) -> dict[tuple[int, int], float]:
     """taste . features + quality of each (profile id, title id) pair whose profile is
-    simulated (has a hidden taste): the viewer's expected enjoyment, without the per-pair noise
+    simulated (has a hidden taste, as of its latest recorded day): the viewer's expected
+    enjoyment, without the per-pair noise
     a run adds. For educators' analytics only; never fed to a recommender."""
     pairs = list(pairs)
     profiles = {p for p, _ in pairs}
     titles = {t for _, t in pairs}
-    tastes = {p: decode_features(b) for p, b in session.execute(
-        select(ProfileTruth.profile_id, ProfileTruth.taste)
-        .where(ProfileTruth.profile_id.in_(profiles)))} if profiles else {}
+    from simulator.population import latest_tastes
+
+    raw = dict(session.execute(select(ProfileTruth.profile_id, ProfileTruth.taste)
+                               .where(ProfileTruth.profile_id.in_(profiles))).all()) \
+        if profiles else {}
+    raw.update(latest_tastes(session, raw))
+    tastes = {p: decode_features(b) for p, b in raw.items()}
     truth = {t: (decode_features(b), q) for t, b, q in session.execute(
         select(TitleTruth.title_id, TitleTruth.features, TitleTruth.quality)
         .where(TitleTruth.title_id.in_(titles)))} if titles else {}
@@ -126,7 +163,8 @@ def expected_utility(session: Session, pairs) -> dict[tuple[int, int], float]:
 
 def truth_scorer(session: Session, title_ids: np.ndarray):
     """A callable (profile ids -> profiles x titles expected true utility), aligned with
-    `title_ids`, for `streamsim evaluate`'s oracle row and true_utility@10. Profiles with no
+    `title_ids`, for `streamsim evaluate`'s oracle row and true_utility@10, by each profile's
+    taste as of its latest recorded day (tastes drift as profiles watch). Profiles with no
     hidden taste (real accounts) get NaN rows. Educators only: never fed to a recommender."""
     title_ids = np.asarray(title_ids, np.int64)
     feats = np.zeros((title_ids.size, N_FEATURES), np.float32)
@@ -137,8 +175,11 @@ def truth_scorer(session: Session, title_ids: np.ndarray):
         if int(t) in pos:
             feats[pos[int(t)]] = decode_features(b)
             quality[pos[int(t)]] = q
-    tastes = {int(p): decode_features(b) for p, b in session.execute(
-        select(ProfileTruth.profile_id, ProfileTruth.taste))}
+    from simulator.population import latest_tastes
+
+    start = dict(session.execute(select(ProfileTruth.profile_id, ProfileTruth.taste)).all())
+    start.update(latest_tastes(session, start))
+    tastes = {int(p): decode_features(b) for p, b in start.items()}
 
     def truth(profile_ids) -> np.ndarray:
         out = np.full((len(profile_ids), title_ids.size), np.nan)

@@ -39,6 +39,7 @@ def test_the_recommender_never_reads_ground_truth():
     for path in (ROOT / "recommender").rglob("*.py"):
         source = path.read_text()
         assert "TitleTruth" not in source and "ProfileTruth" not in source, path
+        assert "TasteDay" not in source, path
         assert "truth_" not in source, path
 
 

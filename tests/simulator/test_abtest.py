@@ -26,7 +26,9 @@ SMALL = ABConfig(profiles=200, titles=80, days=5)
 
 @pytest.fixture(scope="module")
 def calibration():
-    return calibrate(range(1, 201), SMALL, effect=1.0)
+    # Heavy-tailed appetites make watch time noisy: an effect of 1.2 is found about a third of
+    # the time, in the range where predicted power can be checked.
+    return calibrate(range(1, 201), SMALL, effect=1.2)
 
 
 def test_power_matches_textbook_values():

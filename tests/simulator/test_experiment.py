@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
@@ -87,37 +88,52 @@ def test_feedback_loop_after_a_random_launch_phase(tmp_path):
         assert [r["plays"] for r in by_arm[arm][:3]] == [r["plays"] for r in launch]
         assert [r["gini_plays"] for r in by_arm[arm][:3]] == [r["gini_plays"] for r in launch]
     start = launch[-1]["gini_plays"]
+    spread, wide = by_arm["random"][-1]["gini_plays"], by_arm["random"][-1]["coverage"]
+    # Viewers also find titles through search, browse and "More like this" (issue 11), which
+    # damps the loop: in this small world the svd arm's Gini barely rises from the launch (it
+    # rose by over 0.1 before), yet both arms end far more concentrated and narrower than
+    # random rows, whose plays keep spreading.
     for arm in ("popularity", "svd"):
-        assert by_arm[arm][-1]["gini_plays"] > start + 0.1
-        assert by_arm[arm][-1]["coverage"] < 0.6 < launch[-1]["coverage"]
-    assert by_arm["random"][-1]["gini_plays"] < start
-    assert by_arm["random"][-1]["coverage"] > 0.9
+        assert by_arm[arm][-1]["gini_plays"] > spread + 0.15
+        assert by_arm[arm][-1]["coverage"] < wide - 0.2
+    assert by_arm["popularity"][-1]["gini_plays"] > start + 0.03
+    assert by_arm["popularity"][-1]["coverage"] < 0.6 < launch[-1]["coverage"]
+    assert spread < start
+    assert wide > 0.9
 
 
 def test_homogenization_under_repeated_retraining(tmp_path):
     """SIMULATION.md item 1, with profiles paired by true taste so that every arm is paired
-    the same way: homogenization rises above zero for svd and popularity (popularity at
-    least as much), stays below zero for random, daily retraining homogenizes more than one
-    training, and every policy's mean true utility is below the oracle's."""
-    cfg = normalise({"name": "homog", "profiles": 80, "days": 10, "titles": 200, "seeds": [3],
+    the same way: over two seeds, popularity and svd homogenize clearly more than random rows
+    (which stay below zero), and every policy's mean true utility is below the oracle's.
+    Since viewers also search and browse (issue 11) the effects are small in a world this
+    size: popularity's and svd's figures sit near zero rather than clearly above it, and
+    daily retraining no longer separates from a single training in every seed (README), so
+    neither is asserted."""
+    cfg = normalise({"name": "homog", "profiles": 80, "days": 10, "titles": 200, "seeds": [3, 4],
                      "explore_days": 3, "warmup_days": 3,
                      "arms": [{"name": "popularity", "policy": "popularity"},
                               {"name": "random", "policy": "random"},
                               {"name": "ideal", "policy": "ideal"},
-                              {"name": "svd", "policy": "svd", "epochs": 15},
-                              {"name": "svd-once", "policy": "svd", "epochs": 15,
-                               "retrain": "warmup"}]})
+                              {"name": "svd", "policy": "svd", "epochs": 15}]})
     run_experiment(cfg, tmp_path)
     rows = json.loads((tmp_path / "metrics.json").read_text())
-    last = {r["arm"]: r for r in rows if r["day"] == 9}
-    h = {arm: r["homogenization_taste"] for arm, r in last.items()}
-    assert h["popularity"] >= h["svd"] > 0 > h["random"]
-    assert h["svd"] > h["svd-once"]
+    last = [r for r in rows if r["day"] == 9]
+    arms = {r["arm"] for r in last}
+
+    def mean(arm, key):
+        return float(np.mean([r[key] for r in last if r["arm"] == arm]))
+
+    h = {arm: mean(arm, "homogenization_taste") for arm in arms}
+    assert h["popularity"] > h["random"] + 0.01 and h["svd"] > h["random"] + 0.01
+    assert h["random"] < 0
     assert h["ideal"] == 0.0
     # The svd arm's own pairing (by its user vectors) exists too, and is reported as such.
-    assert last["svd"]["homogenization"] != h["svd"]
-    utility = {arm: r["mean_true_utility"] for arm, r in last.items()}
-    assert all(utility[arm] < utility["ideal"] for arm in utility if arm != "ideal")
+    assert mean("svd", "homogenization") != h["svd"]
+    for seed in (3, 4):  # over the run: one day's plays are few
+        utility = {arm: np.mean([r["mean_true_utility"] for r in rows
+                                 if r["arm"] == arm and r["seed"] == seed]) for arm in arms}
+        assert all(utility[arm] < utility["ideal"] for arm in utility if arm != "ideal")
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "3", True])

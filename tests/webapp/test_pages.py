@@ -136,6 +136,24 @@ def test_title_page_and_modal_fragment(viewer, database):
     assert frag.select_one("[role=dialog][aria-modal=true] #title-heading")
 
 
+def test_episode_stills_differ_within_a_season_and_critics_score_shows(viewer, database):
+    with database.read() as s:
+        series = s.scalar(select(Title).where(Title.kind == "series", Title.maturity_age <= 18)
+                          .order_by(Title.id))
+        reviewed = s.scalar(select(Title).where(Title.critic_score.is_not(None),
+                                                Title.maturity_age <= 18).order_by(Title.id))
+    doc = soup(viewer.client.get(f"/title/{series.id}"))
+    stills = [img["src"] for img in doc.select(".episode__thumb")]
+    assert len(stills) == len(set(stills)) > 1  # one still per episode
+    first = viewer.client.get(stills[0])
+    assert first.status_code == 200 and first.mimetype == "image/svg+xml"
+    bodies = {viewer.client.get(src).data for src in stills[:6]}
+    assert len(bodies) == min(6, len(stills))  # drawn differently
+    assert viewer.client.get(f"/art/{series.id}/still.svg?season=99&number=1").status_code == 404
+    page = soup(viewer.client.get(f"/title/{reviewed.id}"))
+    assert page.select_one(".critics").get_text(strip=True) == f"Critics {reviewed.critic_score}%"
+
+
 def test_thumbs_upsert_change_and_remove(viewer, database):
     with database.read() as s:
         title_id = s.scalar(select(func.min(Title.id)))
