@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import PlaybackEvent, Title
+from core.models import PlaybackEvent, Title, Viewing
 
 POINTS = 21  # 0%, 5%, ..., 100%
 FINISHED = 0.9  # a viewing that reached 90% of the runtime counts as finished
@@ -71,6 +72,13 @@ def film_viewings(session: Session) -> list[tuple[int, int, float]]:
         select(Title.id, Title.runtime_minutes).where(Title.kind == "film"))}
     return [(p, t, f) for p, t, _, f in
             _fractions(session, PlaybackEvent.title_id.in_(films), runtimes)]
+
+
+def first_started(session: Session) -> dict[tuple[int, int], date]:
+    """The day each profile first started each title (any episode)."""
+    return {(int(p), int(t)): when.date() for p, t, when in session.execute(
+        select(Viewing.profile_id, Viewing.title_id, func.min(Viewing.started_at))
+        .group_by(Viewing.profile_id, Viewing.title_id))}
 
 
 def curve(fractions, title_id: int = 0, *, points: int = POINTS) -> DropOff:

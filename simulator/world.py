@@ -7,7 +7,9 @@ title of `Catalog.title_ids`" (sorted by id).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from core.models import (
     Person,
     ProfileTruth,
     Tag,
+    TasteDay,
     Title,
     TitleTag,
     TitleTruth,
@@ -139,26 +142,45 @@ def load_catalog(session: Session) -> Catalog:
     )
 
 
-def expected_utility(session: Session, pairs) -> dict[tuple[int, int], float]:
+def expected_utility(session: Session, pairs,
+                     on: dict[tuple[int, int], date] | None = None) -> dict[tuple[int, int], float]:
     """taste . features + quality of each (profile id, title id) pair whose profile is
-    simulated (has a hidden taste, as of its latest recorded day): the viewer's expected
-    enjoyment, without the per-pair noise
-    a run adds. For educators' analytics only; never fed to a recommender."""
+    simulated (has a hidden taste): the viewer's expected enjoyment, without the per-pair noise
+    a run adds. Tastes drift, so a pair dated in `on` (e.g. the day the viewer started the
+    title) uses the taste the viewer had that day (the one recorded at the end of the latest
+    earlier day, or the starting taste); other pairs use the latest recorded taste. For
+    educators' analytics only; never fed to a recommender."""
     pairs = list(pairs)
+    on = on or {}
     profiles = {p for p, _ in pairs}
     titles = {t for _, t in pairs}
-    from simulator.population import latest_tastes
-
-    raw = dict(session.execute(select(ProfileTruth.profile_id, ProfileTruth.taste)
-                               .where(ProfileTruth.profile_id.in_(profiles))).all()) \
+    start = dict(session.execute(select(ProfileTruth.profile_id, ProfileTruth.taste)
+                                 .where(ProfileTruth.profile_id.in_(profiles))).all()) \
         if profiles else {}
-    raw.update(latest_tastes(session, raw))
-    tastes = {p: decode_features(b) for p, b in raw.items()}
+    history: dict[int, list[tuple[date, bytes]]] = {}
+    for lo in range(0, len(start), 500):
+        part = sorted(start)[lo:lo + 500]
+        for pid, day, taste in session.execute(
+                select(TasteDay.profile_id, TasteDay.day, TasteDay.taste)
+                .where(TasteDay.profile_id.in_(part)).order_by(TasteDay.profile_id, TasteDay.day)):
+            history.setdefault(int(pid), []).append((day, taste))
     truth = {t: (decode_features(b), q) for t, b, q in session.execute(
         select(TitleTruth.title_id, TitleTruth.features, TitleTruth.quality)
         .where(TitleTruth.title_id.in_(titles)))} if titles else {}
-    return {(p, t): float(true_utility(tastes[p], truth[t][0], truth[t][1], 0.0))
-            for p, t in pairs if p in tastes and t in truth}
+    decoded: dict[bytes, np.ndarray] = {}
+
+    def taste_of(p: int, when: date | None) -> np.ndarray:
+        days = history.get(p, [])
+        if when is not None:
+            days = days[:bisect_left([d for d, _ in days], when)]
+        raw = days[-1][1] if days else start[p]
+        if raw not in decoded:
+            decoded[raw] = decode_features(raw)
+        return decoded[raw]
+
+    return {(p, t): float(true_utility(taste_of(p, on.get((p, t))), truth[t][0], truth[t][1],
+                                       0.0))
+            for p, t in pairs if p in start and t in truth}
 
 
 def truth_scorer(session: Session, title_ids: np.ndarray):

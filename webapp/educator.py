@@ -175,9 +175,11 @@ MATCH_GROUPS = ("Best third of matches", "Middle third", "Worst third")
 
 def _by_match(session, viewings: list[tuple[int, int, float]]) -> list[tuple[str, object]]:
     """Simulated viewers' film viewings split in thirds by how well the film matched their
-    hidden taste (expected utility): the viewer model abandons poor matches early. Empty
+    hidden taste on the day they started it (expected utility; tastes drift): the viewer
+    model abandons poor matches early. Empty
     when fewer than 30 viewings have a known truth (real viewers have none)."""
-    utility = expected_utility(session, {(p, t) for p, t, _ in viewings})
+    utility = expected_utility(session, {(p, t) for p, t, _ in viewings},
+                               on=analytics.first_started(session))
     known = sorted((utility[(p, t)], f) for p, t, f in viewings if (p, t) in utility)
     if len(known) < 30:
         return []

@@ -31,7 +31,7 @@ from simulator.metrics import gini
 from simulator.population import draw_traits, load_population
 from simulator.rng import derive
 from simulator.seed import seed_history
-from simulator.world import load_catalog, truth_scorer
+from simulator.world import expected_utility, load_catalog, truth_scorer
 
 NOW = datetime(2026, 6, 1)
 SEEDS = (3, 4)
@@ -171,6 +171,15 @@ def test_tastes_are_recorded_by_day_and_truth_uses_the_latest(worlds):
         title_ids = np.array(sorted(s.scalars(select(Title.id)).all()))
         scores = truth_scorer(s, title_ids)([pid])[0]
         cat = load_catalog(s)
+        first_day = s.scalar(select(func.min(TasteDay.day)).where(TasteDay.profile_id == pid))
+        tid = int(title_ids[0])
+        then = expected_utility(s, {(pid, tid)}, on={(pid, tid): first_day})[(pid, tid)]
+        later = expected_utility(s, {(pid, tid)}, on={(pid, tid): latest_day + timedelta(1)})
+        now = expected_utility(s, {(pid, tid)})[(pid, tid)]
+    i = cat.index[tid]
+    assert then == pytest.approx(float(cat.features[i] @ start + cat.quality[i]), abs=1e-4)
+    assert later[(pid, tid)] == pytest.approx(now) == pytest.approx(
+        float(cat.features[i] @ latest + cat.quality[i]), abs=1e-4)
     assert max(n for _, n in days) > 3
     assert not np.allclose(start, latest)  # it drifted toward what it watched
     assert np.allclose(pop.taste[0], latest)  # a later run continues from the latest taste
