@@ -1,4 +1,4 @@
-"""A/B calibration (SIMULATION.md, validation item 4): does a simulated A/B test behave?
+"""A/B calibration (docs/simulation.md, study 4): does a simulated A/B test behave?
 
 Per seed one small world (catalog + population) is drawn, its profiles are split at random
 (seeded) into groups A and B, and both groups live D days in that same world under a policy.

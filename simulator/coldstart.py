@@ -1,4 +1,4 @@
-"""Cold-start study (SIMULATION.md item 3): after an onboarding pick of 3 titles, are a new
+"""Cold-start study (docs/simulation.md study 3): after an onboarding pick of 3 titles, are a new
 profile's first rows closer to its true tastes than the popularity rows?
 
 1. World: a seeded catalog and population in an isolated SQLite file, with `days` days of

@@ -1,6 +1,6 @@
 """Per-day metrics of one arm: engagement, quality against ground truth, ecosystem.
 
-Definitions (SIMULATION.md): CTR = plays / titles shown; completion and abandonment (stopped
+Definitions (docs/simulation.md): CTR = plays / titles shown; completion and abandonment (stopped
 before 30% without finishing) are shares of plays; return rate = share of yesterday's visitors
 who visit today; regret = the best true utility among titles the profile could watch minus
 the true utility of what it watched (per session with plays); precision@10 = share of the first
@@ -25,7 +25,7 @@ METRICS = ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion"
            "abandonment", "return_rate", "mean_true_utility", "regret", "precision_at_10",
            "coverage", "gini_plays", "mean_rec_popularity", "watch_overlap", "homogenization",
            "watch_overlap_taste", "homogenization_taste")
-# The groups SIMULATION.md names, for reports and pages: every metric in exactly one.
+# The groups docs/simulation.md names, for reports and pages: every metric in exactly one.
 METRIC_GROUPS = (
     ("Engagement", ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion",
                     "abandonment", "return_rate")),

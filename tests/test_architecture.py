@@ -1,4 +1,5 @@
-"""The dependency arrows stay one way (ARCHITECTURE.md), checked by walking imports with ast."""
+"""The dependency arrows stay one way (docs/architecture.md), checked by walking imports with
+ast."""
 
 import ast
 from pathlib import Path

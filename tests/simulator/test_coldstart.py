@@ -1,7 +1,7 @@
-"""Cold-start study (SIMULATION.md item 3): after 3 onboarding picks, the rows a new profile gets
-(the retrain's model with its cold-start part, through the site's fold-in path) beat the
-popularity prior and the popularity row on precision@10 against its true top 10; and simulated
-viewers pick in the onboarding picker what a viewer would."""
+"""Cold-start study (docs/simulation.md, study 3): after 3 onboarding picks, the rows a new
+profile gets (the retrain's model with its cold-start part, through the site's fold-in path)
+beat the popularity prior and the popularity row on precision@10 against its true top 10;
+and simulated viewers pick in the onboarding picker what a viewer would."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A small end-to-end experiment: directions of SIMULATION.md items 1-2, and reproducibility."""
+"""A small end-to-end experiment: directions of docs/simulation.md studies 1-2, and
+reproducibility."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def test_same_config_and_seed_give_a_byte_identical_summary(tmp_path):
 
 
 def test_feedback_loop_after_a_random_launch_phase(tmp_path):
-    """SIMULATION.md item 2: after identical random launch days, retraining on its own plays
+    """docs/simulation.md study 2: after identical random launch days, retraining on its own plays
     concentrates plays (Gini up) and narrows what is shown (coverage down) for popularity and
     svd, while random keeps spreading plays."""
     cfg = normalise({"name": "loop", "profiles": 80, "days": 10, "titles": 200, "seeds": [3],
@@ -103,7 +104,7 @@ def test_feedback_loop_after_a_random_launch_phase(tmp_path):
 
 
 def test_homogenization_under_repeated_retraining(tmp_path):
-    """SIMULATION.md item 1, with profiles paired by true taste so that every arm is paired
+    """docs/simulation.md study 1, with profiles paired by true taste so that every arm is paired
     the same way: over two seeds, popularity and svd homogenize clearly more than random rows
     (which stay below zero), and every policy's mean true utility is below the oracle's.
     Since viewers also search and browse (issue 11) the effects are small in a world this
