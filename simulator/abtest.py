@@ -32,7 +32,8 @@ from simulator.catalog import feature_vector_for
 from simulator.population import N_COMMUNITIES, community_centres, draw_tastes, draw_traits
 from simulator.rng import derive
 
-POLICIES = ("popularity", "personal", "random")
+# The registry's policies this in-memory world can run ("ideal" ranks by expected enjoyment).
+POLICIES = ("popularity", "ideal", "random")
 METRICS = ("minutes", "plays")
 
 
@@ -52,7 +53,7 @@ class ABConfig:
 @dataclass
 class World:
     utility: np.ndarray  # (P, T) true utility (noise included)
-    expected: np.ndarray  # (P, T) taste . features + quality (what "personal" ranks by)
+    expected: np.ndarray  # (P, T) taste . features + quality (what "ideal" ranks by)
     activity: np.ndarray  # (P,)
     popularity: np.ndarray  # (T,) log prior popularity
     runtime_min: np.ndarray  # (T,)
@@ -89,7 +90,7 @@ def split(seed: int, n: int) -> np.ndarray:
 def _scores(world: World, policy: str, rng: np.random.Generator) -> np.ndarray:
     if policy == "popularity":
         return np.broadcast_to(world.popularity, world.utility.shape)
-    if policy == "personal":
+    if policy == "ideal":
         return world.expected
     if policy == "random":
         return rng.random(world.utility.shape)

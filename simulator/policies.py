@@ -2,9 +2,9 @@
 
 A policy ranks candidate titles for a batch of profiles once a simulated day and may retrain at
 the end of a day. Only `ideal` sees the ground truth (it is the oracle baseline); the others
-see public data (plays so far, tags) like a real recommender. The `svd` policy of the
-recommender joins on first use (`_load_plugins`: `register_policy("svd", factory, check)`);
-its `model` option picks the production rule (default) or one family.
+see public data (plays so far, tags) like a real recommender. `POLICIES` is the one registry;
+the `svd` policy is the recommender's (recommender/sim_policy.py), whose `model` option picks
+the production rule (default) or one family.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from recommender import sim_policy
 from simulator.world import Catalog
 
 
@@ -167,50 +168,38 @@ class IdealPolicy:
         return None
 
 
-_REGISTRY: dict[str, Callable[..., Policy]] = {
-    "popularity": lambda catalog, retrain, **_: PopularityPolicy(catalog, retrain),
-    "random": lambda catalog, retrain, **_: RandomPolicy(),
-    "content": lambda catalog, retrain, **_: ContentPolicy(catalog, retrain),
-    "ideal": lambda catalog, retrain, **_: IdealPolicy(),
+@dataclass(frozen=True)
+class PolicyKind:
+    """One entry of the registry: how to make the policy for an arm, and (optionally) how to
+    refuse arm options it cannot take, before a run starts."""
+
+    factory: Callable[..., Policy]
+    check: Callable[[dict], None] | None = None
+
+
+# The one registry of policies: every experiment arm, the A/B calibration and the pages name
+# policies from here. `svd` is the recommender's production rule (recommender/sim_policy.py).
+POLICIES: dict[str, PolicyKind] = {
+    "popularity": PolicyKind(lambda catalog, retrain, **_: PopularityPolicy(catalog, retrain)),
+    "random": PolicyKind(lambda catalog, retrain, **_: RandomPolicy()),
+    "content": PolicyKind(lambda catalog, retrain, **_: ContentPolicy(catalog, retrain)),
+    "ideal": PolicyKind(lambda catalog, retrain, **_: IdealPolicy()),  # sees the hidden truth
+    "svd": PolicyKind(sim_policy.make_svd_policy, sim_policy.check_options),
 }
-
-
-_CHECKS: dict[str, Callable[[dict], None]] = {}
-
-
-def register_policy(name: str, factory: Callable[..., Policy],
-                    check: Callable[[dict], None] | None = None) -> None:
-    """Add a policy: factory(catalog=..., retrain=..., **arm_options) -> Policy. `check`
-    (optional) raises ValueError for arm options the policy cannot take, before a run."""
-    _REGISTRY[name] = factory
-    if check is not None:
-        _CHECKS[name] = check
 
 
 def check_policy_options(name: str, options: dict) -> None:
     """ValueError if the policy's own check refuses the arm's options (e.g. svd's model)."""
-    _load_plugins()
-    if name in _CHECKS:
-        _CHECKS[name](options)
+    kind = POLICIES.get(name)
+    if kind is not None and kind.check is not None:
+        kind.check(options)
 
 
 def policy_names() -> list[str]:
-    _load_plugins()
-    return sorted(_REGISTRY)
-
-
-def _load_plugins() -> None:
-    """The recommender's svd policy (recommender/sim_policy.py) joins on first use."""
-    if "svd" not in _REGISTRY:
-        try:
-            from recommender import sim_policy
-        except ImportError:
-            return
-        register_policy("svd", sim_policy.make_svd_policy, check=sim_policy.check_options)
+    return sorted(POLICIES)
 
 
 def make_policy(name: str, catalog: Catalog, retrain: Retraining, **options) -> Policy:
-    _load_plugins()
-    if name not in _REGISTRY:
-        raise ValueError(f"Unknown policy {name!r}; known: {', '.join(sorted(_REGISTRY))}.")
-    return _REGISTRY[name](catalog=catalog, retrain=retrain, **options)
+    if name not in POLICIES:
+        raise ValueError(f"Unknown policy {name!r}; known: {', '.join(policy_names())}.")
+    return POLICIES[name].factory(catalog=catalog, retrain=retrain, **options)

@@ -16,7 +16,8 @@ import click
 @click.option("--titles", default=200, show_default=True, type=click.IntRange(20, 20_000))
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365))
 @click.option("--policy", default="popularity", show_default=True,
-              type=click.Choice(["popularity", "personal", "random"]))
+              type=click.Choice(["popularity", "ideal", "random"]),  # simulator.abtest.POLICIES
+              help="How the rows are ranked (names from the simulator's policy registry).")
 @click.option("--metric", default="minutes", show_default=True,
               type=click.Choice(["minutes", "plays"]))
 @click.option("--alpha", default=0.05, show_default=True, type=click.FloatRange(0.0, 1.0,

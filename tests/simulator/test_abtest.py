@@ -98,3 +98,16 @@ def test_cli_prints_summary_and_json():
     assert set(data) == {"config", "aa", "ab"} and 0 <= data["ab"]["predicted_power"] <= 1
     assert runner.invoke(abtest, [*args, "--json"]).output == runner.invoke(
         abtest, [*args, "--json"]).output
+
+
+def test_policies_come_from_the_one_registry():
+    from simulator.abtest import POLICIES
+    from simulator.policies import policy_names
+
+    assert set(POLICIES) <= set(policy_names())
+    choice = next(p for p in abtest.params if p.name == "policy")
+    assert tuple(choice.type.choices) == POLICIES
+    with pytest.raises(ValueError, match="unknown policy"):
+        run_world(make_world(1, SMALL), np.zeros(SMALL.profiles),
+                  ABConfig(profiles=SMALL.profiles, titles=SMALL.titles, days=1,
+                           policy="personal"), derive(1, "t"))
