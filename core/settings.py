@@ -53,6 +53,11 @@ class Settings:
     max_profiles: int = 5
     sqlite_busy_timeout_ms: int = 10_000
     page_size: int = 36
+    # Seconds the home page keeps the rows that are the same for everyone at a maturity limit
+    # (Trending, Top 10, popular genre rows) before computing them again; 0 turns it off.
+    home_rows_cache_s: float = 45.0
+    # Experiment runs allowed at once (each a worker process on this machine).
+    experiment_workers: int = 1
     # Recommender: the candidates each retrain trains and chooses between (champion/challenger,
     # docs/recommenders.md), whether a blend competes, the SVD candidate's size, retrain
     # interval, versions kept, recency half-life.
@@ -72,6 +77,10 @@ class Settings:
         if unknown or not self.rec_candidates:
             raise SettingsError("STREAMSIM_REC_CANDIDATES must name one or more of "
                                 f"{', '.join(MODEL_NAMES)} (got {', '.join(unknown) or 'none'}).")
+        if self.home_rows_cache_s < 0:
+            raise SettingsError("STREAMSIM_HOME_ROWS_CACHE_S must be >= 0 (0 turns it off).")
+        if self.experiment_workers < 1:
+            raise SettingsError("STREAMSIM_EXPERIMENT_WORKERS must be >= 1.")
         if self.rec_factors < 1 or self.rec_epochs < 1:
             raise SettingsError("STREAMSIM_REC_FACTORS and STREAMSIM_REC_EPOCHS must be >= 1.")
         if not self.database_url:
@@ -118,6 +127,8 @@ class Settings:
             rate_limit_login=get("STREAMSIM_RATE_LIMIT_LOGIN", "10 per minute"),
             rate_limit_storage=get("STREAMSIM_RATE_LIMIT_STORAGE", "memory://"),
             sqlite_busy_timeout_ms=int(get("STREAMSIM_SQLITE_BUSY_TIMEOUT_MS", "10000")),
+            home_rows_cache_s=float(get("STREAMSIM_HOME_ROWS_CACHE_S", "45")),
+            experiment_workers=int(get("STREAMSIM_EXPERIMENT_WORKERS", "1")),
             rec_candidates=_names(get("STREAMSIM_REC_CANDIDATES")) or Settings.rec_candidates,
             rec_blend=_bool(get("STREAMSIM_REC_BLEND"), True),
             rec_factors=int(get("STREAMSIM_REC_FACTORS", "32")),

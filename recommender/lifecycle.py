@@ -16,18 +16,18 @@ returns "busy" at once. A failed or rejected run never publishes; the last good 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from core.clock import Clock, system_clock
 from core.db import Database
+from core.locks import exclusive, is_held
 from core.models import JobRun
 from core.settings import Settings
 from recommender import artifacts
@@ -48,25 +48,6 @@ class Outcome:
     detail: str = ""
     metrics: dict | None = None
     report: dict | None = None
-
-
-@contextmanager
-def exclusive(path: Path) -> Iterator[bool]:
-    """A non-blocking exclusive file lock; yields whether we got it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 def gate(metrics: dict, serving: dict | None, tolerance: float = TOLERANCE) -> str | None:
@@ -99,14 +80,39 @@ def candidate_grids(settings: Settings) -> dict[str, list[dict]]:
     return {"svd": [{"factors": settings.rec_factors, "epochs": settings.rec_epochs}]}
 
 
+def train_lock(settings: Settings) -> Path:
+    return Path(settings.model_dir) / ".train.lock"
+
+
+def settle_interrupted(db: Database, settings: Settings, clock: Clock = system_clock) -> int:
+    """Mark retrains left "running" by a process that stopped (killed, out of memory, the
+    machine restarted) as failed; returns how many. A retrain holds the train lock for as long
+    as it runs, and the system drops the lock when its process ends, so with the lock free no
+    retrain is running. Safe to call from any process at any time."""
+    if is_held(train_lock(settings)):
+        return 0
+    return _fail_running(db, clock)
+
+
+def _fail_running(db: Database, clock: Clock, *, except_id: int | None = None) -> int:
+    with db.write() as s:
+        stale = s.scalars(select(JobRun).where(JobRun.job == JOB, JobRun.status == "running",
+                                               JobRun.id != (except_id or -1))).all()
+        for run in stale:
+            run.status, run.finished_at = "failed", clock.now()
+            run.detail = ("The process running this retrain stopped before it finished "
+                          "(killed or restarted); the serving model was not changed.")
+        return len(stale)
+
+
 def retrain(db: Database, settings: Settings, *, clock: Clock = system_clock,
             tolerance: float = TOLERANCE, select: Callable = choose) -> Outcome:
     """Train once and publish the champion if it passes the gate. Never raises for a bad run."""
-    model_dir = Path(settings.model_dir)
-    with exclusive(model_dir / ".train.lock") as got:
+    with exclusive(train_lock(settings)) as got:
         if not got:
             log.info("retrain skipped: another retrain holds the lock")
             return Outcome("busy", detail="another retrain is running")
+        _fail_running(db, clock)  # we hold the lock: any other "running" retrain has died
         run_id = _record(db, None, clock)
         try:
             outcome = _train_and_publish(db, settings, clock, tolerance, select)

@@ -9,7 +9,6 @@ coalesce=True and a misfire grace time; a status file records the last and next 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
@@ -24,6 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.db import Database
+from core.locks import try_lock, unlock
 from core.settings import Settings
 from recommender.lifecycle import retrain
 
@@ -44,20 +44,11 @@ def _status_path(settings: Settings) -> Path:
 
 def acquire_lock(settings: Settings) -> int | None:
     """The scheduler lock's fd (held until the process ends or release_lock), or None."""
-    path = _lock_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        return None
-    return fd
+    return try_lock(_lock_path(settings))
 
 
 def release_lock(fd: int) -> None:
-    fcntl.flock(fd, fcntl.LOCK_UN)
-    os.close(fd)
+    unlock(fd)
 
 
 def write_status(settings: Settings, **fields) -> None:

@@ -1,22 +1,22 @@
-"""Run one queued ExperimentRun in its own process: `python -m simulator.worker RUN_ID`.
+"""The experiment worker process: `python -m simulator.worker` claims queued runs and runs
+them (`simulator.runs`), at most STREAMSIM_EXPERIMENT_WORKERS at once across processes.
 
 The educator page queues a run and starts this module as a subprocess (so a long experiment
 never blocks a web worker); progress is written back to the run row in short transactions.
+Also here: the shipped configs and their quick versions, which the page offers.
 """
 
 from __future__ import annotations
 
 # Runs a fixed argv of our own module, never a shell.
+import os
 import subprocess  # nosec B404
 import sys
-import time
 from pathlib import Path
 
-from core.clock import system_clock
 from core.db import Database
-from core.models import ExperimentRun
 from core.settings import Settings
-from simulator.experiment import normalise, run_experiment
+from simulator import runs
 
 SHIPPED = Path(__file__).resolve().parent / "experiments"
 QUICK = {"profiles": 40, "days": 10, "titles": 200, "seeds": [1, 2]}
@@ -37,43 +37,24 @@ def shipped_configs() -> dict[str, Path]:
     return {p.stem: p for p in sorted(SHIPPED.glob("*.toml"))}
 
 
-def run(database: Database, run_id: int) -> None:
-    with database.write() as s:
-        job = s.get(ExperimentRun, run_id)
-        cfg, out = normalise(job.config), Path(job.results_dir)
-        job.status = "running"
-    last = [0.0]
+def launch(results_root: Path) -> subprocess.Popen:
+    """Start a worker process in the background (same environment); it claims queued runs
+    (`simulator.runs.work`) until none is left, its output appended to worker.log."""
+    results_root = Path(results_root)
+    results_root.mkdir(parents=True, exist_ok=True)
+    with open(results_root / "worker.log", "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "simulator.worker"],  # nosec B603
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
-    def progress(fraction: float) -> None:
-        if fraction < 1.0 and time.monotonic() - last[0] < 1.0:
-            return
-        last[0] = time.monotonic()
-        with database.write() as s:
-            s.get(ExperimentRun, run_id).progress = round(fraction, 3)
 
+def main() -> int:
+    settings = Settings.from_env()
+    db = Database(settings)
     try:
-        run_experiment(cfg, out, progress=progress)
-    except Exception as exc:  # noqa: BLE001 - any failure is reported on the run page
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
-    else:
-        status, error = "done", ""
-    with database.write() as s:
-        job = s.get(ExperimentRun, run_id)
-        job.status, job.error, job.finished_at = status, error[:2000], system_clock.now()
-        if status == "done":
-            job.progress = 1.0
-
-
-def launch(run_id: int) -> subprocess.Popen:
-    """Start the worker for a queued run in the background (same environment)."""
-    return subprocess.Popen([sys.executable, "-m", "simulator.worker", str(run_id)],  # nosec B603
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+        return runs.work(db, settings.results_dir, settings.experiment_workers)
+    finally:
+        db.dispose()
 
 
 if __name__ == "__main__":
-    db = Database(Settings.from_env())
-    try:
-        run(db, int(sys.argv[1]))
-    finally:
-        db.dispose()
+    print(f"worker {os.getpid()}: ran {main()} experiment(s)", flush=True)

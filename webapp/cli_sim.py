@@ -63,8 +63,8 @@ def simulate(config: Path, out: Path | None) -> None:
     """Run an experiment CONFIG.toml in isolated databases and write its results folder."""
     from tqdm import tqdm
 
-    from core.models import ExperimentRun
-    from simulator.experiment import load_config, run_experiment
+    from simulator.experiment import load_config
+    from simulator.runs import execute, start_now
 
     try:
         cfg = load_config(config)
@@ -72,37 +72,25 @@ def simulate(config: Path, out: Path | None) -> None:
         raise click.ClickException(f"{config}: {exc}") from exc
     now = system_clock.now()
     out = out or _settings().results_dir / f"{config.stem}-{now:%Y%m%d-%H%M%S}"
-    with _database().write() as s:
-        run = ExperimentRun(name=cfg["name"][:120], config=cfg, status="running", progress=0.0,
-                            results_dir=str(out), created_at=now)
-        s.add(run)
-    def progress(fraction: float) -> None:
-        bar.update(int(fraction * 100) - bar.n)
-        with _database().write() as s:  # the educator page shows it
-            s.get(ExperimentRun, run.id).progress = round(fraction, 3)
-
     try:
-        with tqdm(total=100, unit="%", desc=cfg["name"][:30]) as bar:
-            summary = run_experiment(cfg, out, progress=progress)
-    except Exception as exc:
-        _finish(run.id, "failed", str(exc))
-        raise
-    _finish(run.id, "done", "")
+        run_id, lock = start_now(_database(), cfg, out)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with tqdm(total=100, unit="%", desc=cfg["name"][:30]) as bar:
+        summary = execute(_database(), run_id, lock,
+                          on_progress=lambda f: bar.update(int(f * 100) - bar.n))
+    if summary is None:
+        from core.models import ExperimentRun
+
+        with _database().read() as s:
+            error = s.get(ExperimentRun, run_id).error
+        raise click.ClickException(f"the experiment failed: {error}")
     click.echo(f"Results in {out}")
     for name, arm in summary["arms"].items():
         m = arm["run_mean"]
         click.echo(f"  {name}: utility {m['mean_true_utility']['mean']:.3f}, "
                    f"coverage {m['coverage']['mean']:.3f}, Gini {m['gini_plays']['mean']:.3f}, "
                    f"CTR {m['ctr']['mean']:.4f}")
-
-
-def _finish(run_id: int, status: str, error: str) -> None:
-    from core.models import ExperimentRun
-
-    with _database().write() as s:
-        run = s.get(ExperimentRun, run_id)
-        run.status, run.error, run.finished_at = status, error[:2000], system_clock.now()
-        run.progress = 1.0 if status == "done" else run.progress
 
 
 @click.command("grant-educator")

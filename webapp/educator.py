@@ -19,8 +19,10 @@ from simulator.metrics import METRIC_GROUPS, METRICS
 from simulator.realism import SESSION_GAP_MINUTES, realism_report
 from simulator.references import SOURCES
 from simulator.report import LABELS
+from simulator.runs import queue as queue_run
+from simulator.runs import settle_crashed
 from simulator.world import expected_utility
-from webapp.database import db_session
+from webapp.database import db_session, get_database
 from webapp.htmx import is_fragment_request, render_page
 from webapp.viewer import current_account, current_profile, educator_required
 
@@ -40,6 +42,12 @@ def _form() -> StartRunForm:
     return form
 
 
+def _settle() -> None:
+    """Runs whose process died show as failed, with why (simulator/runs.py)."""
+    if settle_crashed(get_database()):
+        db_session().rollback()  # end the request's read snapshot: it predates the change
+
+
 def _run(run_id: int) -> ExperimentRun:
     run = db_session().get(ExperimentRun, run_id)
     if run is None:
@@ -57,6 +65,7 @@ def _file(run: ExperimentRun, name: str) -> Path:
 @bp.get("/")
 @educator_required
 def index():
+    _settle()
     runs = db_session().scalars(select(ExperimentRun).order_by(ExperimentRun.created_at.desc(),
                                                                ExperimentRun.id.desc())).all()
     experiments = {stem: load_config(path) for stem, path in worker.shipped_configs().items()}
@@ -74,22 +83,19 @@ def start():
     cfg = load_config(worker.shipped_configs()[form.config.data])
     if form.quick.data:
         cfg = worker.quick_version(cfg)
-    now = system_clock.now()
     results = current_app.config["STREAMSIM"].results_dir
     s = db_session()
-    run = ExperimentRun(name=cfg["name"][:120], config=cfg, status="queued", progress=0.0,
-                        results_dir="", created_by=current_account().id, created_at=now)
-    s.add(run)
-    s.flush()
-    run.results_dir = str(results / f"run-{run.id}-{form.config.data}")
+    run = queue_run(s, cfg, results, label=form.config.data, created_by=current_account().id,
+                    now=system_clock.now())
     s.commit()
-    current_app.extensions.get("streamsim.launch", worker.launch)(run.id)
+    current_app.extensions.get("streamsim.launch", worker.launch)(results)
     return redirect(url_for("educator.run", run_id=run.id), code=303)
 
 
 @bp.get("/runs/<int:run_id>")
 @educator_required
 def run(run_id: int):
+    _settle()
     run = _run(run_id)
     summary_path = Path(run.results_dir) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None

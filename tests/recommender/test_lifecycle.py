@@ -156,3 +156,34 @@ def test_a_pinned_model_is_never_replaced(database, world_db, rec_settings):
     assert artifacts.current_version(rec_settings.model_dir) == first.version
     artifacts.unpin(rec_settings.model_dir)
     assert retrain(database, rec_settings, clock=_clock(120), tolerance=1.0).status == "ok"
+
+
+def _hold_lock_in_child(path):
+    """A child process that takes the lock on `path` and waits: (process, ready)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, time; from pathlib import Path; from core.locks import try_lock; "
+            "fd = try_lock(Path(sys.argv[1])); print('held' if fd else 'busy', flush=True); "
+            "time.sleep(60)")
+    child = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                             text=True)
+    return child, child.stdout.readline().strip()
+
+
+def test_a_killed_retrain_shows_as_failed_not_running(database, rec_settings):
+    """A retrain's process killed mid-run leaves its JobRun "running"; once its lock is
+    released by the system (the process is gone), the next look settles it as failed."""
+    with database.write() as s:
+        s.add(JobRun(job="train", started_at=TEST_NOW, status="running", detail=""))
+    child, state = _hold_lock_in_child(lifecycle.train_lock(rec_settings))
+    try:
+        assert state == "held"
+        assert lifecycle.settle_interrupted(database, rec_settings, _clock()) == 0  # alive
+        assert [r[0] for r in _runs(database)] == ["running"]
+    finally:
+        child.kill()
+        child.wait()
+    assert lifecycle.settle_interrupted(database, rec_settings, _clock(5)) == 1
+    [(status, _, detail)] = _runs(database)
+    assert status == "failed" and "stopped before it finished" in detail

@@ -97,7 +97,8 @@ def test_educator_starts_a_run_in_the_background(make_viewer, app, database):
         del app.extensions["streamsim.launch"]
     with database.read() as s:
         run = s.scalars(select(ExperimentRun)).one()
-    assert launched == [run.id]
+    assert launched == [app.config["STREAMSIM"].results_dir]
+    assert run.results_dir.startswith(str(launched[0]))
     assert run.status == "queued" and run.config["profiles"] == worker.QUICK["profiles"]
     # The quick version keeps days for the policies after a shorter launch phase.
     assert run.config["explore_days"] == worker.QUICK_PHASE_DAYS < run.config["days"] - 5
@@ -114,7 +115,6 @@ def test_educator_starts_a_run_in_the_background(make_viewer, app, database):
 
 
 def test_worker_runs_a_queued_experiment(make_viewer, database, tmp_path):
-    from simulator import worker
     from simulator.experiment import normalise
 
     cfg = normalise({"name": "tiny", "profiles": 12, "days": 2, "titles": 60, "seeds": [1],
@@ -125,7 +125,9 @@ def test_worker_runs_a_queued_experiment(make_viewer, database, tmp_path):
         s.add(run)
         s.flush()
         run_id = run.id
-    worker.run(database, run_id)
+    from simulator import runs
+
+    assert runs.work(database, tmp_path, limit=1) == 1
     with database.read() as s:
         run = s.get(ExperimentRun, run_id)
         assert (run.status, run.progress, run.error) == ("done", 1.0, "")
@@ -238,3 +240,17 @@ def test_realism_panel_for_educators_only(make_viewer, viewer, client, database)
                      "1 figure not comparable", "7 figures without a public reference"]
     for c in (viewer.client, client):
         assert c.get("/educator/realism/").status_code == 404
+
+
+def test_a_run_whose_process_died_shows_as_failed_on_the_page(make_viewer, database, tmp_path):
+    with database.write() as s:
+        run = ExperimentRun(name="lost", config={}, status="running", progress=0.4,
+                            results_dir=str(tmp_path / "lost"), created_at=TEST_NOW)
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    teacher = make_viewer("lost@example.com", role="educator")
+    page = soup(teacher.client.get(f"/educator/runs/{run_id}"))
+    assert "stopped before it finished" in page.select_one("#run-status").get_text()
+    with database.read() as s:
+        assert s.get(ExperimentRun, run_id).status == "failed"
