@@ -20,9 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import PlaybackEvent, Title, Viewing
+from core.playback import COMPLETE_FRACTION
 
 POINTS = 21  # 0%, 5%, ..., 100%
-FINISHED = 0.9  # a viewing that reached 90% of the runtime counts as finished
+FINISHED = COMPLETE_FRACTION  # the player's rule (core/playback.py)
 
 
 @dataclass(frozen=True)

@@ -303,6 +303,11 @@ class Viewing(Base):
     )
 
 
+# The playback event types, in the one place the table, the events API (core/playback.py) and
+# the player's tests (tests/webapp/test_player.py) read them from.
+EVENT_TYPES = ("start", "heartbeat", "pause", "seek", "stop", "complete")
+
+
 class PlaybackEvent(Base):
     """The raw playback event log (kept for analytics such as drop-off curves).
 
@@ -326,8 +331,7 @@ class PlaybackEvent(Base):
     credited_s: Mapped[float] = mapped_column(Float, default=0.0)
 
     __table_args__ = (
-        CheckConstraint(
-            "type IN ('start', 'heartbeat', 'pause', 'seek', 'stop', 'complete')", name="type"),
+        CheckConstraint(f"type IN ({', '.join(repr(t) for t in EVENT_TYPES)})", name="type"),
         Index("ix_playback_events_profile_id_title_id", "profile_id", "title_id"),
     )
 

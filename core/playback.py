@@ -26,12 +26,11 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, TextClause, bindparam, select, text, tuple_
 from sqlalchemy.orm import Session
 
-from core.models import Episode, PlaybackEvent, Profile, Title, Viewing
+from core.models import EVENT_TYPES, Episode, PlaybackEvent, Profile, Title, Viewing
 
-EVENT_TYPES = ("start", "heartbeat", "pause", "seek", "stop", "complete")
 SPEEDS = (0.5, 1.0, 1.5, 2.0, 10.0, 60.0)
 MAX_BATCH = 500
-COMPLETE_FRACTION = 0.9
+COMPLETE_FRACTION = 0.9  # a viewing that reached 90% of the runtime (or the credits) is complete
 CLOCK_SLACK = timedelta(minutes=5)  # how far ahead of the server a client clock may run
 MAX_AGE = timedelta(days=7)  # queued events older than this are refused
 REQUIRED_FIELDS = ("event_id", "type", "title_id", "position_s", "client_time")

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from core.playback import COMPLETE_FRACTION
 from core.settings import Settings
 from recommender import models
 from recommender.data import Interactions, SignalMapping
@@ -40,7 +41,7 @@ from recommender.model import ServingModel
 from recommender.selection import choose, refit
 from recommender.state import batch_scores, user_state
 
-COMPLETE = 0.9  # a play that reached this fraction counts as finished
+COMPLETE = COMPLETE_FRACTION  # a play that reached this fraction counts as finished
 PRODUCTION = "production"
 MODELS = (PRODUCTION, *(n for n in models.NAMES if n == "blend" or models.FAMILIES[n].servable))
 PRODUCTION_OPTIONS = ("candidates", "blend", "factors", "epochs")

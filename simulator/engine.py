@@ -19,8 +19,9 @@ import numpy as np
 from sqlalchemy import delete, insert
 
 from core import activity, history
+from core import impressions as core_impressions
 from core.db import Database
-from core.models import Impression, TasteDay
+from core.models import TasteDay
 from core.playback_bulk import Batch, CatalogCache, record_playback_bulk
 from simulator import behaviour as bh
 from simulator.catalog import encode_features
@@ -158,12 +159,8 @@ class Simulation:
                 for tid in res.hides:
                     history.hide_title(s, res.profile_id, tid)
                 for when, row, pos in res.impressions:
-                    impressions.append({
-                        "profile_id": res.profile_id, "shown_at": when,
-                        "surface": row.surface, "row_key": row.key[:64], "row_position": pos,
-                        "title_ids": self.catalog.title_ids[row.titles].tolist(),
-                        "variants": [int(v) for v in row.variants],
-                        "policy": self.policy_name})
-            if impressions:
-                s.connection().execute(insert(Impression.__table__), impressions)
+                    impressions.append(core_impressions.row_values(
+                        res.profile_id, row.key, self.catalog.title_ids[row.titles].tolist(),
+                        row.variants, row.surface, when, pos, self.policy_name))
+            core_impressions.insert_rows(s, impressions)
         return n

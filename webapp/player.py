@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request, url_for
 
-from core import activity, catalog, history
+from core import activity, catalog, history, playback
 from core.playback import credits_mark, runtime_of
 from webapp.database import db_session
 from webapp.forms import EmptyForm
@@ -51,6 +51,7 @@ def watch(title_id: int, episode_id: int | None):
         "player/watch.html", None, title=title, episode=episode, profile=profile,
         runtime=runtime, position=position, credits=credits_mark(title, episode),
         next_episode=following, form=EmptyForm(), thumbs=activity.THUMBS,
+        max_batch=playback.MAX_BATCH,
         rating=activity.rating_for(s, profile.id, title.id),
         listed=bool(activity.in_list(s, profile.id, [title.id])))
 

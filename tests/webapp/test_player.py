@@ -200,3 +200,19 @@ def test_kids_profile_cannot_watch_or_hide_mature_titles(kids_viewer, database):
     tok = csrf_from(kids_viewer.client.get("/history/"))
     assert kids_viewer.client.post(f"/history/{mature}/hide",
                                    data={"csrf_token": tok}).status_code == 404
+
+
+def test_the_player_takes_its_limits_and_event_types_from_the_server(viewer, film):
+    """One place for each: the batch limit comes from the page, and every event the player
+    emits is a type the events API and the table accept."""
+    import re
+    from pathlib import Path
+
+    from core import playback
+
+    page = soup(viewer.client.get(f"/watch/{film.id}"))
+    assert int(page.select_one("[data-player]")["data-max-batch"]) == playback.MAX_BATCH
+    script = (Path(__file__).resolve().parents[2] / "webapp/static/js/player.js").read_text()
+    emitted = set(re.findall(r'emit\("(\w+)"\)', script))
+    assert emitted and emitted <= set(playback.EVENT_TYPES)
+    assert "MAX_BATCH = 500" not in script

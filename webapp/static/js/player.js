@@ -13,7 +13,8 @@
     runtime: Number(d.runtime), introEnd: Number(d.introEnd || 0), credits: Number(d.credits),
     eventsUrl: d.eventsUrl, nextUrl: d.nextUrl || "", profileId: d.profileId
   };
-  var HEARTBEAT_S = 10, IDLE_MS = 3000, MAX_BATCH = 500, KEEPALIVE_BATCH = 150;
+  // The server's batch limit (core.playback.MAX_BATCH), from the page.
+  var HEARTBEAT_S = 10, IDLE_MS = 3000, MAX_BATCH = Number(d.maxBatch), KEEPALIVE_BATCH = 150;
   var COUNTDOWN_S = 10, STILL_WATCHING_AFTER = 3;
   var QUEUE_KEY = "streamsim.playback.queue." + cfg.profileId;
   var CHAIN_KEY = "streamsim.autoplay.chain";
