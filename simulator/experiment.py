@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from core.db import Database
-from core.models import Base
+from core.migrate import upgrade
 from core.settings import Settings
 from simulator.catalog import generate_catalog
 from simulator.engine import Simulation
@@ -102,16 +102,20 @@ def policy_options(arm: dict) -> dict:
             if k not in ARM_DEFAULTS and k not in ("name", "policy", *LAYOUT_KEYS)}
 
 
+def _settings(path: Path) -> Settings:
+    return Settings(env="testing", database_url=f"sqlite:///{path}")
+
+
 def _database(path: Path) -> Database:
-    return Database(Settings(env="testing", database_url=f"sqlite:///{path}"))
+    return Database(_settings(path))
 
 
 def build_world(path: Path, cfg: dict, seed: int) -> None:
     """The catalog (plus titles held back for later release) and the population."""
     extra = max(a["new_per_day"] for a in cfg["arms"]) * cfg["days"]
     start = datetime.fromisoformat(cfg["start"])
+    upgrade(_settings(path))  # the schema through the migrations, as the site's
     db = _database(path)
-    Base.metadata.create_all(db.engine)
     with db.session() as s:
         generate_catalog(s, cfg["titles"] + extra, seed, start)
         catalog = load_catalog(s)
