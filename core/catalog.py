@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from core.models import Credit, Episode, Person, Tag, Title, TitleTag
+from core.models import Credit, Person, Tag, Title, TitleTag
 
 SORTS = {"popular": "Most popular", "newest": "Newest", "critics": "Critics' score",
          "az": "A–Z"}
@@ -37,21 +37,32 @@ def get_title(session: Session, title_id: int, max_age: int) -> Title | None:
     )
 
 
-def get_episode(session: Session, episode_id: int, max_age: int) -> Episode | None:
-    return session.scalar(
-        select(Episode).join(Title).where(Episode.id == episode_id, visible(max_age))
-    )
-
-
-def load_titles(session: Session, ids: Sequence[int], max_age: int) -> list[Title]:
-    """Titles for ids, in the order given, dropping any above the limit."""
+def load_titles(session: Session, ids: Sequence[int], max_age: int, *,
+                with_episodes: bool = False) -> list[Title]:
+    """Titles for ids, in the order given, dropping any above the limit: one statement (tags
+    joined in), or two `with_episodes` (their episodes too, for resume points)."""
     if not ids:
         return []
+    options = [joinedload(Title.tag_links)]
+    if with_episodes:
+        options.append(selectinload(Title.episodes))
     rows = session.scalars(
-        select(Title).where(Title.id.in_(list(ids)), visible(max_age)).options(*_card_options())
-    ).all()
+        select(Title).where(Title.id.in_(list(dict.fromkeys(ids))), visible(max_age))
+        .options(*options)
+    ).unique().all()
     by_id = {t.id: t for t in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def popular_ids(session: Session, max_age: int, *, n: int = 20, kind: str | None = None,
+                tag_id: int | None = None) -> list[int]:
+    """Ids of the n most popular titles (as `popular`, without loading them)."""
+    q = select(Title.id).where(visible(max_age))
+    if kind:
+        q = q.where(Title.kind == kind)
+    if tag_id is not None:
+        q = q.where(Title.id.in_(select(TitleTag.title_id).where(TitleTag.tag_id == tag_id)))
+    return list(session.scalars(q.order_by(Title.popularity.desc(), Title.id).limit(n)))
 
 
 def _card_query(max_age: int) -> Select:

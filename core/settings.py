@@ -52,7 +52,6 @@ class Settings:
     rate_limit_storage: str = "memory://"
     max_profiles: int = 5
     sqlite_busy_timeout_ms: int = 10_000
-    page_size: int = 36
     # Seconds the home page keeps the rows that are the same for everyone at a maturity limit
     # (Trending, Top 10, popular genre rows) before computing them again; 0 turns it off.
     home_rows_cache_s: float = 45.0
@@ -102,10 +101,6 @@ class Settings:
     @property
     def is_testing(self) -> bool:
         return self.env == "testing"
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed (settings stay immutable)."""

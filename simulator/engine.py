@@ -122,10 +122,6 @@ class Simulation:
                 progress(len(chunk))
         if self.write and len(visitors):
             self.record_tastes(visitors, day_start.date())
-        for s in self.states:
-            s.visited_yesterday = False
-        for i in visitors.tolist():
-            self.states[i].visited_yesterday = True
         return result
 
     def record_tastes(self, visitors: np.ndarray, day) -> None:

@@ -66,10 +66,6 @@ class Streams:
     def int_seed(self, *names: str) -> int:
         return derive_int(self.seed, *names)
 
-    def child(self, *names: str) -> Streams:
-        """A sub-family of streams (for example one per experiment arm)."""
-        return Streams(derive_int(self.seed, "child", *names))
-
     def __repr__(self) -> str:
         return f"Streams(seed={self.seed})"
 

@@ -49,7 +49,6 @@ class ProfileState:
     elsewhere: np.ndarray | None = None  # per title: seen before joining (not picked again)
     passed_over: dict[int, int] = field(default_factory=dict)  # title -> times shown, not picked
     satisfaction: float = 0.0
-    visited_yesterday: bool = False
 
 
 @dataclass
