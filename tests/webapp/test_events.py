@@ -246,6 +246,7 @@ def test_twenty_simultaneous_thumbs_make_one_rating(database, film):
         assert s.scalar(select(func.count()).select_from(Rating)) == 1
 
 
+@pytest.mark.stress
 def test_fifty_writers_lose_and_duplicate_nothing(app, make_viewer, database):
     """50 threads post events (some retried) for STREAMSIM_STRESS_SECONDS (default 10 s)."""
     seconds = float(os.environ.get("STREAMSIM_STRESS_SECONDS", "10"))
