@@ -13,6 +13,7 @@ import numpy as np
 
 NOISE_SIGMA = 0.3
 DAY_OF_WEEK = np.array([0.9, 0.85, 0.9, 0.95, 1.1, 1.3, 1.2])  # Monday .. Sunday
+HOLIDAY_LIFT = 1.45  # a public holiday is about as busy as a Saturday
 ROW_DECAY = 0.72
 COL_DECAY = 0.86
 CLICK_BETA = 1.6  # how strongly expected enjoyment drives clicks
@@ -57,10 +58,11 @@ def true_utility(taste: np.ndarray, features: np.ndarray, quality: np.ndarray,
     return taste @ features.T + quality + noise
 
 
-def visit_probability(activity, weekday: int, satisfaction=0.0) -> np.ndarray:
-    """Chance of at least one visit today: activity x day-of-week, more after a good session."""
+def visit_probability(activity, weekday: int, satisfaction=0.0, holiday=False) -> np.ndarray:
+    """Chance of at least one visit today: activity x day-of-week (x HOLIDAY_LIFT on a public
+    holiday in the viewer's country), more after a good session."""
     rate = np.asarray(activity) * DAY_OF_WEEK[weekday % 7] * np.exp(
-        0.3 * np.clip(satisfaction, -2.0, 2.0))
+        0.3 * np.clip(satisfaction, -2.0, 2.0)) * np.where(holiday, HOLIDAY_LIFT, 1.0)
     return 1.0 - np.exp(-rate)
 
 

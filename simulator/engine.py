@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
+import holidays
 import numpy as np
 from sqlalchemy import delete, insert
 
@@ -32,6 +34,20 @@ from simulator.session import ProfileState, SessionResult, ShownRow, Viewer, run
 from simulator.world import Catalog
 
 CHUNK_SESSIONS = 150
+
+
+@lru_cache(maxsize=256)
+def _calendar(country: str, year: int):
+    try:
+        return holidays.country_holidays(country, years=year)
+    except NotImplementedError:
+        return {}
+
+
+def is_public_holiday(country: str, when) -> bool:
+    """A public holiday in `country` (ISO code) on date `when` (the `holidays` package's
+    national calendar; False for a country it does not know)."""
+    return when in _calendar(country, when.year)
 
 
 @dataclass
@@ -74,9 +90,16 @@ class Simulation:
     def visitors(self, day: int) -> np.ndarray:
         draws = derive(self.seed, "visits", str(day)).random(len(self.pop))
         sat = np.array([s.satisfaction for s in self.states])
-        weekday = (self.start + timedelta(days=day)).weekday()
-        p = bh.visit_probability(self.pop.traits["activity"], weekday, sat)
+        when = (self.start + timedelta(days=day)).date()
+        p = bh.visit_probability(self.pop.traits["activity"], when.weekday(), sat,
+                                 self.holiday(when))
         return np.flatnonzero(draws < p)
+
+    def holiday(self, when) -> np.ndarray:
+        """Per profile: is `when` a public holiday in its account's country?"""
+        if self.pop.country is None:
+            return np.zeros(len(self.pop), dtype=bool)
+        return np.array([is_public_holiday(str(c), when) for c in self.pop.country], dtype=bool)
 
     def run_day(self, day: int, progress: Callable[[int], None] | None = None) -> DayResult:
         day_start = self.start + timedelta(days=day)

@@ -72,6 +72,7 @@ class Population:
     traits: dict[str, np.ndarray]  # TRAIT_NAMES -> (P,)
     maturity_limit: np.ndarray
     is_kids: np.ndarray
+    country: np.ndarray | None = None  # the account's country code (public holidays)
 
     def __len__(self) -> int:
         return len(self.profile_ids)
@@ -175,8 +176,10 @@ def generate_population(session: Session, n_profiles: int, seed: int, now,
     insert_rows(session, ProfileTruth, truth)
     sync_sequences(session, (Account, Profile))
     session.commit()
+    country_of = {a["id"]: a["country"] for a in accounts}
     pop = Population(np.array([p["id"] for p in profiles], dtype=np.int64), community, taste,
-                     traits, np.array([p["maturity_limit"] for p in profiles]), kids_arr)
+                     traits, np.array([p["maturity_limit"] for p in profiles]), kids_arr,
+                     np.array([country_of[p["account_id"]] for p in profiles], dtype=object))
     onboard(session, pop, catalog, now, progress=progress)
     return pop
 
@@ -255,8 +258,9 @@ def load_population(session: Session, profile_ids=None) -> Population:
     """The hidden truth of simulated profiles (all, or those in `profile_ids`), as arrays;
     each taste as it was at the end of its latest recorded day (tastes drift)."""
     q = (select(ProfileTruth.profile_id, ProfileTruth.community, ProfileTruth.taste,
-                ProfileTruth.traits, Profile.maturity_limit, Profile.is_kids)
-         .join(Profile, Profile.id == ProfileTruth.profile_id).order_by(ProfileTruth.profile_id))
+                ProfileTruth.traits, Profile.maturity_limit, Profile.is_kids, Account.country)
+         .join(Profile, Profile.id == ProfileTruth.profile_id)
+         .join(Account, Account.id == Profile.account_id).order_by(ProfileTruth.profile_id))
     if profile_ids is not None:
         q = q.where(ProfileTruth.profile_id.in_(list(profile_ids)))
     rows = session.execute(q).all()
@@ -272,4 +276,5 @@ def load_population(session: Session, profile_ids=None) -> Population:
                             dtype=np.float64) for k in TRAIT_NAMES},
         maturity_limit=np.array([r[4] for r in rows], dtype=np.int64),
         is_kids=np.array([r[5] for r in rows], dtype=bool),
+        country=np.array([r[6] for r in rows], dtype=object),
     )

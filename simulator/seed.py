@@ -126,4 +126,6 @@ def _concat(a: Population, b: Population) -> Population:
         np.concatenate([a.taste, b.taste]),
         {k: np.concatenate([a.traits[k], b.traits[k]]) for k in a.traits},
         np.concatenate([a.maturity_limit, b.maturity_limit]),
-        np.concatenate([a.is_kids, b.is_kids]))
+        np.concatenate([a.is_kids, b.is_kids]),
+        None if a.country is None or b.country is None
+        else np.concatenate([a.country, b.country]))

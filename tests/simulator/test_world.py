@@ -206,3 +206,18 @@ def test_discovery_ranks_titles_as_the_sites_services_do(tmp_path):
                 assert cat.title_ids[disc.browse(genre, None, sort, 13)].tolist() == \
                     [t.id for t in page.items], (genre, sort)
     db.dispose()
+
+
+def test_public_holidays_in_the_viewers_country_bring_more_visits():
+    from datetime import date
+
+    from simulator.engine import is_public_holiday
+
+    july4, boxing_day = date(2026, 7, 4), date(2026, 12, 26)
+    assert is_public_holiday("US", july4) and not is_public_holiday("GB", july4)
+    assert is_public_holiday("GB", boxing_day)
+    assert not is_public_holiday("ZZ", date(2026, 1, 1))  # an unknown country has none
+    wednesday = bh.visit_probability(np.full(4, 0.3), 2)
+    assert np.all(bh.visit_probability(np.full(4, 0.3), 2, holiday=True) > wednesday * 1.2)
+    mixed = bh.visit_probability(np.full(2, 0.3), 2, holiday=np.array([True, False]))
+    assert mixed[0] > mixed[1]
