@@ -101,8 +101,17 @@ def canonical_uuid(value: str) -> str:
     return str(uuid.UUID(value))
 
 
+MAX_NUMBER = 1e9  # no position or speed is anywhere near; larger JSON numbers are refused
+
+
 def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    """A JSON number a float can hold exactly enough: finite, |value| <= MAX_NUMBER (a huge
+    integer would overflow float(), so the bound is checked first)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= MAX_NUMBER
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
 def _whole(value: Any) -> bool:

@@ -95,8 +95,11 @@ def test_error_classes(viewer, database, film):
     bad = [{**good, "profile_id": 99}, {**good, "type": "rewind"},
            {**good, "position_s": film.runtime_minutes * 60 + 1},
            {**good, "client_time": iso(utcnow() + timedelta(hours=1))},
-           {**good, "title_id": 10**6}]
-    fields = ["profile_id", "type", "position_s", "client_time", "title_id"]
+           {**good, "title_id": 10**6},
+           {**good, "position_s": 10**400},  # overflows float(): refused, not a 500
+           {**good, "speed": 10**400}, {**good, "episode_id": 2**63}]
+    fields = ["profile_id", "type", "position_s", "client_time", "title_id", "position_s",
+              "speed", "episode_id"]
     for body, field in zip(bad, fields, strict=True):
         r = post(c, {"events": [event(film.id), body]}, tok)
         assert r.status_code == 422, field
