@@ -211,3 +211,20 @@ def test_kids_profile_never_sees_a_mature_title_anywhere(kids_viewer, database):
     name = sorted(mature_names)[0]
     r = c.get("/search/", query_string={"q": name})
     assert not {int(a["data-title-id"]) for a in soup(r).select("[data-title-id]")} & mature
+
+
+def test_a_nul_character_anywhere_is_a_400_and_changes_nothing(app, viewer, database):
+    """PostgreSQL cannot store a NUL; the site refuses it the same way on every database."""
+    before = _snapshot(database)
+    for url in ("/search/?q=a%00b", "/browse/?genre=dr%00ama", "/browse/?mood=%00",
+                "/home?x%00=1"):
+        assert viewer.client.get(url).status_code == 400, url
+    token = csrf_from(viewer.client.get("/profiles/"))
+    r = viewer.client.post("/profiles/new", data={"csrf_token": token, "name": "Ev\x00e"})
+    assert r.status_code == 400
+    anonymous = app.test_client()
+    token = csrf_from(anonymous.get("/login"))
+    r = anonymous.post("/login", data={"csrf_token": token, "email": "a\x00@example.com",
+                                       "password": "whatever-long-enough"})
+    assert r.status_code == 400
+    assert _snapshot(database) == before
