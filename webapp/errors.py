@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -26,22 +28,33 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
-def _render(status: int, heading: str | None = None, detail: str | None = None):
+RETRY_AFTER_S = 5  # when the database is unreachable or busy
+
+
+def _render(status: int, heading: str | None = None, detail: str | None = None,
+            headers: dict | None = None):
     default_heading, default_detail = MESSAGES.get(status, MESSAGES[500])
     heading, detail = heading or default_heading, detail or default_detail
     if request.accept_mimetypes.best == "application/json" or request.is_json:
-        return jsonify({"error": heading, "detail": detail, "status": status}), status
-    return render_template("errors/error.html", status=status, heading=heading,
-                           detail=detail), status
+        return jsonify({"error": heading, "detail": detail, "status": status}), status, \
+            headers or {}
+    try:  # the site's own page, with its header (which may read the signed-in user) ...
+        body = render_template("errors/error.html", status=status, heading=heading,
+                               detail=detail)
+    except Exception:  # noqa: BLE001 - ... or, if that fails too (database down), a page
+        # that needs nothing but the template: no context processors (they load the user).
+        body = current_app.jinja_env.get_template("errors/plain.html").render(
+            status=status, heading=heading, detail=detail)
+    return body, status, headers or {}
 
 
 def _http_error(exc: HTTPException):
-    response = _render(exc.code or 500)
+    # Keep what the exception says about itself (Allow on a 405, for example).
+    headers = {k: v for k, v in exc.get_headers()
+               if k.lower() not in ("content-type", "content-length")}
     if exc.code == 429:
-        retry = getattr(exc, "retry_after", None) or 60
-        body, status = response
-        return body, status, {"Retry-After": str(int(retry))}
-    return response
+        headers["Retry-After"] = str(int(getattr(exc, "retry_after", None) or 60))
+    return _render(exc.code or 500, headers=headers)
 
 
 def _csrf_error(exc: CSRFError):
@@ -49,7 +62,12 @@ def _csrf_error(exc: CSRFError):
 
 
 def _unexpected(exc: Exception):
-    from flask import current_app
-
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout):
+        # The database is unreachable or overloaded: a temporary condition, not a bug.
+        current_app.logger.warning("Database unavailable on %s %s: %s", request.method,
+                                   request.path, exc)
+        return _render(503, "We can't reach our database",
+                       "Nothing you sent was lost. Try again in a moment.",
+                       {"Retry-After": str(RETRY_AFTER_S)})
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return _render(500)

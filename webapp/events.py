@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -80,9 +80,10 @@ def _too_large() -> Response:
 
 
 def _busy(exc: Exception) -> Response:
-    """503 for "try again" (locked database, serialization failure, no free connection);
-    anything else is a real error and is raised again."""
-    if isinstance(exc, DBAPIError) and not is_busy(exc):
+    """503 for "try again" (locked database, serialization failure, no free connection, a
+    database that cannot be reached); anything else is a real error and is raised again."""
+    unreachable = isinstance(exc, OperationalError | InterfaceError)
+    if isinstance(exc, DBAPIError) and not (is_busy(exc) or unreachable):
         raise exc
     return _error(503, "The database is busy; retry shortly.",
                   headers={"Retry-After": str(RETRY_AFTER_S)})

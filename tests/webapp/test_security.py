@@ -228,3 +228,47 @@ def test_a_nul_character_anywhere_is_a_400_and_changes_nothing(app, viewer, data
                                        "password": "whatever-long-enough"})
     assert r.status_code == 400
     assert _snapshot(database) == before
+
+
+def test_a_lost_database_gives_the_sites_own_503_pages_and_the_documented_api_answer(
+        tmp_path, settings):
+    """The error path needs no database: with the database gone, a page is the site's own
+    error page (every security header, Retry-After) and the events API answers 503 with
+    Retry-After, as its OpenAPI document says."""
+    from core.db import Database
+    from core.migrate import upgrade
+    from simulator.catalog import generate_catalog
+    from tests.conftest import TEST_NOW
+    from tests.webapp.conftest import login, make_account, select_profile
+    from webapp import create_app
+
+    path = tmp_path / "lost.sqlite3"
+    own = settings.with_(database_url=f"sqlite:///{path}", instance_dir=tmp_path,
+                         model_dir=tmp_path / "models")
+    upgrade(own)
+    database = Database(own)
+    with database.session() as s:
+        generate_catalog(s, 12, 3, TEST_NOW)
+    _, (profile_id,) = make_account(database, "lost@example.com")
+    app = create_app(own, database)
+    client = app.test_client()
+    assert login(client, "lost@example.com").status_code == 302
+    assert select_profile(client, profile_id).status_code == 302
+    csrf = csrf_from(client.get("/profiles/"))
+    database.engine.dispose()
+    path.unlink()  # the database is gone (a new, empty file would be made on connect)
+    page = client.get("/home")
+    assert page.status_code == 503 and page.headers["Retry-After"]
+    assert "reach our database" in page.get_data(as_text=True)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert header in page.headers, header
+    api = client.post("/api/playback/events", headers={"X-CSRFToken": csrf},
+                      json={"event_id": "3f1c6d5e-8a4b-4c2d-9e0f-1a2b3c4d5e6f", "type": "start",
+                            "title_id": 1, "position_s": 0, "client_time": "2026-11-01T00:00:00Z"})
+    assert api.status_code == 503 and api.headers["Retry-After"] and api.is_json
+    database.dispose()
+
+
+def test_method_not_allowed_says_what_is(viewer, film):
+    r = viewer.client.get(f"/title/{film.id}/rating")
+    assert r.status_code == 405 and "POST" in r.headers["Allow"]
