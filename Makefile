@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 export STREAMSIM_ENV ?= development
+# `PORT=5001 make demo` serves on another port.
+PORT ?= 5000
+HOST ?= 127.0.0.1
 
 .PHONY: demo test bench lint venv clean serve real-data
 
@@ -21,7 +24,12 @@ demo: venv
 	STREAMSIM_DEMO=1 $(BIN)/streamsim db upgrade
 	STREAMSIM_DEMO=1 $(BIN)/streamsim demo-setup
 	STREAMSIM_DEMO=1 $(BIN)/streamsim train || echo "No model yet: the site serves popularity rows."
-	STREAMSIM_DEMO=1 STREAMSIM_REC_SCHEDULER_IN_APP=1 $(BIN)/streamsim run --host 127.0.0.1 --port 5000
+	@# The server runs in the background; once it accepts connections the demo login and URL
+	@# are printed last, then make waits on the server (Ctrl-C stops both).
+	@STREAMSIM_DEMO=1 STREAMSIM_REC_SCHEDULER_IN_APP=1 $(BIN)/streamsim run --host $(HOST) --port $(PORT) & server=$$!; \
+	trap 'kill $$server 2>/dev/null' INT TERM EXIT; \
+	STREAMSIM_DEMO=1 $(BIN)/python -m webapp.demo $(HOST) $(PORT) || exit 1; \
+	wait $$server
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import sys
+import time
 from datetime import datetime
 
 from sqlalchemy import select
@@ -43,3 +46,25 @@ def ensure_demo_account(session: Session, settings: Settings, now: datetime) -> 
         if len(picks) >= activity.MIN_PICKS:
             activity.save_taste_picks(session, profile, picks, genre_ids, now)
     return True
+
+
+def announce_when_up(host: str, port: int, settings: Settings, timeout_s: float = 120.0) -> bool:
+    """Wait until the server accepts connections, then print its URL and the demo login last."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.25)
+    else:
+        print(f"The server did not start on {host}:{port}.", file=sys.stderr)
+        return False
+    print(f"\n  StreamSim is up: http://{host}:{port}/\n"
+          f"  Demo login: {settings.demo_email} / {settings.demo_password}\n"
+          f"  (Ctrl-C stops the server.)\n", flush=True)
+    return True
+
+
+if __name__ == "__main__":  # make demo: python -m webapp.demo HOST PORT
+    sys.exit(0 if announce_when_up(sys.argv[1], int(sys.argv[2]), Settings.from_env()) else 1)

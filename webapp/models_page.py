@@ -28,6 +28,7 @@ from webapp.viewer import current_profile, educator_required
 
 bp = Blueprint("models_page", __name__, url_prefix="/models")
 CHART_W, CHART_H, PAD = 640, 220, 36
+MAX_LABELS = 6  # x-axis labels on the retrain timeline (each about 80 px wide)
 OUTCOMES = {"ok": "Published", "rejected": "Rejected", "skipped": "Skipped (pinned)",
             "failed": "Failed", "running": "Running", "busy": "Busy"}
 
@@ -42,10 +43,11 @@ def chart(cards: list[dict]) -> dict:
     """Points for an SVG line chart of holdout NDCG@10 per version (oldest left)."""
     rows = [c for c in reversed(cards) if (c.get("metrics") or {}).get("ndcg@10") is not None]
     if not rows:
-        return {"model": "", "pop": "", "labels": [], "top": 0.0}
+        return {"model": "", "popularity": "", "labels": [], "top": 0.0}
     top = max(max(c["metrics"]["ndcg@10"], c["metrics"].get("popularity_ndcg@10") or 0)
               for c in rows) or 1.0
     step = (CHART_W - 2 * PAD) / max(len(rows) - 1, 1)
+    label_every = -(-len(rows) // MAX_LABELS)  # ceiling division
 
     def point(n: int, value: float) -> str:
         x = PAD + n * step
@@ -54,9 +56,12 @@ def chart(cards: list[dict]) -> dict:
 
     return {
         "model": " ".join(point(n, c["metrics"]["ndcg@10"]) for n, c in enumerate(rows)),
-        "pop": " ".join(point(n, c["metrics"].get("popularity_ndcg@10") or 0)
-                        for n, c in enumerate(rows)),
-        "labels": [(PAD + n * step, c["version"]) for n, c in enumerate(rows)],
+        # Not "pop": Jinja would read chart.pop as the dict's pop method.
+        "popularity": " ".join(point(n, c["metrics"].get("popularity_ndcg@10") or 0)
+                               for n, c in enumerate(rows)),
+        # At most MAX_LABELS labels (always the newest), so they never run together.
+        "labels": [(PAD + n * step, c["version"]) for n, c in enumerate(rows)
+                   if (len(rows) - 1 - n) % label_every == 0],
         "top": top,
     }
 

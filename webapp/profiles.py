@@ -43,9 +43,12 @@ def picker():
     profiles = accounts.list_profiles(db_session(), current_account().id)
     if not profiles:
         return redirect(url_for("profiles.new"))
+    active = current_profile()
+    # A kids profile may not manage profiles, so it is never shown the managing view.
+    manage = request.args.get("manage") == "1" and not (active and active.is_kids)
     return render_template("profiles/picker.html", profiles=profiles, form=EmptyForm(),
-                           pin_form=PinForm(), manage=request.args.get("manage") == "1",
-                           active=current_profile(), locked=_locked_in_kids(),
+                           pin_form=PinForm(), manage=manage,
+                           active=active, locked=_locked_in_kids(),
                            max_profiles=current_app.config["STREAMSIM"].max_profiles)
 
 
@@ -88,7 +91,7 @@ def new():
             profile = accounts.create_profile(
                 s, account, system_clock.now(), name=form.name.data, avatar=form.avatar.data,
                 language=form.language.data, is_kids=form.is_kids.data,
-                maturity_limit=form.maturity_limit.data, pin=form.pin.data or None,
+                maturity_limit=form.chosen_limit(), pin=form.pin.data or None,
                 max_profiles=current_app.config["STREAMSIM"].max_profiles)
         except accounts.AccountError as exc:
             s.rollback()
@@ -100,7 +103,8 @@ def new():
             return redirect(url_for("onboarding.picker"))
     elif request.method == "POST":
         status = 400
-    return render_template("profiles/form.html", form=form, profile=None), status
+    first = not accounts.list_profiles(db_session(), current_account().id)
+    return render_template("profiles/form.html", form=form, profile=None, first=first), status
 
 
 @bp.route("/<int:profile_id>/edit", methods=["GET", "POST"])
@@ -118,7 +122,7 @@ def edit(profile_id: int):
         try:
             accounts.update_profile(profile, name=form.name.data, avatar=form.avatar.data,
                                     language=form.language.data, is_kids=form.is_kids.data,
-                                    maturity_limit=form.maturity_limit.data)
+                                    maturity_limit=form.chosen_limit())
             if form.clear_pin.data:
                 accounts.set_pin(profile, None)
             elif form.pin.data:
@@ -137,12 +141,15 @@ def edit(profile_id: int):
                            delete_form=EmptyForm()), status
 
 
-@bp.post("/<int:profile_id>/delete")
+@bp.route("/<int:profile_id>/delete", methods=["GET", "POST"])
 @account_required
 def delete(profile_id: int):
+    """GET asks "are you sure?"; only a POST that says confirm=yes deletes (works without JS)."""
     profile = _owned(profile_id)
     if (guard := _manage_guard()) is not None:
         return guard
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("profiles/delete.html", profile=profile, form=EmptyForm())
     if EmptyForm().validate_on_submit():
         s = db_session()
         name = profile.name

@@ -31,5 +31,12 @@ def index():
             activity.log_search(w, profile.id, query, len(result.titles), system_clock.now())
         if not result.titles:
             suggestions = catalog.tags(s, "genre")[:8]
-    return render_page("search/index.html", "results", query=query, result=result,
-                       suggestions=suggestions, profile=profile)
+    # The header box, typing on another page, targets #main: it gets the whole page (htmx
+    # selects its #main) and keeps its own focus; everything else gets the results region.
+    headers = request.headers
+    block = None if headers.get("HX-Target") == "main" else "results"
+    response = render_page("search/index.html", block, query=query, result=result,
+                           suggestions=suggestions, profile=profile,
+                           autofocus=headers.get("HX-Trigger") != "top-search")
+    response.vary.add("HX-Target")
+    return response

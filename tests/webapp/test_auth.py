@@ -138,3 +138,15 @@ def test_login_is_rate_limited_per_ip_and_per_email(settings, database):
                                       "csrf_token": token},
                       environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert r.status_code == 429
+
+
+def test_the_demo_login_is_shown_whole_on_the_login_page(settings, database):
+    from dataclasses import replace
+
+    from webapp import create_app
+
+    demo = replace(settings, env="development", demo=True)
+    page = soup(create_app(demo, database).test_client().get("/login"))
+    codes = [c.get_text() for c in page.select(".demo-login code")]
+    assert codes == [demo.demo_email, demo.demo_password]
+    # That it never breaks mid-word is checked in Chromium (tests/browser/test_ui_fixes.py).

@@ -219,3 +219,31 @@ def test_pin_needs_an_educator_and_a_csrf_token(make_viewer, educator, client, t
     artifacts.pin(model_dir, trained)
     assert educator.client.post("/models/unpin").status_code == 400
     assert artifacts.pinned_version(model_dir) == trained
+
+
+def test_the_retrain_timeline_draws_numbers_with_readable_labels(educator, trained, rec_settings):
+    page = _page(educator.client)
+    lines = page.select("svg.models-chart polyline")
+    assert {line["class"][0] for line in lines} == {"line-pop", "line-model"}
+    for line in lines:
+        points = line["points"].split()
+        assert points, line
+        for point in points:  # "x,y" pairs of numbers (chart.pop once printed a method)
+            x, y = point.split(",")
+            float(x), float(y)
+    assert page.select_one("[data-ndcg-explained]").get_text().startswith(
+        'What "NDCG@10 vs popularity" means')
+
+
+def test_the_timeline_thins_its_labels_so_they_never_run_together():
+    from webapp.models_page import CHART_W, MAX_LABELS, chart
+
+    cards = [{"version": f"20260101T{h:02d}0000", "metrics": {"ndcg@10": 0.3,
+                                                           "popularity_ndcg@10": 0.2}}
+             for h in range(20)]
+    drawn = chart(list(reversed(cards)))  # cards come newest first
+    assert 2 <= len(drawn["labels"]) <= MAX_LABELS
+    assert drawn["labels"][-1][1] == cards[-1]["version"]  # the newest is always labelled
+    xs = [x for x, _ in drawn["labels"]]
+    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) >= CHART_W / (MAX_LABELS + 2)
+    assert len(drawn["popularity"].split()) == len(drawn["model"].split()) == 20

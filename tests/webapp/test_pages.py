@@ -271,10 +271,64 @@ def test_profiles_create_edit_delete_and_limit(make_viewer, database):
         edited = s.get(Profile, ids[-1])
         assert (edited.name, edited.is_kids, edited.maturity_limit, edited.language,
                 edited.account_id) == ("Little one", True, 7, "fr", v.account_id)
+    # Deleting asks first: a post without confirm=yes (or a GET) only shows the question.
     r = c.post(f"/profiles/{ids[-1]}/delete", data={"csrf_token": token})
+    assert r.status_code == 200
+    with database.read() as s:
+        assert s.get(Profile, ids[-1]) is not None
+    edit = soup(c.get(f"/profiles/{ids[-1]}/edit"))
+    confirm_url = edit.select_one("a[data-delete-profile]")["href"]
+    question = soup(c.get(confirm_url))
+    assert "Delete Little one?" in question.select_one("h1").get_text()
+    form = question.select_one("form[method=post]")
+    data = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+    assert data["confirm"] == "yes"
+    r = c.post(form["action"], data=data)
     assert r.status_code == 302
     with database.read() as s:
         assert s.get(Profile, ids[-1]) is None
+
+
+def test_the_first_profile_form_speaks_to_you_and_defaults_to_all_ratings(app, database):
+    make_account(database, "first@example.com", profiles=())
+    c = app.test_client()
+    login(c, "first@example.com")
+    page = soup(c.get("/profiles/new"))
+    assert "another person" not in page.select_one("[data-lead]").get_text()
+    assert page.select_one("#maturity_limit option[selected]")["value"] == "18"
+    # No name yet: no avatar pretends to be an "S".
+    initials = {a.get_text(strip=True) for a in page.select(".avatar-choice .avatar")}
+    assert initials == {"☺"}
+    token = csrf_from(c.get("/profiles/new"))
+    r = c.post("/profiles/new", data={"name": "Grown-up", "avatar": "teal", "language": "en",
+                                      "maturity_limit": "18", "csrf_token": token})
+    assert r.status_code == 302
+    page = soup(c.get("/profiles/new"))
+    assert "another person" in page.select_one("[data-lead]").get_text()
+    # A form shown again (here with a bad PIN) uses the profile's initial.
+    token = csrf_from(c.get("/profiles/new"))
+    r = c.post("/profiles/new", data={"name": "Zoe", "avatar": "sky", "language": "en",
+                                      "maturity_limit": "18", "pin": "12", "csrf_token": token})
+    assert r.status_code == 400
+    assert {a.get_text(strip=True) for a in soup(r).select(".avatar-choice .avatar")} == {"Z"}
+    token = csrf_from(c.get("/profiles/new"))
+    # A kids profile left on "all ratings" gets the kids default, not an error or 18+.
+    r = c.post("/profiles/new", data={"name": "Little", "avatar": "lime", "language": "en",
+                                      "is_kids": "y", "maturity_limit": "18", "csrf_token": token})
+    assert r.status_code == 302
+    with database.read() as s:
+        limits = dict(s.execute(select(Profile.name, Profile.maturity_limit)).all())
+    assert limits == {"Grown-up": 18, "Little": 7}
+
+
+def test_a_kids_profile_is_never_offered_managing_and_has_its_own_look(kids_viewer, viewer):
+    page = soup(kids_viewer.client.get("/profiles/?manage=1"))
+    assert page.select_one("h1").get_text() == "Who's watching?"
+    assert not page.select("a[href*='manage=1']") and not page.select("a[href*='/edit']")
+    home = soup(kids_viewer.client.get("/home"))
+    assert "kids" in home.body["class"]
+    assert not home.select(".profile-menu a[href*='manage=1']")
+    assert "kids" not in soup(viewer.client.get("/home")).body.get("class", [])
 
 
 def test_leaving_a_kids_profile_needs_its_pin(app, database):
@@ -310,3 +364,53 @@ def test_unsafe_htmx_endpoints_also_answer_plain_form_posts_with_the_full_page(v
     toggled = viewer.client.post(f"/welcome/toggle/{card_ids_from_picker(r)[0]}",
                                  data={"csrf_token": token})
     assert soup(toggled).find("html") is not None
+
+
+def test_header_search_is_live_and_in_step_with_the_search_page(viewer):
+    page = soup(viewer.client.get("/search/", query_string={"q": "love"}))
+    top, hero = page.select_one("#top-search"), page.select_one("#search-q")
+    assert top["value"] == hero["value"] == "love"
+    assert page.select_one("h1").get_text(strip=True) == "Search"
+    # On the search page both boxes swap the results region, debounced, and push the URL.
+    for box in (top, hero):
+        assert box["hx-get"] == "/search/" and "delay:" in box["hx-trigger"]
+        assert box["hx-target"] == "#search-results" and box.has_attr("data-search-sync")
+    # Elsewhere the header box brings in the search page's main region.
+    home_box = soup(viewer.client.get("/home")).select_one("#top-search")
+    assert home_box["hx-target"] == "#main" and home_box["hx-select"] == "#main"
+    # The server answers each: the results fragment, or the whole page without autofocus.
+    fragment = viewer.client.get("/search/?q=love", headers={**HX, "HX-Target": "search-results"})
+    assert soup(fragment).find("html") is None and soup(fragment).select_one("#search-results")
+    whole = viewer.client.get("/search/?q=love", headers={
+        **HX, "HX-Target": "main", "HX-Trigger": "top-search"})
+    assert soup(whole).select_one("main#main #search-results")
+    assert not soup(whole).select_one("#search-q").has_attr("autofocus")
+    assert "HX-Target" in whole.headers["Vary"]
+    # Without JS it is a plain GET form.
+    form = page.select_one("form.searchbox")
+    assert form["method"] == "get" and form["action"] == "/search/"
+
+
+def test_the_title_modal_has_no_banner_and_home_deep_links_open_it(viewer, database):
+    with database.read() as s:
+        title_id = s.scalar(select(func.min(Title.id)).where(Title.maturity_age <= 18))
+    modal = soup(viewer.client.get(f"/title/{title_id}?modal=1", headers=HX))
+    assert modal.select_one("[role=dialog]")
+    assert not modal.select("header, [role=banner]")
+    home = soup(viewer.client.get(f"/home?title={title_id}"))
+    loader = home.select_one("[data-deep-title]")
+    assert loader["hx-get"] == f"/title/{title_id}?modal=1" and loader["hx-trigger"] == "load"
+    assert not soup(viewer.client.get("/home")).select("[data-deep-title]")
+    card = home.select_one("section.row .card__link")
+    card_id = card.find_parent(attrs={"data-title-id": True})["data-title-id"]
+    assert card["hx-push-url"] == f"/home?title={card_id}"
+    # Cards elsewhere do not pretend to be on home.
+    browse = soup(viewer.client.get("/browse/"))
+    assert not browse.select(".card__link[hx-push-url]")
+
+
+def test_every_page_has_the_small_footer(viewer, client):
+    for c, url in ((viewer.client, "/home"), (viewer.client, "/search/"), (client, "/login")):
+        footer = soup(c.get(url)).select_one("footer.site-footer")
+        assert "StreamSim — a teaching lab" in footer.get_text(), url
+        assert footer.select_one("a[href='/healthz']"), url

@@ -61,7 +61,44 @@
     root.innerHTML = "";
     document.body.classList.remove("has-modal");
     if (opener && document.contains(opener)) opener.focus();
+    // A modal opened from home pushed /home?title=N (shareable); closing it goes back to /home.
+    var url = new URL(window.location.href);
+    if (url.searchParams.has("title")) {
+      url.searchParams.delete("title");
+      history.pushState({}, "", url.pathname + url.search);
+    }
   }
+
+  // The search boxes (header and search page) show the same words: typing in one copies
+  // to the other; each asks htmx for results itself.
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-search-sync]")) return;
+    document.querySelectorAll("[data-search-sync]").forEach(function (box) {
+      if (box !== event.target) box.value = event.target.value;
+    });
+  });
+  // The header box on another page swaps in the search page's #main: take its body class too.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "main" || !event.detail.xhr) return;
+    var doc = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+    if (doc.body) document.body.className = doc.body.className;
+    document.querySelectorAll(".topnav [aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
+  });
+
+  // Phone width: the nav's fade hint goes once it is scrolled to its end.
+  document.querySelectorAll(".topnav").forEach(function (nav) {
+    function edge() { nav.classList.toggle("is-scrolled-end", nav.scrollLeft + nav.clientWidth >= nav.scrollWidth - 2); }
+    nav.addEventListener("scroll", edge, { passive: true });
+    edge();
+  });
+
+  // The profile form: each avatar shows the initial of the name being typed.
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-avatar-name]")) return;
+    var initial = event.target.value.trim().charAt(0) || "\u263A";
+    document.querySelectorAll("[data-avatar-initial]").forEach(function (a) { a.textContent = initial; });
+  });
 
   // Tables marked data-sortable: each column heading becomes a button that sorts the rows
   // (numbers as numbers, "12%" and "0.5 ± 0.1" by their first number, the rest as text).
