@@ -41,8 +41,9 @@ def train() -> None:
 @with_appcontext
 def models(rollback_to: str | None, pin_to: str | None, unpin: bool) -> None:
     """List stored model versions (newest first), roll back to one, or pin one."""
+    from core.locks import exclusive
     from recommender import artifacts
-    from recommender.lifecycle import exclusive
+    from recommender.lifecycle import train_lock
 
     if sum(map(bool, (rollback_to, pin_to, unpin))) > 1:
         raise click.UsageError("use one of --rollback, --pin and --unpin at a time")
@@ -57,7 +58,7 @@ def models(rollback_to: str | None, pin_to: str | None, unpin: bool) -> None:
         if pin_to not in artifacts.versions(model_dir):
             raise click.ClickException(f"no model version {pin_to}")
         # Under the retrain lock: a retrain already running could otherwise publish after it.
-        with exclusive(model_dir / ".train.lock") as got:
+        with exclusive(train_lock(_settings())) as got:
             if not got:
                 raise click.ClickException("a retrain is running; pin when it has finished")
             try:

@@ -16,11 +16,12 @@ from sqlalchemy import select
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
+from core.locks import exclusive
 from core.models import JobRun, Title
 from recommender import artifacts, communities, scheduler
-from recommender.lifecycle import exclusive
+from recommender.lifecycle import settle_interrupted, train_lock
 from recommender.models import LABELS
-from webapp.database import db_session
+from webapp.database import db_session, get_database
 from webapp.forms import EmptyForm
 from webapp.htmx import render_page
 from webapp.recs import model_store
@@ -128,6 +129,9 @@ def _page(status: int = 200, problem: str | None = None):
 @bp.get("/")
 @educator_required
 def index():
+    # A killed retrain shows as failed (a GET holds no write lock; a POST's _page must not).
+    if settle_interrupted(get_database(), current_app.config["STREAMSIM"]):
+        db_session().rollback()  # end the request's read snapshot: it predates the change
     return _page()
 
 
@@ -143,7 +147,7 @@ def pin():
     if version not in artifacts.versions(model_dir):  # never a path outside the model folder
         return _page(404, f"There is no stored version {version}.")
     # Under the retrain lock, so a retrain that started before the pin cannot publish after it.
-    with exclusive(model_dir / ".train.lock") as got:
+    with exclusive(train_lock(current_app.config["STREAMSIM"])) as got:
         if not got:
             return _page(409, "A retrain is running; pin the version when it has finished.")
         try:
