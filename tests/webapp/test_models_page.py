@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from core.clock import ManualClock
+from core.locks import exclusive
 from core.models import JobRun
 from recommender import artifacts
-from recommender.lifecycle import exclusive, retrain
+from recommender.lifecycle import retrain
 from recommender.models import LABELS
 from tests.conftest import TEST_NOW, csrf_from, soup
 
