@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import gunicorn, logged_in, percentiles, timed_gets  # noqa: E402
+from bench.common import gunicorn, logged_in, percentiles, quantile_ms, timed_gets  # noqa: E402
 from core import accounts, activity, catalog  # noqa: E402
 from core.clock import ManualClock  # noqa: E402
 from core.db import Database  # noqa: E402
@@ -85,8 +85,7 @@ def main() -> None:
             busy = timed_gets(s, [base + "/home"], rounds)
             stop.set()
             worker.join()
-        q_idle = sorted(idle)[int(0.99 * (len(idle) - 1))]
-        q_busy = sorted(busy)[int(0.99 * (len(busy) - 1))]
+        q_idle, q_busy = quantile_ms(idle, 99), quantile_ms(busy, 99)
         print(f"home page, personalised, idle:           {percentiles(idle)}")
         print(f"home page, personalised, while retraining: {percentiles(busy)} "
               f"({counts.value} retrains ran)")

@@ -1,4 +1,9 @@
-"""Shared bench helpers: a temporary database, a gunicorn server, a logged-in HTTP session."""
+"""Shared bench helpers: a temporary database, a gunicorn server, a logged-in HTTP session,
+concurrent clients, and the one quantile method every bench reports with.
+
+Quantiles: `statistics.quantiles(method="inclusive")` (numpy's default "linear" method gives the
+same figures), always through `quantile_ms`/`percentiles` below, so benches compare.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,17 +52,20 @@ class Server(str):
 
 @contextmanager
 def gunicorn(database_url: str, workers: int = 2, threads: int = 4, keepalive_s: int = 5,
-             worker_class: str = "gthread"):
-    """gunicorn on a free port: `workers` processes of `threads` threads (gthread, which keeps
-    connections alive for keepalive_s seconds between requests)."""
+             worker_class: str = "gthread", access_log: Path | None = None):
+    """gunicorn on a free port with the production config (gunicorn.conf.py: SO_REUSEPORT, one
+    listening socket per worker): `workers` processes of `threads` threads (gthread, which keeps
+    connections alive for keepalive_s seconds between requests). With `access_log`, every
+    request is logged as "<worker pid> <path> <status>" (see `worker_shares`)."""
     port = free_port()
-    # Workers touch a heartbeat file on every loop; on tmpfs that costs nothing.
-    tmp_dir = ["--worker-tmp-dir", "/dev/shm"] if Path("/dev/shm").is_dir() else []
+    log = (["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s %(s)s"]
+           if access_log else [])
     env = {**os.environ, "STREAMSIM_DATABASE_URL": database_url, "STREAMSIM_ENV": "testing",
            "STREAMSIM_RATE_LIMIT_LOGIN": "10000 per minute"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-k", worker_class, "-w", str(workers),
-         "--threads", str(threads), *tmp_dir,
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+         "-k", worker_class, "-w", str(workers), *log,
+         "--threads", str(threads),
          "--keep-alive", str(keepalive_s), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          "webapp.wsgi:app"],
         cwd=ROOT, env=env)
@@ -88,10 +98,16 @@ def logged_in(base: str, email: str, password: str, profile_id: int) -> requests
     return s
 
 
+def quantile_ms(samples_ms: list[float], p: int) -> float:
+    """The p-th percentile (1..99) of the samples: statistics.quantiles, method="inclusive"."""
+    if len(samples_ms) < 2:
+        return samples_ms[0] if samples_ms else float("nan")
+    return statistics.quantiles(sorted(samples_ms), n=100, method="inclusive")[p - 1]
+
+
 def percentiles(samples_ms: list[float]) -> str:
-    samples = sorted(samples_ms)
-    q = statistics.quantiles(samples, n=100, method="inclusive")
-    return f"p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, n={len(samples)}"
+    p50, p90, p99 = (quantile_ms(samples_ms, p) for p in (50, 90, 99))
+    return f"p50 {p50:.1f} ms, p90 {p90:.1f} ms, p99 {p99:.1f} ms, n={len(samples_ms)}"
 
 
 def timed_gets(session: requests.Session, urls: list[str], rounds: int) -> list[float]:
@@ -103,3 +119,46 @@ def timed_gets(session: requests.Session, urls: list[str], rounds: int) -> list[
         out.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200, (url, r.status_code)
     return out
+
+
+def concurrent_gets(sessions: list[requests.Session], urls: list[str],
+                    seconds: float) -> tuple[list[float], float]:
+    """Each session a closed-loop client in its own thread, cycling through `urls` (each client
+    starting at a different one) for `seconds`; returns (latencies in ms, elapsed seconds)."""
+    samples: list[float] = []
+    errors: list[object] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(n: int, s: requests.Session) -> None:
+        mine, i = [], n
+        while time.perf_counter() < deadline:
+            url = urls[i % len(urls)]
+            i += 1
+            t = time.perf_counter()
+            r = s.get(url)
+            mine.append((time.perf_counter() - t) * 1000)
+            if r.status_code != 200:
+                errors.append((url, r.status_code))
+                break
+        with lock:
+            samples.extend(mine)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n, s)) for n, s in enumerate(sessions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:3]
+    return samples, time.perf_counter() - began
+
+
+def worker_shares(access_log: Path, path_prefix: str = "") -> dict[str, int]:
+    """Requests per worker pid in a gunicorn access log written by `gunicorn(access_log=...)`."""
+    counts: Counter[str] = Counter()
+    for line in access_log.read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1].startswith(path_prefix):
+            counts[parts[0].strip("<>")] += 1
+    return dict(counts.most_common())

@@ -116,8 +116,3 @@ def finish_onboarding(session: Session, profile: Profile, genre_ids: Iterable[in
 def taste_pick_ids(session: Session, profile_id: int) -> list[int]:
     return list(session.scalars(select(TastePick.title_id).where(
         TastePick.profile_id == profile_id).order_by(TastePick.created_at, TastePick.title_id)))
-
-
-def favourite_genre_ids(session: Session, profile_id: int) -> list[int]:
-    return list(session.scalars(select(FavouriteGenre.tag_id).where(
-        FavouriteGenre.profile_id == profile_id)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core import catalog
@@ -70,11 +70,18 @@ def _latest_per_title(session: Session, profile_id: int, max_age: int,
 def _resume_from(session: Session, v: Viewing, max_age: int) -> Resume | None:
     """Resume point after viewing v: its position, or (series) the next episode; None if done."""
     title = catalog.get_title(session, v.title_id, max_age)
-    if title is None:
-        return None
-    episode = next((e for e in title.episodes if e.id == v.episode_id), None)
+    return _resume(v, title, title.episodes) if title is not None else None
+
+
+def _resume(v: Viewing, title: Title, episodes: list[Episode]) -> Resume | None:
+    """v's resume point, given the title's episodes in order (for an unfinished viewing,
+    its own episode is enough)."""
+    episode = next((e for e in episodes if e.id == v.episode_id), None)
     if v.completed:
-        following = next_episode(title, episode) if episode is not None else None
+        following = None
+        if episode is not None:
+            at = episodes.index(episode)
+            following = episodes[at + 1] if at + 1 < len(episodes) else None
         if following is None:
             return None
         return Resume(title, following, 0, following.runtime_seconds, v.last_watched_at)
@@ -82,19 +89,58 @@ def _resume_from(session: Session, v: Viewing, max_age: int) -> Resume | None:
     return Resume(title, episode, position, runtime_of(title, episode), v.last_watched_at)
 
 
+def _episodes_for(session: Session, chunk: list[Viewing]) -> dict[int, list[Episode]]:
+    """Per title, in order: the episodes the chunk's resume points need, in one statement
+    (an unfinished episode itself; every episode of a title whose episode was finished, to
+    find the next one). Only series viewings need any."""
+    watching = [v.episode_id for v in chunk if v.episode_id is not None and not v.completed]
+    finished = [v.title_id for v in chunk if v.episode_id is not None and v.completed]
+    if not watching and not finished:
+        return {}
+    rows = session.scalars(select(Episode).where(or_(
+        Episode.id.in_(watching), Episode.title_id.in_(finished)))
+        .order_by(Episode.title_id, Episode.season, Episode.number)).all()
+    out: dict[int, list[Episode]] = {}
+    for e in rows:
+        out.setdefault(e.title_id, []).append(e)
+    return out
+
+
 def continue_watching(session: Session, profile_id: int, max_age: int,
                       n: int = 20) -> list[Resume]:
-    """Titles to continue, most recent first: unfinished ones, and series' next episodes."""
-    out = []
-    for v in _latest_per_title(session, profile_id, max_age):
-        if v.watched_s <= 0 and v.position_s <= 0 and not v.completed:
-            continue  # only started, never watched
-        resume = _resume_from(session, v, max_age)
-        if resume is not None:
-            out.append(resume)
-        if len(out) >= n:
-            break
+    """Titles to continue, most recent first: unfinished ones, and series' next episodes.
+
+    The titles and episodes are loaded in batches (two statements per batch, usually one
+    batch), never one title at a time: a long history must not cost a query per title."""
+    candidates = [v for v in _latest_per_title(session, profile_id, max_age)
+                  if v.watched_s > 0 or v.position_s > 0 or v.completed]  # not only started
+    out: list[Resume] = []
+    batch = n + max(4, n // 4)  # finished films drop out, so a few more than n
+    for start in range(0, len(candidates), batch):
+        chunk = candidates[start:start + batch]
+        titles = {t.id: t for t in catalog.load_titles(
+            session, [v.title_id for v in chunk], max_age)}
+        episodes = _episodes_for(session, chunk)
+        for v in chunk:
+            title = titles.get(v.title_id)
+            resume = _resume(v, title, episodes.get(v.title_id, [])) if title else None
+            if resume is not None:
+                out.append(resume)
+            if len(out) >= n:
+                return out
     return out
+
+
+def has_continue(session: Session, profile_id: int, max_age: int) -> bool:
+    """Would `continue_watching` show anything? One statement, unless the only candidates are
+    finished viewings (a finished episode may have a next one: then it asks continue_watching)."""
+    candidates = [v for v in _latest_per_title(session, profile_id, max_age)
+                  if v.watched_s > 0 or v.position_s > 0 or v.completed]
+    if any(not v.completed for v in candidates):
+        return True  # an unfinished viewing of a visible title always resumes
+    if not any(v.episode_id is not None for v in candidates):
+        return False  # finished films only
+    return bool(continue_watching(session, profile_id, max_age, n=1))
 
 
 def resume_point(session: Session, profile_id: int, title: Title, max_age: int) -> Resume:

@@ -1,6 +1,8 @@
-"""A small in-process TTL cache for catalog-wide figures that change only when the catalog
-does (tag similarity, genre weights). Keys include the database URL, so two apps in one
-process (tests) never share entries."""
+"""A small in-process TTL cache for figures that are the same for every viewer: catalog-wide
+ones that change only when the catalog does (tag similarity, genre weights; `catalog_cache`,
+keys include the database URL, so two apps in one process never share entries), and the web
+app's short-lived rows cache (Trending, Top 10: one per app, in app.extensions). Entries expire
+by time only; `clock` is injectable so tests can move time."""
 
 from __future__ import annotations
 
@@ -14,14 +16,16 @@ T = TypeVar("T")
 
 
 class TTLCache:
-    def __init__(self, ttl_s: float = 300.0, max_entries: int = 4096) -> None:
+    def __init__(self, ttl_s: float = 300.0, max_entries: int = 4096,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
+        self.clock = clock
         self._data: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get_or_set(self, key: Hashable, compute: Callable[[], T]) -> T:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             hit = self._data.get(key)
             if hit is not None and now - hit[0] < self.ttl_s:

@@ -24,7 +24,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    Select,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from core.models import Episode, ListItem, Rating, TastePick, Title, Viewing
@@ -155,33 +166,58 @@ def load_interactions(session: Session, now: datetime | None = None,
     def scoped(q, col):
         return q if only is None else q.where(col.in_(only))
 
-    for pid, tid, value, when in session.execute(scoped(
-            select(Rating.profile_id, Rating.title_id, Rating.value, Rating.updated_at),
-            Rating.profile_id)):
+    runtime = func.coalesce(Episode.runtime_seconds, Title.runtime_minutes * 60)
+    ratings = scoped(select(Rating.profile_id, Rating.title_id, Rating.value, Rating.updated_at),
+                     Rating.profile_id)
+    viewings = scoped(select(Viewing.profile_id, Viewing.title_id, Viewing.watched_s, runtime,
+                             Viewing.completed, Viewing.plays, Viewing.last_watched_at)
+                      .join(Title, Title.id == Viewing.title_id)
+                      .outerjoin(Episode, Episode.id == Viewing.episode_id)
+                      .where(Viewing.hidden.is_(False)), Viewing.profile_id)
+    listed = scoped(select(ListItem.profile_id, ListItem.title_id, ListItem.added_at),
+                    ListItem.profile_id)
+    picked = scoped(select(TastePick.profile_id, TastePick.title_id, TastePick.created_at),
+                    TastePick.profile_id)
+    if only is None:  # training: every profile, one streamed query per source
+        parts = [session.execute(q).all() for q in (ratings, viewings, listed, picked)]
+    else:  # a few profiles (a web request): the four sources in one statement
+        parts = _one_statement(session, ratings, viewings, listed, picked)
+    for pid, tid, value, when in parts[0]:
         pref, conf = m.thumbs.get(int(value), (0.5, 1.0))
         out.add(pid, tid, pref, conf, True, when)
-
-    runtime = func.coalesce(Episode.runtime_seconds, Title.runtime_minutes * 60)
-    q = (select(Viewing.profile_id, Viewing.title_id, Viewing.watched_s, runtime,
-                Viewing.completed, Viewing.plays, Viewing.last_watched_at)
-         .join(Title, Title.id == Viewing.title_id)
-         .outerjoin(Episode, Episode.id == Viewing.episode_id)
-         .where(Viewing.hidden.is_(False)))
-    for pid, tid, watched, run_s, completed, plays, when in session.execute(
-            scoped(q, Viewing.profile_id)):
+    for pid, tid, watched, run_s, completed, plays, when in parts[1]:
         completion = float(watched) / float(run_s) if run_s else 0.0
         pref, conf = m.viewing(completion, bool(completed), int(plays or 1))
         out.add(pid, tid, pref, conf, False, when)
-
-    for pid, tid, when in session.execute(scoped(
-            select(ListItem.profile_id, ListItem.title_id, ListItem.added_at),
-            ListItem.profile_id)):
+    for pid, tid, when in parts[2]:
         out.add(pid, tid, m.listed[0], m.listed[1], False, when)
-    for pid, tid, when in session.execute(scoped(
-            select(TastePick.profile_id, TastePick.title_id, TastePick.created_at),
-            TastePick.profile_id)):
+    for pid, tid, when in parts[3]:
         out.add(pid, tid, m.picked[0], m.picked[1], False, when)
     return out.build()
+
+
+def _one_statement(session: Session, ratings, viewings, listed, picked) -> list[list[tuple]]:
+    """The four signal queries as one UNION ALL (a source column tells them apart), returned
+    as four lists of the same rows the separate queries give, in source order."""
+    none_f, none_b, none_i = cast(null(), Float), cast(null(), Boolean), cast(null(), Integer)
+
+    def padded(n: int, q) -> Select:
+        cols = list(q.selected_columns)
+        pid, tid, *rest, when = cols
+        value = [cast(c, Float) for c in rest[:2]] + [none_f] * (2 - len(rest[:2]))
+        flags = [cast(rest[2], Boolean), cast(rest[3], Integer)] if len(rest) == 4 \
+            else [none_b, none_i]
+        return q.with_only_columns(literal_column(str(n), Integer).label("source"), pid, tid,
+                                   *value, *flags, when)
+
+    rows = session.execute(union_all(*(padded(n, q) for n, q in
+                                       enumerate((ratings, viewings, listed, picked))))).all()
+    parts: list[list[tuple]] = [[], [], [], []]
+    for source, pid, tid, a, b, completed, plays, when in rows:
+        parts[source].append({0: (pid, tid, a, when),
+                              1: (pid, tid, a, b, completed, plays, when),
+                              2: (pid, tid, when), 3: (pid, tid, when)}[source])
+    return parts
 
 
 def catalog_arrays(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -196,14 +232,14 @@ def catalog_arrays(session: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def newest_signal_at(session: Session, profile_id: int) -> datetime | None:
     """When the profile last gave an explicit signal (thumbs, pick, list), for fold-in."""
-    times = [
-        session.scalar(select(func.max(Rating.updated_at)).where(Rating.profile_id == profile_id)),
-        session.scalar(select(func.max(TastePick.created_at))
-                       .where(TastePick.profile_id == profile_id)),
-        session.scalar(select(func.max(ListItem.added_at))
-                       .where(ListItem.profile_id == profile_id)),
-    ]
-    times = [t for t in times if t is not None]
+    row = session.execute(select(  # one statement: three scalar subqueries
+        select(func.max(Rating.updated_at)).where(Rating.profile_id == profile_id)
+        .scalar_subquery(),
+        select(func.max(TastePick.created_at)).where(TastePick.profile_id == profile_id)
+        .scalar_subquery(),
+        select(func.max(ListItem.added_at)).where(ListItem.profile_id == profile_id)
+        .scalar_subquery())).one()
+    times = [t for t in row if t is not None]
     return max(times) if times else None
 
 

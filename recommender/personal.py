@@ -56,6 +56,8 @@ class PersonalRows:
                                            Viewing.completed.is_(True),
                                            Viewing.hidden.is_(False))
             .order_by(Viewing.last_watched_at.desc(), Viewing.title_id).limit(n * 4))))
+        if not ids:
+            return []
         return catalog.load_titles(self.session, ids[:n], self.profile.maturity_limit)
 
     def arrange(self, specs: list, spec_type) -> list:
@@ -124,19 +126,24 @@ class PersonalRows:
             return catalog.load_titles(self.session, ids, limit), why
         if key.startswith(("watched-", "because-")):
             source_id = int(key.split("-", 1)[1])
-            source = catalog.load_titles(self.session, [source_id], limit)
             ids = self.similar(source_id, n=ROW_LENGTH, exclude=exclude | set(picks))
-            if not source or not ids:
+            # The source and its neighbours in one statement; the source is not shown.
+            loaded = catalog.load_titles(self.session, [source_id, *ids], limit) if ids else []
+            if not loaded or loaded[0].id != source_id:
                 return None
-            return (catalog.load_titles(self.session, ids, limit),
-                    f"Viewers who liked {source[0].name} liked these, and they share its tags")
+            return (loaded[1:],
+                    f"Viewers who liked {loaded[0].name} liked these, and they share its tags")
         if key.startswith("genre-"):
-            tag = catalog.tag_by_slug(self.session, "genre", key.removeprefix("genre-"))
+            slug = key.removeprefix("genre-")
+            tag = catalog_cache.get_or_set(  # (id, name), catalog-wide
+                (self._db_key, "genre-slug", slug),
+                lambda: next(((t.id, t.name) for t in [
+                    catalog.tag_by_slug(self.session, "genre", slug)] if t), None))
             if tag is None:
                 return None
-            ids = self.ranker.top(ROW_LENGTH, tag_id=tag.id, exclude=exclude)
+            ids = self.ranker.top(ROW_LENGTH, tag_id=tag[0], exclude=exclude)
             return catalog.load_titles(self.session, ids, limit), \
-                f"{tag.name} titles ranked for you"
+                f"{tag[1]} titles ranked for you"
         return None
 
     def matches(self, key: str, titles: list[Title]) -> dict[int, int]:

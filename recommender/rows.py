@@ -6,6 +6,17 @@ so no title repeats across them; the rest are filled one at a time as the browse
 Recommender rows (Top picks, Because you watched, genre rows ranked for the profile) come from
 `recommender.personal.PersonalRows` over the model the caller passes in (the site passes the
 model its app serves); with None there are no personal rows.
+
+Cost: a home page or a lazy row is a fixed, small number of statements whatever the profile's
+history (tests/recommender/test_home_cost.py counts them). The plan is made once per builder;
+the profile's picks, list and favourite genres come in one statement; Continue Watching loads
+its titles in one batch; catalog-wide figures come from `catalog_cache`; rows that are the same
+for everyone at a maturity limit (Trending, Top 10) come from the caller's short-lived `shared`
+cache (the site keeps one per app) as title ids, loaded per request in one statement.
+
+A kids profile gets its own row set: no genre rows for adult genres (war, crime, thriller,
+horror, mystery), and rows built from the catalogue's kids, family and animation genres
+("Cartoons", "Family movie night", "Just for kids").
 """
 
 from __future__ import annotations
@@ -15,12 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
-from core import activity, catalog, history
-from core.models import Profile, Tag, Title, TitleTag, Viewing
-from recommender.cache import catalog_cache
+from core import catalog, history
+from core.models import FavouriteGenre, ListItem, Profile, TastePick, Title, TitleTag, Viewing
+from recommender.cache import TTLCache, catalog_cache
 from recommender.personal import PersonalRows
 
 if TYPE_CHECKING:
@@ -28,6 +39,35 @@ if TYPE_CHECKING:
 
 ROW_LENGTH = 20
 FIRST_SCREEN = 3
+# Kids profiles: genre rows only for these genres, never for the adult ones; and the kids' own
+# rows, (key, heading, genre slug, kind or None, why).
+KIDS_GENRES = frozenset({"animation", "kids", "family", "adventure", "comedy", "fantasy",
+                         "musical", "sport", "documentary"})
+ADULT_GENRES = frozenset({"war", "crime", "thriller", "horror", "mystery"})
+KIDS_ROWS = (
+    ("kids-cartoons", "Cartoons", "animation", None, "Animated films and series for you"),
+    ("kids-family-night", "Family movie night", "family", "film",
+     "Family films everyone can watch together"),
+    ("kids-just-for-kids", "Just for kids", "kids", None, "Made for kids"),
+)
+
+
+@dataclass(frozen=True)
+class GenreTag:
+    """A genre as the planner needs it (plain values, so it can be cached across sessions)."""
+
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ProfileFacts:
+    """What planning needs about the profile, read in one statement."""
+
+    picks: list[int]  # onboarding picks, oldest first
+    list_ids: list[int]  # My List, newest first
+    favourite_genres: set[int]
 
 
 @dataclass(frozen=True)
@@ -60,12 +100,16 @@ class Home:
 
 class HomeRows:
     def __init__(self, session: Session, profile: Profile, now: datetime,
-                 model: ServingModel | None = None) -> None:
+                 model: ServingModel | None = None, shared: TTLCache | None = None) -> None:
         self.session = session
         self.profile = profile
         self.now = now
         self.max_age = profile.maturity_limit
-        self._picks: list[int] | None = None
+        # Rows the same for everyone at this limit (Trending, Top 10), shared between requests
+        # for a short time; None: computed for each builder.
+        self.shared = shared
+        self._facts: ProfileFacts | None = None
+        self._plan: list[RowSpec] | None = None
         self._continue: list[history.Resume] | None = None
         self._db_key = str(session.get_bind().url)
         self.personal = PersonalRows(session, profile, now, model)  # inactive without a model
@@ -73,27 +117,66 @@ class HomeRows:
     # -- planning ---------------------------------------------------------------------------
 
     @property
+    def facts(self) -> ProfileFacts:
+        if self._facts is None:
+            pid = self.profile.id
+            rows = self.session.execute(union_all(
+                select(literal_column("'pick'").label("what"), TastePick.title_id.label("id"),
+                       TastePick.created_at.label("at")).where(TastePick.profile_id == pid),
+                select(literal_column("'list'"), ListItem.title_id, ListItem.added_at)
+                .where(ListItem.profile_id == pid),
+                select(literal_column("'genre'"), FavouriteGenre.tag_id, null())
+                .where(FavouriteGenre.profile_id == pid))).all()
+            picks = sorted(((at, i) for what, i, at in rows if what == "pick"))
+            listed = sorted(((at, i) for what, i, at in rows if what == "list"),
+                            key=lambda r: (-_ts(r[0]), r[1]))
+            self._facts = ProfileFacts([i for _, i in picks], [i for _, i in listed],
+                                       {i for what, i, _ in rows if what == "genre"})
+        return self._facts
+
+    @property
     def picks(self) -> list[int]:
-        if self._picks is None:
-            self._picks = activity.taste_pick_ids(self.session, self.profile.id)
-        return self._picks
+        return self.facts.picks
+
+    @property
+    def is_kids(self) -> bool:
+        return bool(getattr(self.profile, "is_kids", False))  # the simulator passes a stand-in
 
     def plan(self) -> list[RowSpec]:
+        """The rows this profile gets, in order; made once per builder."""
+        if self._plan is None:
+            self._plan = self._make_plan()
+        return self._plan
+
+    def _make_plan(self) -> list[RowSpec]:
         specs: list[RowSpec] = []
         specs.append(RowSpec("trending", "Trending Now"))
         specs.append(RowSpec("top10-film", "Top 10 films today", style="top10"))
-        picked = catalog.load_titles(self.session, self.picks[:3], self.max_age)
+        picked = self.names(self.picks[:3])
         if picked:
-            specs.append(RowSpec(f"because-{picked[0].id}", f"Because you picked {picked[0].name}"))
-        if activity.list_ids(self.session, self.profile.id):
+            specs.append(RowSpec(f"because-{picked[0][0]}", f"Because you picked {picked[0][1]}"))
+        if self.facts.list_ids:
             specs.insert(FIRST_SCREEN, RowSpec("my-list", "My List"))
+        if self.is_kids:
+            for key, heading, genre, _, _ in KIDS_ROWS:
+                specs.append(RowSpec(key, heading, explore=("genre", genre)))
         specs.append(RowSpec("new", "New Releases", explore=("sort", "newest")))
         specs.append(RowSpec("top10-series", "Top 10 series today", style="top10"))
-        for title in picked[1:]:
-            specs.append(RowSpec(f"because-{title.id}", f"Because you picked {title.name}"))
+        for title_id, name in picked[1:]:
+            specs.append(RowSpec(f"because-{title_id}", f"Because you picked {name}"))
         for tag in self.ordered_genres():
             specs.append(RowSpec(f"genre-{tag.slug}", tag.name, explore=("genre", tag.slug)))
         return self.with_continue(self.personal.arrange(specs, RowSpec))
+
+    def names(self, ids: list[int]) -> list[tuple[int, str]]:
+        """(id, name) of the titles within the limit, in order (catalog-wide, cached)."""
+        if not ids:
+            return []
+        found = catalog_cache.get_or_set(
+            (self._db_key, "names", tuple(ids), self.max_age),
+            lambda: dict(self.session.execute(select(Title.id, Title.name).where(
+                Title.id.in_(ids), catalog.visible(self.max_age))).all()))
+        return [(i, found[i]) for i in ids if i in found]
 
     @property
     def continue_items(self) -> list[history.Resume]:
@@ -103,8 +186,13 @@ class HomeRows:
         return self._continue
 
     def with_continue(self, specs: list[RowSpec]) -> list[RowSpec]:
-        """Continue Watching comes first whenever there is anything to continue."""
-        if not self.continue_items:
+        """Continue Watching comes first whenever there is anything to continue (a lazy row
+        only asks whether there is; the home page has loaded the row already)."""
+        if self._continue is not None:
+            anything = bool(self._continue)
+        else:
+            anything = history.has_continue(self.session, self.profile.id, self.max_age)
+        if not anything:
             return specs
         heading = f"Continue Watching for {self.profile.name}"
         return [RowSpec("continue", heading, style="wide"), *specs]
@@ -116,17 +204,29 @@ class HomeRows:
         row.resume = {r.title.id: r for r in items}
         return row
 
-    def ordered_genres(self) -> list[Tag]:
+    def genres(self) -> list[GenreTag]:
+        """The genres this profile gets rows for (a kids profile: kids-friendly ones only)."""
+        genres = catalog_cache.get_or_set(
+            (self._db_key, "genres"),
+            lambda: [GenreTag(t.id, t.slug, t.name) for t in catalog.tags(self.session, "genre")])
+        if self.is_kids:
+            return [g for g in genres if g.slug in KIDS_GENRES and g.slug not in ADULT_GENRES]
+        return genres
+
+    def genre_id(self, slug: str) -> GenreTag | None:
+        return next((g for g in self.genres() if g.slug == slug), None)
+
+    def ordered_genres(self) -> list[GenreTag]:
         """Genres ordered for this profile: favourites, then genres of its picks, then the rest
         by how popular their titles are."""
-        genres = catalog.tags(self.session, "genre")
-        favourites = set(activity.favourite_genre_ids(self.session, self.profile.id))
-        pick_counts: dict[int, int] = {}
-        if self.picks:
-            rows = self.session.execute(
-                select(TitleTag.tag_id, func.count()).where(TitleTag.title_id.in_(self.picks))
-                .group_by(TitleTag.tag_id)).all()
-            pick_counts = {tag_id: n for tag_id, n in rows}
+        genres = self.genres()
+        favourites = self.facts.favourite_genres
+        picks = tuple(self.picks)
+        pick_counts: dict[int, int] = catalog_cache.get_or_set(
+            (self._db_key, "tag-counts", picks),
+            lambda: dict(self.session.execute(
+                select(TitleTag.tag_id, func.count()).where(TitleTag.title_id.in_(picks))
+                .group_by(TitleTag.tag_id)).all()) if picks else {})
         weight = catalog_cache.get_or_set(
             (self._db_key, "genre-weight", self.max_age),
             lambda: dict(self.session.execute(
@@ -140,6 +240,7 @@ class HomeRows:
     # -- filling ----------------------------------------------------------------------------
 
     def home(self) -> Home:
+        self.continue_items  # noqa: B018 - loaded first, so planning reuses it
         specs = self.plan()
         first = specs[:FIRST_SCREEN]
         # Continue Watching and Top 10 keep their order; the other first-screen rows leave out
@@ -168,17 +269,28 @@ class HomeRows:
     def spec_for(self, key: str) -> RowSpec | None:
         return next((s for s in self.plan() if s.key == key), None)
 
+    def position_of(self, key: str) -> int:
+        """The row's place on the page (for impressions), from the same plan."""
+        return next((i for i, s in enumerate(self.plan()) if s.key == key), 0)
+
+    def in_list(self, title_ids: Iterable[int]) -> set[int]:
+        """Which of these titles are in the profile's list (no further query)."""
+        return set(self.facts.list_ids) & set(title_ids)
+
     def build(self, spec: RowSpec, exclude: Iterable[int] = ()) -> Row:
         exclude = set(exclude)
         key = spec.key
         if key == "continue":
             return self.continue_row(spec)
-        personal = self.personal.build(key, exclude, self.picks)
+        personal = None
+        if not (self.is_kids and key.startswith("genre-")
+                and key.removeprefix("genre-") not in KIDS_GENRES):
+            personal = self.personal.build(key, exclude, self.picks)
         if personal is not None:
             titles, why = personal
         elif key == "my-list":
-            ids = activity.list_ids(self.session, self.profile.id)
-            titles, why = catalog.load_titles(self.session, ids, self.max_age), "Titles you saved"
+            titles = catalog.load_titles(self.session, self.facts.list_ids, self.max_age)
+            why = "Titles you saved"
         elif key == "trending":
             titles, why = self.trending(exclude)
         elif key.startswith("top10-"):
@@ -190,14 +302,37 @@ class HomeRows:
         elif key.startswith("because-"):
             titles, why = self.because(int(key.removeprefix("because-")), exclude)
         elif key.startswith("genre-"):
-            tag = catalog.tag_by_slug(self.session, "genre", key.removeprefix("genre-"))
-            titles = (catalog.popular(self.session, self.max_age, n=ROW_LENGTH, tag_id=tag.id,
-                                      exclude=exclude) if tag else [])
+            tag = self.genre_id(key.removeprefix("genre-"))
+            titles = self._popular_in(tag.id, None, exclude) if tag else []
             why = f"Popular {tag.name.lower()} titles" if tag else ""
+        elif key.startswith("kids-") and self.is_kids:
+            titles, why = self.kids_row(key, exclude)
         else:
             titles, why = [], ""
         return Row(spec.key, spec.heading, titles, why, spec.style, spec.explore,
                    match=self.personal.matches(key, titles), explain=self.personal.explains(key))
+
+    def _popular_in(self, tag_id: int, kind: str | None, exclude: set[int]) -> list[Title]:
+        """The most popular titles of a genre (ids from the shared cache), in one statement."""
+        ids = self._shared(("popular-in", tag_id, kind),
+                           lambda: catalog.popular_ids(self.session, self.max_age,
+                                                       n=ROW_LENGTH * 4, kind=kind,
+                                                       tag_id=tag_id))
+        return catalog.load_titles(self.session, [t for t in ids if t not in exclude]
+                                   [:ROW_LENGTH], self.max_age)
+
+    def kids_row(self, key: str, exclude: set[int]) -> tuple[list[Title], str]:
+        for row_key, _, genre, kind, why in KIDS_ROWS:
+            if row_key == key:
+                tag = self.genre_id(genre)
+                return (self._popular_in(tag.id, kind, exclude), why) if tag else ([], "")
+        return [], ""
+
+    def _shared(self, key: tuple, compute):
+        """A value the same for everyone at this maturity limit: from the shared cache."""
+        if self.shared is None:
+            return compute()
+        return self.shared.get_or_set((self._db_key, *key, self.max_age), compute)
 
     def _played_since(self, since: datetime, kind: str | None = None,
                       min_seconds: int = 0, n: int = ROW_LENGTH) -> list[tuple[int, int]]:
@@ -216,36 +351,49 @@ class HomeRows:
         return [(row[0], row[1]) for row in self.session.execute(q)]
 
     def trending(self, exclude: set[int]) -> tuple[list[Title], str]:
-        plays = self._played_since(self.now - timedelta(days=7), n=ROW_LENGTH * 2)
-        ids = [t for t, _ in plays if t not in exclude][:ROW_LENGTH]
-        titles = catalog.load_titles(self.session, ids, self.max_age)
+        def rank() -> tuple[list[int], list[int]]:
+            plays = self._played_since(self.now - timedelta(days=7), n=ROW_LENGTH * 2)
+            return ([t for t, _ in plays],
+                    catalog.popular_ids(self.session, self.max_age, n=ROW_LENGTH * 4))
+        played, popular = self._shared(("trending",), rank)
+        ids = [t for t in played if t not in exclude][:ROW_LENGTH]
         why = "Most watched on StreamSim in the last 7 days"
-        if len(titles) < ROW_LENGTH // 2:
-            titles += catalog.popular(self.session, self.max_age, n=ROW_LENGTH - len(titles),
-                                      exclude=exclude | {t.id for t in titles})
+        if len(ids) < ROW_LENGTH // 2:
+            ids += [t for t in popular if t not in exclude and t not in ids][
+                :ROW_LENGTH - len(ids)]
             why = "Popular on StreamSim (too few plays this week to rank by viewing)"
-        return titles, why
+        return catalog.load_titles(self.session, ids, self.max_age), why
 
     def top10(self, kind: str) -> tuple[list[Title], str]:
-        plays = self._played_since(self.now - timedelta(hours=24), kind=kind, min_seconds=120,
-                                   n=10)
-        titles = catalog.load_titles(self.session, [t for t, _ in plays], self.max_age)
-        why = f"The {kind}s most profiles watched in the last 24 hours"
-        if len(titles) < 10:
-            titles += catalog.popular(self.session, self.max_age, n=10 - len(titles), kind=kind,
-                                      exclude={t.id for t in titles})
-            why = f"The most popular {kind}s (too few plays today to rank by viewing)"
-        return titles[:10], why
+        def rank() -> tuple[list[int], str]:
+            plays = self._played_since(self.now - timedelta(hours=24), kind=kind,
+                                       min_seconds=120, n=10)
+            ids = [t for t, _ in plays]
+            why = f"The {kind}s most profiles watched in the last 24 hours"
+            if len(ids) < 10:
+                ids += [t for t in catalog.popular_ids(self.session, self.max_age, n=20,
+                                                       kind=kind) if t not in ids][:10 - len(ids)]
+                why = f"The most popular {kind}s (too few plays today to rank by viewing)"
+            return ids[:10], why
+        ids, why = self._shared(("top10", kind), rank)
+        return catalog.load_titles(self.session, ids, self.max_age), why
 
     def because(self, title_id: int, exclude: set[int]) -> tuple[list[Title], str]:
-        found = catalog.load_titles(self.session, [title_id], self.max_age)
+        found = self.names([title_id])
         if not found:
             return [], ""
-        source = found[0]
-        similar = catalog_cache.get_or_set(
-            (self._db_key, "similar", source.id, self.max_age),
-            lambda: catalog.similar_title_ids(self.session, source, self.max_age,
-                                              n=ROW_LENGTH * 2))
-        ids = [t for t in similar if t not in exclude and t not in self.picks][:ROW_LENGTH]
+        source_id, source_name = found[0]
+
+        def similar() -> list[int]:
+            source = catalog.load_titles(self.session, [source_id], self.max_age)[0]
+            return catalog.similar_title_ids(self.session, source, self.max_age,
+                                             n=ROW_LENGTH * 2)
+        ids = catalog_cache.get_or_set((self._db_key, "similar", source_id, self.max_age),
+                                       similar)
+        ids = [t for t in ids if t not in exclude and t not in self.picks][:ROW_LENGTH]
         titles = catalog.load_titles(self.session, ids, self.max_age)
-        return titles, f"Shares the most genres, moods and themes with {source.name}"
+        return titles, f"Shares the most genres, moods and themes with {source_name}"
+
+
+def _ts(when) -> float:
+    return when.timestamp() if when is not None else 0.0

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from core.models import Profile, Rating, TastePick, Title, TitleTag, Viewing
@@ -115,12 +115,10 @@ class Ranker:
     def excluded_ids(self) -> set[int]:
         """Watched (any viewing, hidden or not), thumbs down, and onboarding picks."""
         pid = self.profile.id
-        ids = set(self.session.scalars(select(Viewing.title_id).where(Viewing.profile_id == pid)))
-        ids |= set(self.session.scalars(select(Rating.title_id).where(
-            Rating.profile_id == pid, Rating.value < 0)))
-        ids |= set(self.session.scalars(select(TastePick.title_id).where(
-            TastePick.profile_id == pid)))
-        return ids
+        return set(self.session.scalars(union(  # one statement, not three
+            select(Viewing.title_id).where(Viewing.profile_id == pid),
+            select(Rating.title_id).where(Rating.profile_id == pid, Rating.value < 0),
+            select(TastePick.title_id).where(TastePick.profile_id == pid))))
 
     def allowed(self) -> np.ndarray:
         """Mask over the model's titles: within the maturity limit and not excluded."""
@@ -154,11 +152,10 @@ class Ranker:
         scores = self.scores()
         mask = self.allowed().copy()
         if kind is not None:
-            mask &= np.isin(self.model.item_ids, np.fromiter(self.session.scalars(
-                select(Title.id).where(Title.kind == kind)), np.int64))
+            mask &= self._members("kind", kind, select(Title.id).where(Title.kind == kind))
         if tag_id is not None:
-            mask &= np.isin(self.model.item_ids, np.fromiter(self.session.scalars(
-                select(TitleTag.title_id).where(TitleTag.tag_id == tag_id)), np.int64))
+            mask &= self._members("tag", tag_id, select(TitleTag.title_id)
+                                  .where(TitleTag.tag_id == tag_id))
         exclude = list(exclude)
         if exclude:
             mask &= ~np.isin(self.model.item_ids, np.array(exclude, np.int64))
@@ -167,6 +164,14 @@ class Ranker:
             return []
         best = idx[np.argsort(-scores[idx], kind="stable")[:n]]
         return [int(t) for t in self.model.item_ids[best]]
+
+    def _members(self, what: str, value, query) -> np.ndarray:
+        """Mask over the model's titles: those `query` selects (catalog-wide, cached)."""
+        return catalog_cache.get_or_set(
+            (str(self.session.get_bind().url), "members", what, value, self.model.version,
+             self.model.item_ids.size),
+            lambda: np.isin(self.model.item_ids,
+                            np.fromiter(self.session.scalars(query), np.int64)))
 
     def rank(self, title_ids) -> list[int]:
         """Title ids reordered by score (unknown titles keep their order, after the rest)."""

@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database_module.init_app(app, settings, database)
     extensions.init_app(app, settings)
     recs.init_app(app, settings)  # this app's serving model (never a scheduler: see recs.py)
+    home.init_app(app, settings)  # the short-lived cache of rows the same for everyone
     security.init_app(app)
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
                    search, people, events, player, history, why, models_page):
