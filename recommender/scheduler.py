@@ -82,13 +82,20 @@ NICENESS = 10
 
 
 def lower_priority() -> None:
-    """Run training below the web workers (CPU goes to page requests first). On Linux this
-    changes only the calling thread, so an in-app scheduler leaves request threads alone."""
+    """Run training below the web workers (CPU goes to page requests first): Linux's
+    SCHED_IDLE class where there is one (the thread runs only when no normal task wants the
+    CPU), else a niceness of +10. On Linux this changes only the calling thread (and what it
+    starts: BLAS threads, worker processes), so an in-app scheduler leaves request threads
+    alone."""
     try:
         tid = threading.get_native_id()
         current = os.getpriority(os.PRIO_PROCESS, tid)
         os.setpriority(os.PRIO_PROCESS, tid, min(current + NICENESS, 19))
     except (AttributeError, OSError):  # not supported here: train at normal priority
+        return
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):  # not Linux, or not allowed: the niceness stays
         pass
 
 

@@ -50,10 +50,15 @@ def test_training_threads_run_at_lower_priority():
         scheduler.lower_priority()
         seen["delta"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) - before
         seen["before"] = before
+        seen["policy"] = os.sched_getscheduler(0) if hasattr(os, "sched_getscheduler") else None
 
     t = threading.Thread(target=work)
     t.start()
     t.join()
     assert seen["delta"] > 0 or seen["before"] == 19  # already the lowest priority
+    if hasattr(os, "SCHED_IDLE"):  # Linux: the training thread runs only on idle CPU
+        assert seen["policy"] == os.SCHED_IDLE
     # Only the training thread moved: the request-serving thread keeps its priority.
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before
+    if hasattr(os, "sched_getscheduler"):
+        assert os.sched_getscheduler(0) == os.SCHED_OTHER
