@@ -6,6 +6,7 @@ from flask import Flask
 
 from core.db import Database
 from core.settings import Settings
+from webapp.converters import IdConverter
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from webapp import database as database_module
 
     configure(app, settings)
+    app.url_map.converters["int"] = IdConverter  # before any route: ids bounded at the edge
     database_module.init_app(app, settings, database)
     extensions.init_app(app, settings)
     recs.init_app(app, settings)  # this app's serving model (never a scheduler: see recs.py)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 
 from core import activity, catalog
 from core.clock import system_clock
+from webapp.converters import query_int
 from webapp.database import db_session
 from webapp.forms import EmptyForm
 from webapp.htmx import render_page
@@ -30,11 +31,15 @@ def _context(offset: int) -> dict:
             "form": EmptyForm(), "min_picks": activity.MIN_PICKS}
 
 
+def _offset() -> int:
+    """Which page of the picker ("show me others"): 0..20."""
+    return query_int(request.args, "offset", 0, 0, 20)
+
+
 @bp.get("/")
 @profile_required
 def picker():
-    offset = max(0, min(request.args.get("offset", 0, type=int), 20))
-    return render_page("onboarding/picker.html", "grid", **_context(offset))
+    return render_page("onboarding/picker.html", "grid", **_context(_offset()))
 
 
 @bp.post("/toggle/<int:title_id>")
@@ -48,7 +53,7 @@ def toggle(title_id: int):
     if title_id in _picks() or len(_picks()) < 50:
         activity.toggle_taste_pick(s, profile.id, title_id, system_clock.now())
     s.commit()
-    context = _context(request.args.get("offset", 0, type=int))
+    context = _context(_offset())
     context["title"] = catalog.get_title(db_session(), title_id, profile.maturity_limit)
     return render_page("onboarding/picker.html", "toggled", **context)
 
@@ -60,7 +65,8 @@ def done():
     if not EmptyForm().validate_on_submit():
         abort(400)
     s = db_session()
-    genre_ids = [int(g) for g in request.form.getlist("genre") if g.isdigit()][:20]
+    genre_ids = [int(g) for g in request.form.getlist("genre")
+                 if g.isascii() and g.isdigit() and len(g) <= 10][:20]
     try:
         activity.finish_onboarding(s, profile, genre_ids, system_clock.now())
     except activity.ActivityError:
