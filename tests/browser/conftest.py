@@ -70,16 +70,25 @@ def browser(live_server):
         b.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server[0], viewport={"width": 1280, "height": 800})
+def open_page(browser, live_server, width: int, height: int, *, phone: bool = False):
+    """A page in a new context on the live server, its console errors collected in
+    `page.console_errors` (close `page.context` when done)."""
+    context = browser.new_context(base_url=live_server[0],
+                                  viewport={"width": width, "height": height},
+                                  is_mobile=phone, has_touch=phone)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.console_errors = errors
+    return pg
+
+
+@pytest.fixture
+def page(browser, live_server):
+    pg = open_page(browser, live_server, 1280, 800)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def shot(page, name: str, full_page: bool = False) -> Path:

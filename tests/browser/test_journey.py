@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.models import Title
-from tests.browser.conftest import shot
+from tests.browser.conftest import open_page, shot
 
 
 def axe_serious(page) -> list[str]:
@@ -148,9 +148,8 @@ def test_everything_works_by_keyboard(page, live_server):
 
 
 def test_phone_width_layout(browser, live_server):
-    context = browser.new_context(base_url=live_server[0], viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = open_page(browser, live_server, 390, 844, phone=True)
+    context = page.context
     sign_up(page, "phone@example.com")
     create_profile(page, "Pho")
     shot(page, "phone-onboarding")

@@ -18,7 +18,7 @@ from core.models import (
     Title,
     Viewing,
 )
-from tests.browser.conftest import shot
+from tests.browser.conftest import open_page, shot
 from tests.browser.test_journey import axe_serious, create_profile, pick_three, sign_up
 
 
@@ -147,9 +147,8 @@ def test_watch_resume_finish_rate_list_and_hide(page, live_server):
 
 def test_offline_events_are_queued_and_stored_once(browser, live_server):
     _, database = live_server
-    context = browser.new_context(base_url=live_server[0], viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = open_page(browser, live_server, 390, 844, phone=True)
+    context = page.context
     sign_up(page, "offline@example.com")
     create_profile(page, "Off")
     pick_three(page)
@@ -184,9 +183,8 @@ def test_offline_events_are_queued_and_stored_once(browser, live_server):
 
 def test_series_autoplay_next_episode_then_are_you_still_watching(browser, live_server):
     _, database = live_server
-    context = browser.new_context(base_url=live_server[0], viewport={"width": 390, "height": 844},
-                                  is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = open_page(browser, live_server, 390, 844, phone=True)
+    context = page.context
     sign_up(page, "binge@example.com")
     create_profile(page, "Bea")
     pick_three(page)

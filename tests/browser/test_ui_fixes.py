@@ -9,20 +9,15 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.models import Profile
-from tests.browser.conftest import shot
+from tests.browser.conftest import open_page, shot
 from tests.browser.test_journey import create_profile, pick_three, sign_up
 
 
 @pytest.fixture
 def desktop(browser, live_server):
-    context = browser.new_context(base_url=live_server[0], viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors
+    page = open_page(browser, live_server, 1440, 900)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _boxes_overlap(a: dict, b: dict) -> bool:
@@ -94,9 +89,8 @@ def test_deleting_a_profile_asks_first(page, live_server):
 
 
 def test_phone_width_pages_fit_and_the_nav_hints_at_more(browser, live_server):
-    context = browser.new_context(base_url=live_server[0], viewport={"width": 375, "height": 812},
-                                  is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = open_page(browser, live_server, 375, 812, phone=True)
+    context = page.context
     # A long address once made /account/ 430 px wide.
     sign_up(page, "a.rather.long.address.for.a.phone@example-school.example.org")
     create_profile(page, "Pip")

@@ -10,10 +10,8 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from core.db import Database
 from core.models import (
     Artwork,
-    Base,
     Credit,
     Episode,
     Person,
@@ -22,21 +20,15 @@ from core.models import (
     TitleTag,
     TitleTruth,
 )
-from core.settings import Settings
 from simulator import vocab
 from simulator.catalog import generate_catalog
 from simulator.features import FEATURE_INDEX, N_FEATURES, decode_features
 from simulator.rng import derive, derive_int, streams
+from tests.simulator.worlds import make_db
 
 NOW = datetime(2025, 6, 1, 12, 0)
 N = 500
 GENRE_WORDS = {g.slug: g.word for g in vocab.GENRES}
-
-
-def make_db(path) -> Database:
-    db = Database(Settings(env="testing", database_url=f"sqlite:///{path}"))
-    Base.metadata.create_all(db.engine)
-    return db
 
 
 @pytest.fixture(scope="module")

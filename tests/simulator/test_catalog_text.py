@@ -15,13 +15,13 @@ from sqlalchemy import select
 
 from core import catalog as core_catalog
 from core.db import Database
-from core.models import Artwork, Base, Credit, Episode, Person, Title, TitleTag, TitleTruth
-from core.settings import Settings
+from core.models import Artwork, Credit, Episode, Person, Title, TitleTag, TitleTruth
 from simulator import vocab
 from simulator.catalog import generate_catalog
 from simulator.people import People
 from simulator.rng import derive
 from simulator.title_text import CatalogText, TitleWords
+from tests.simulator.worlds import make_db
 from webapp.artwork import still_svg, wide_svg
 
 NOW = datetime(2025, 6, 1, 12, 0)
@@ -45,12 +45,6 @@ class World:
     episodes: dict[int, list[Episode]]
     credits: dict[int, list[Credit]]
     names: dict[int, str]  # person id -> name
-
-
-def make_db(path) -> Database:
-    db = Database(Settings(env="testing", database_url=f"sqlite:///{path}"))
-    Base.metadata.create_all(db.engine)
-    return db
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from core import catalog as core_catalog
 from core.db import Database
 from core.models import (
-    Base,
     Impression,
     Person,
     ProfileTruth,
@@ -23,7 +22,6 @@ from core.models import (
     TitleTruth,
     Viewing,
 )
-from core.settings import Settings
 from simulator import behaviour as bh
 from simulator.catalog import decode_features, generate_catalog
 from simulator.discovery import Discovery
@@ -32,15 +30,10 @@ from simulator.population import draw_traits, load_population
 from simulator.rng import derive
 from simulator.seed import seed_history
 from simulator.world import expected_utility, load_catalog, truth_scorer
+from tests.simulator.worlds import make_db
 
 NOW = datetime(2026, 6, 1)
 SEEDS = (3, 4)
-
-
-def _db(path) -> Database:
-    db = Database(Settings(env="testing", database_url=f"sqlite:///{path}"))
-    Base.metadata.create_all(db.engine)
-    return db
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +41,7 @@ def worlds(tmp_path_factory):
     """Two small seeded worlds: 150 profiles x 24 days over 500 titles."""
     out = {}
     for seed in SEEDS:
-        db = _db(tmp_path_factory.mktemp(f"world{seed}") / "w.sqlite3")
+        db = make_db(tmp_path_factory.mktemp(f"world{seed}") / "w.sqlite3")
         seed_history(db, 150, 24, seed, NOW, n_titles=500, model_from_day=None)
         out[seed] = db
     yield out
@@ -139,7 +132,7 @@ def test_awareness_decays_to_an_evergreen_floor_that_quality_raises():
 
 def test_public_signals_follow_hidden_quality(tmp_path):
     for seed in (1, 2, 3):
-        db = _db(tmp_path / f"c{seed}.sqlite3")
+        db = make_db(tmp_path / f"c{seed}.sqlite3")
         with db.session() as s:
             generate_catalog(s, 1500, seed, NOW)
             rows = s.execute(select(TitleTruth.quality, Title.popularity, Title.critic_score)
@@ -187,7 +180,7 @@ def test_tastes_are_recorded_by_day_and_truth_uses_the_latest(worlds):
 
 
 def test_discovery_ranks_titles_as_the_sites_services_do(tmp_path):
-    db = _db(tmp_path / "d.sqlite3")
+    db = make_db(tmp_path / "d.sqlite3")
     with db.session() as s:
         generate_catalog(s, 300, 5, NOW)
     with db.read() as s:
