@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import get_type_hints
 
 ENVIRONMENTS = ("development", "testing", "production")
 # Refused in production (below): a development-only key.
@@ -22,6 +23,8 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+FIXED = {"fixed": True}  # a setting the environment does not set
+
 # The recommender families a retrain may train (recommender.models.FAMILIES minus "random",
 # which is reference only); a test keeps the two lists equal.
 MODEL_NAMES = ("popularity", "svd", "als", "ease", "knn")
@@ -35,7 +38,9 @@ def _names(value: str | None) -> tuple[str, ...]:
 class Settings:
     """Everything configurable, with safe development defaults.
 
-    Each field maps to STREAMSIM_<FIELD NAME IN CAPITALS>.
+    Each field is one setting: its type, its default and (unless marked FIXED) the
+    environment variable STREAMSIM_<FIELD NAME IN CAPITALS> that sets it; `from_env` reads
+    them all from these declarations, and a test keeps the README's table in step.
     """
 
     env: str = "development"
@@ -45,12 +50,12 @@ class Settings:
     model_dir: Path = field(default=PROJECT_ROOT / "instance" / "models")
     results_dir: Path = field(default=PROJECT_ROOT / "instance" / "results")
     demo: bool = False
-    demo_email: str = "demo@streamsim.local"
+    demo_email: str = field(default="demo@streamsim.local", metadata=FIXED)
     # Demo mode only, never in production.
-    demo_password: str = "watch-something-good"
+    demo_password: str = field(default="watch-something-good", metadata=FIXED)
     rate_limit_login: str = "10 per minute"
     rate_limit_storage: str = "memory://"
-    max_profiles: int = 5
+    max_profiles: int = field(default=5, metadata=FIXED)
     sqlite_busy_timeout_ms: int = 10_000
     # Seconds the home page keeps the rows that are the same for everyone at a maturity limit
     # (Trending, Top 10, popular genre rows) before computing them again; 0 turns it off.
@@ -107,29 +112,49 @@ class Settings:
         return replace(self, **changes)
 
     @classmethod
+    def variables(cls) -> dict[str, str]:
+        """Environment variable -> field name, for every setting the environment can set."""
+        return {f"STREAMSIM_{f.name.upper()}": f.name for f in fields(cls)
+                if not f.metadata.get("fixed")}
+
+    @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Settings from STREAMSIM_* variables; an unset or empty variable keeps the default
+        (the model and results folders default to inside the instance folder). A value that
+        does not parse is a SettingsError naming the variable."""
         env = os.environ if environ is None else environ
-        get = env.get
-        instance_dir = Path(get("STREAMSIM_INSTANCE_DIR") or PROJECT_ROOT / "instance")
-        return cls(
-            env=get("STREAMSIM_ENV", "development"),
-            database_url=get("STREAMSIM_DATABASE_URL", ""),
-            secret_key=get("STREAMSIM_SECRET_KEY", DEV_SECRET),
-            instance_dir=instance_dir,
-            model_dir=Path(get("STREAMSIM_MODEL_DIR") or instance_dir / "models"),
-            results_dir=Path(get("STREAMSIM_RESULTS_DIR") or instance_dir / "results"),
-            demo=_bool(get("STREAMSIM_DEMO")),
-            rate_limit_login=get("STREAMSIM_RATE_LIMIT_LOGIN", "10 per minute"),
-            rate_limit_storage=get("STREAMSIM_RATE_LIMIT_STORAGE", "memory://"),
-            sqlite_busy_timeout_ms=int(get("STREAMSIM_SQLITE_BUSY_TIMEOUT_MS", "10000")),
-            home_rows_cache_s=float(get("STREAMSIM_HOME_ROWS_CACHE_S", "45")),
-            experiment_workers=int(get("STREAMSIM_EXPERIMENT_WORKERS", "1")),
-            rec_candidates=_names(get("STREAMSIM_REC_CANDIDATES")) or Settings.rec_candidates,
-            rec_blend=_bool(get("STREAMSIM_REC_BLEND"), True),
-            rec_factors=int(get("STREAMSIM_REC_FACTORS", "32")),
-            rec_epochs=int(get("STREAMSIM_REC_EPOCHS", "40")),
-            rec_retrain_minutes=int(get("STREAMSIM_REC_RETRAIN_MINUTES", "60")),
-            rec_keep_versions=int(get("STREAMSIM_REC_KEEP_VERSIONS", "5")),
-            rec_half_life_days=float(get("STREAMSIM_REC_HALF_LIFE_DAYS", "90")),
-            rec_scheduler_in_app=_bool(get("STREAMSIM_REC_SCHEDULER_IN_APP")),
-        )
+        hints = get_type_hints(cls)
+        values: dict[str, object] = {}
+        for variable, name in cls.variables().items():
+            raw = env.get(variable)
+            if raw is None or raw.strip() == "":
+                continue
+            try:
+                values[name] = _parse(hints[name], raw)
+            except ValueError:
+                raise SettingsError(f"{variable} must be {_KIND[hints[name]]} "
+                                    f"(got {raw!r}).") from None
+        instance_dir = Path(values.get("instance_dir", PROJECT_ROOT / "instance"))
+        values.setdefault("model_dir", instance_dir / "models")
+        values.setdefault("results_dir", instance_dir / "results")
+        return cls(**values)
+
+
+_KIND = {str: "text", int: "a whole number", float: "a number", bool: "on or off",
+         Path: "a path", tuple[str, ...]: "a comma-separated list"}
+
+
+def _parse(kind, raw: str) -> object:
+    if kind is bool:
+        if raw.strip().lower() not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            raise ValueError(raw)
+        return _bool(raw)
+    if kind is int:
+        return int(raw.strip())
+    if kind is float:
+        return float(raw.strip())
+    if kind is Path:
+        return Path(raw)
+    if kind == tuple[str, ...]:
+        return _names(raw)
+    return raw

@@ -3,7 +3,7 @@ character refused at the edge (PostgreSQL cannot store one, SQLite would; both a
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -11,6 +11,7 @@ CSP = (
     "form-action 'self'"
 )
 PUBLIC_PREFIXES = ("/static/", "/art/", "/healthz")
+HSTS = "max-age=31536000; includeSubDomains"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -38,4 +39,6 @@ def _headers(response: Response) -> Response:
         headers["Content-Security-Policy"] = CSP
     if not request.path.startswith(PUBLIC_PREFIXES):
         headers["Cache-Control"] = "no-store"
+    if current_app.config["STREAMSIM"].is_production:  # served behind TLS: say so for a year
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response

@@ -60,3 +60,20 @@ def test_settings_are_frozen():
     s = Settings()
     with pytest.raises(AttributeError):
         s.env = "production"  # type: ignore[misc]
+
+
+def test_a_value_that_does_not_parse_names_its_variable():
+    for variable, raw in (("STREAMSIM_REC_FACTORS", "lots"), ("STREAMSIM_HOME_ROWS_CACHE_S", "x"),
+                          ("STREAMSIM_REC_BLEND", "maybe")):
+        with pytest.raises(SettingsError, match=variable):
+            Settings.from_env({variable: raw})
+
+
+def test_every_setting_is_in_the_readme_and_every_readme_row_is_a_setting():
+    """One declaration per setting (core/settings.py); the README's table lists each one."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    assert set(re.findall(r"`(STREAMSIM_[A-Z_]+)`", table)) == set(Settings.variables())

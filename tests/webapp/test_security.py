@@ -272,3 +272,12 @@ def test_a_lost_database_gives_the_sites_own_503_pages_and_the_documented_api_an
 def test_method_not_allowed_says_what_is(viewer, film):
     r = viewer.client.get(f"/title/{film.id}/rating")
     assert r.status_code == 405 and "POST" in r.headers["Allow"]
+
+
+def test_hsts_in_production_only(app, settings, database, client):
+    from webapp import create_app
+
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    production = create_app(settings.with_(env="production", secret_key="s" * 40), database)
+    r = production.test_client().get("/login")
+    assert r.headers["Strict-Transport-Security"].startswith("max-age=31536000")
