@@ -212,13 +212,14 @@ def run_experiment(cfg: dict, out: Path, progress: Callable[[float], None] | Non
 
 def _homogenization(rows: list[dict]) -> None:
     """Each arm's watch overlap minus the ideal arm's on the same seed and day, for both
-    pairings (the policy's own vectors, and true taste)."""
+    pairings (the policy's own vectors, and true taste); None (n/a) when the run has no ideal
+    arm to compare with."""
     for overlap, figure in (("watch_overlap", "homogenization"),
                             ("watch_overlap_taste", "homogenization_taste")):
         ideal = {(r["seed"], r["day"]): r[overlap] for r in rows if r["arm"] == "ideal"}
         for r in rows:
             base = ideal.get((r["seed"], r["day"]))
-            r[figure] = round(r[overlap] - base, 6) if base is not None else 0.0
+            r[figure] = round(r[overlap] - base, 6) if base is not None else None  # no ideal
 
 
 def paired(cfg: dict, rows: list[dict], metric: str = "mean_true_utility") -> dict:
@@ -233,6 +234,10 @@ def paired(cfg: dict, rows: list[dict], metric: str = "mean_true_utility") -> di
                 for b in names if b != a} for a in names}
 
 
+def _run_mean(values: list) -> float | None:
+    return None if any(v is None for v in values) else float(np.mean(values))
+
+
 def summarise(cfg: dict, rows: list[dict]) -> dict:
     arms = {}
     utility_vs = paired(cfg, rows)
@@ -243,7 +248,7 @@ def summarise(cfg: dict, rows: list[dict]) -> dict:
         arms[name] = {
             "policy": arm["policy"],
             "options": {k: arm[k] for k in sorted(ARM_DEFAULTS)},
-            "run_mean": {m: mean_ci([np.mean([r[m] for r in rs]) for rs in per_seed.values()])
+            "run_mean": {m: mean_ci([_run_mean([r[m] for r in rs]) for rs in per_seed.values()])
                          for m in METRICS},
             "last_day": {m: mean_ci([rs[-1][m] for rs in per_seed.values()]) for m in METRICS},
             "model": summarise_model(per_seed, mean_ci),

@@ -139,11 +139,16 @@ _T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8
         9: 2.262, 10: 2.228, 15: 2.131, 20: 2.086, 30: 2.042}
 
 
-def mean_ci(values) -> dict[str, float]:
-    """Mean and 95% t-interval half-width over seeds."""
+def mean_ci(values) -> dict[str, float | None]:
+    """Mean and 95% t-interval half-width over seeds. A figure that does not exist for a run
+    (None in any seed: homogenization without an ideal arm) has mean and interval None, shown
+    "n/a"; with one seed there is no interval (None), not an interval of width 0."""
+    values = list(values)
+    if not values or any(v is None for v in values):
+        return {"mean": None, "ci95": None, "n": 0}
     x = np.asarray(values, dtype=np.float64)
     if x.size < 2:
-        return {"mean": round(float(x.mean()), 6), "ci95": 0.0, "n": int(x.size)}
+        return {"mean": round(float(x.mean()), 6), "ci95": None, "n": int(x.size)}
     df = x.size - 1
     t = _T95.get(df) or _T95[max(k for k in _T95 if k <= df)]
     half = t * float(x.std(ddof=1)) / np.sqrt(x.size)

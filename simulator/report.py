@@ -50,6 +50,15 @@ def plot_metric(metric: str, rows: list[dict], arms: list[str], path: Path) -> N
     plt.close(fig)
 
 
+def figure(block: dict, fmt: str = "{:.4g}") -> str:
+    """A mean ± its 95% interval; "n/a" for a figure the run does not have, and no "±" when
+    there is no interval (one seed)."""
+    if block.get("mean") is None:
+        return "n/a"
+    text = fmt.format(block["mean"])
+    return text if block.get("ci95") is None else f"{text} ± {block['ci95']:.2g}"
+
+
 def _has_model(arm_summary: dict) -> bool:
     """Did this arm have a model on any day (svd), as opposed to none at all (random)?"""
     block = arm_summary.get("model") or {}
@@ -71,16 +80,13 @@ def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
     head = "".join(f"<th>{html.escape(a)}</th>" for a in arms)
     body = []
     for metric in METRICS:
-        cells = "".join(
-            "<td>{:.4g} ± {:.2g}</td>".format(summary["arms"][a]["run_mean"][metric]["mean"],
-                                              summary["arms"][a]["run_mean"][metric]["ci95"])
-            for a in arms)
+        cells = "".join(f"<td>{figure(summary['arms'][a]['run_mean'][metric])}</td>"
+                        for a in arms)
         body.append(f"<tr><th>{html.escape(LABELS.get(metric, metric))}</th>{cells}</tr>")
     model_table = ""
     if model_arms:
         def cell(block) -> str:
-            return "<td>-</td>" if not block else \
-                "<td>{:.4g} ± {:.2g}</td>".format(block["mean"], block["ci95"])
+            return "<td>-</td>" if not block else f"<td>{figure(block)}</td>"
         model_rows = "".join(
             f"<tr><th>{html.escape(LABELS[m])}</th>"
             + "".join(cell(summary["arms"][a]["model"][m]["run_mean"]) for a in model_arms)
@@ -93,8 +99,7 @@ def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
         def diff(a: str, b: str) -> str:
             if a == b:
                 return "<td>-</td>"
-            d = summary["arms"][a]["utility_vs"][b]
-            return "<td>{:+.3f} ± {:.2g}</td>".format(d["mean"], d["ci95"])
+            return f"<td>{figure(summary['arms'][a]['utility_vs'][b], '{:+.3f}')}</td>"
         paired_rows = "".join(f"<tr><th>{html.escape(a)}</th>"
                               + "".join(diff(a, b) for b in arms) + "</tr>" for a in arms)
         paired = (f"<h2>Mean true utility, paired by seed</h2><p>Row arm minus column arm, "

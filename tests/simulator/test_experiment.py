@@ -216,3 +216,24 @@ def test_svd_arm_with_an_unknown_model_or_option_is_refused(arm, message):
     with pytest.raises(ValueError, match=message) as err:
         normalise({"arms": [{"name": "mine", "policy": "svd", **arm}]})
     assert str(err.value).startswith("Arm 'mine': ")
+
+
+def test_a_figure_the_run_does_not_have_is_n_a_not_zero(tmp_path):
+    """Homogenization is measured against the ideal arm: without one it is n/a (None in the
+    summary, empty in the CSV, "n/a" in the report), never 0 ± 0; and one seed gives a mean
+    without an interval."""
+    from simulator.report import figure
+
+    cfg = normalise({"name": "na", "profiles": 15, "days": 2, "titles": 60, "seeds": [5],
+                     "arms": ARMS[:2]})  # popularity and random: no ideal arm
+    summary = run_experiment(cfg, tmp_path)
+    homog = summary["arms"]["popularity"]["run_mean"]["homogenization_taste"]
+    assert homog == {"mean": None, "ci95": None, "n": 0}
+    ctr = summary["arms"]["popularity"]["run_mean"]["ctr"]
+    assert ctr["mean"] > 0 and ctr["ci95"] is None  # one seed: no interval
+    assert figure(homog) == "n/a" and "±" not in figure(ctr)
+    report = (tmp_path / "report.html").read_text()
+    assert "n/a" in report and "0 ± 0" not in report
+    header, *lines = (tmp_path / "metrics.csv").read_text().splitlines()
+    column = header.split(",").index("homogenization_taste")
+    assert all(line.split(",")[column] == "" for line in lines)

@@ -135,6 +135,9 @@ def test_worker_runs_a_queued_experiment(make_viewer, database, tmp_path):
     page = soup(teacher.client.get(f"/educator/runs/{run_id}"))
     assert [th.text for th in page.select("table.educator__summary thead th")][1:] == \
         ["popularity", "random"]
+    # No ideal arm: homogenization is n/a, not 0 ± 0.
+    cells = [td.get_text(" ", strip=True) for td in page.select("table.educator__summary td")]
+    assert "n/a" in cells and not any(c.startswith("0 ± 0") for c in cells)
     assert page.select_one("#run-status").get("hx-trigger") is None
     fragment = teacher.client.get(f"/educator/runs/{run_id}", headers={"HX-Request": "true"})
     assert fragment.headers["HX-Refresh"] == "true"
