@@ -27,6 +27,29 @@ def email_key() -> str:
     return "email:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
+# Wrong PINs: a profile's PIN (and all the PINs of one account) can be tried at most this
+# often, counted in the limiter's storage, which every worker shares when it is Redis. The
+# tiers make the lockout grow: 5 wrong tries lock for minutes, 20 for the rest of the day.
+PIN_LIMIT = "5 per 5 minutes;20 per day"
+
+
+def pin_profile_key() -> str:
+    return f"pin-profile:{(request.view_args or {}).get('profile_id')}"
+
+
+def pin_account_key() -> str:
+    from flask_login import current_user
+
+    return f"pin-account:{current_user.get_id()}"
+
+
+def wrong_pin(response) -> bool:
+    """Count a try against the PIN limits only when it was wrong (set by the view)."""
+    from flask import g
+
+    return bool(g.get("wrong_pin"))
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)

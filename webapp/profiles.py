@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,6 +19,7 @@ from core import accounts
 from core.clock import system_clock
 from core.models import Profile
 from webapp.database import db_session
+from webapp.extensions import PIN_LIMIT, limiter, pin_account_key, pin_profile_key, wrong_pin
 from webapp.forms import EmptyForm, PinForm, ProfileForm
 from webapp.viewer import account_required, current_account, current_profile
 
@@ -29,6 +31,20 @@ def _owned(profile_id: int) -> Profile:
     if profile is None:
         abort(404)
     return profile
+
+
+def _asks_for_pin() -> bool:
+    """Does choosing the requested profile take a PIN (a PIN-locked adult profile, or leaving
+    a PIN-locked kids profile)? Choosing an open profile is never throttled."""
+    if not current_account():
+        return False
+    target = accounts.get_profile(db_session(), current_account().id,
+                                  (request.view_args or {}).get("profile_id", -1))
+    if target is None:
+        return False
+    locked = _locked_in_kids()
+    return bool((locked is not None and locked.id != target.id)
+                or (target.pin_hash and not target.is_kids))
 
 
 def _locked_in_kids() -> Profile | None:
@@ -54,14 +70,23 @@ def picker():
 
 @bp.post("/<int:profile_id>/select")
 @account_required
+@limiter.limit(PIN_LIMIT, key_func=pin_profile_key, deduct_when=wrong_pin,
+               exempt_when=lambda: not _asks_for_pin())
+@limiter.limit(PIN_LIMIT, key_func=pin_account_key, deduct_when=wrong_pin,
+               exempt_when=lambda: not _asks_for_pin())
 def select(profile_id: int):
+    """Choose a profile; a PIN-locked one (or leaving a locked kids profile) needs its PIN.
+    Wrong PINs count against per-profile and per-account limits (extensions.PIN_LIMIT): past
+    them every try, right or wrong, is a 429 with Retry-After until the window passes."""
     target = _owned(profile_id)
     locked = _locked_in_kids()
     pin = request.form.get("pin", "")
     if locked is not None and locked.id != target.id and not accounts.check_pin(locked, pin):
+        g.wrong_pin = True
         flash(f"Enter {locked.name}'s PIN to leave the kids profile.")
         return redirect(url_for("profiles.picker"), 303)
     if target.pin_hash and not target.is_kids and not accounts.check_pin(target, pin):
+        g.wrong_pin = True
         flash(f"{target.name} is locked with a PIN. Enter it to continue.")
         return redirect(url_for("profiles.picker"), 303)
     session["profile_id"] = target.id

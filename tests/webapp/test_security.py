@@ -281,3 +281,27 @@ def test_hsts_in_production_only(app, settings, database, client):
     production = create_app(settings.with_(env="production", secret_key="s" * 40), database)
     r = production.test_client().get("/login")
     assert r.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_wrong_pins_are_limited_per_profile_and_per_account(app, database):
+    """Issue 13: a 4-digit PIN was found in 1,235 unthrottled tries. Now 5 wrong tries lock
+    the profile and the account's other PINs (429 + Retry-After, the right PIN included);
+    right PINs never count."""
+    from tests.webapp.conftest import login, make_account, select_profile
+
+    _, (plain, locked, other) = make_account(database, "pins@example.com", profiles=(
+        {"name": "Open"}, {"name": "Safe", "pin": "4321"}, {"name": "Also", "pin": "8765"}))
+    c = app.test_client()
+    login(c, "pins@example.com")
+    for _ in range(10):  # right PINs never count
+        assert select_profile(c, locked, pin="4321").status_code == 302
+    for wrong in ("0000", "1111", "2222", "3333", "4444"):
+        r = select_profile(c, locked, pin=wrong)
+        assert r.status_code == 303 and r.headers["Location"].endswith("/profiles/")
+    for pin in ("5555", "4321"):  # locked out, even with the right PIN
+        r = select_profile(c, locked, pin=pin)
+        assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert select_profile(c, other, pin="0000").status_code == 429  # the account's PINs
+    assert select_profile(c, plain).status_code == 302  # an open profile is never throttled
+    with c.session_transaction() as sess:
+        assert sess["profile_id"] == plain
