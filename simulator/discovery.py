@@ -70,6 +70,7 @@ class Discovery:
             for p in people:
                 self.by_person.setdefault(p, []).append(idx)
         self._cache: dict[tuple, np.ndarray] = {}
+        self._containing: dict[int, np.ndarray] = {}  # title -> other titles whose names hold it
         self._tag_sizes = catalog.tags.sum(axis=1)
 
     def _genre_tag_columns(self) -> dict[str, np.ndarray]:
@@ -91,10 +92,11 @@ class Discovery:
     def search_title(self, idx: int, limit: int) -> np.ndarray:
         """The site's search for a title's exact name: that title, then other titles whose
         names contain it, by popularity."""
-        name = self.lower[idx]
-        others = np.array([j for j, n in enumerate(self.lower) if name in n and j != idx],
-                          dtype=np.int64)
-        rest = self._by_popularity(self._allowed(others, limit))
+        if idx not in self._containing:  # names never change: scan the catalogue once a title
+            name = self.lower[idx]
+            self._containing[idx] = np.array(
+                [j for j, n in enumerate(self.lower) if name in n and j != idx], dtype=np.int64)
+        rest = self._by_popularity(self._allowed(self._containing[idx], limit))
         head = self._allowed(np.array([idx]), limit)
         return np.concatenate([head, rest])[:SEARCH_LIMIT]
 

@@ -99,7 +99,8 @@ class Simulation:
         """Per profile: is `when` a public holiday in its account's country?"""
         if self.pop.country is None:
             return np.zeros(len(self.pop), dtype=bool)
-        return np.array([is_public_holiday(str(c), when) for c in self.pop.country], dtype=bool)
+        countries, of_profile = np.unique(self.pop.country.astype(str), return_inverse=True)
+        return np.array([is_public_holiday(c, when) for c in countries], dtype=bool)[of_profile]
 
     def run_day(self, day: int, progress: Callable[[int], None] | None = None) -> DayResult:
         day_start = self.start + timedelta(days=day)
