@@ -50,7 +50,8 @@ def save(model_dir: Path, model: ServingModel, card: dict) -> Path:
             "global_mean": model.global_mean, "prior_weight": model.prior_weight,
             "family": model.family, "factor_scale": model.factor_scale,
             "neighbour_scale": model.neighbour_scale, "neighbours": int(model.nbr_idx.shape[1]),
-            "content_scale": model.content_scale, "content_dims": int(model.cq.shape[1]),
+            "content_scale": model.content_scale, "genre_scale": model.genre_scale,
+            "content_dims": int(model.cq.shape[1]),
             "serving_memory_bytes": model.memory_bytes(),
             "n_users": int(model.user_ids.size), "n_items": int(model.item_ids.size)}
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=model_dir))
@@ -100,13 +101,14 @@ def load(model_dir: Path, version: str) -> ServingModel:
         k = int(card.get("n_factors", -1))
         scales = (float(card.get("factor_scale", 1.0)), float(card.get("neighbour_scale", 1.0)),
                   float(card["global_mean"]), float(card["prior_weight"]),
-                  float(card.get("content_scale", 0.0)))
+                  float(card.get("content_scale", 0.0)), float(card.get("genre_scale", 0.0)))
     except UNREADABLE as exc:  # json errors are ValueErrors; a cut zip is a BadZipFile
         raise ArtifactError(f"model {version} cannot be read: {exc}") from exc
-    if not _consistent(arrays, k) or not all(np.isfinite(scales)) or scales[4] < 0:
+    if not _consistent(arrays, k) or not all(np.isfinite(scales)) or min(scales[4:]) < 0:
         raise ArtifactError(f"model {version} has inconsistent or non-finite arrays")
     return ServingModel(global_mean=scales[2], prior_weight=scales[3], factor_scale=scales[0],
                         neighbour_scale=scales[1], content_scale=scales[4],
+                        genre_scale=scales[5],
                         family=str(card.get("family", "svd")),
                         version=version, card=card, **arrays)
 

@@ -25,6 +25,7 @@ LABELS = {
     "popularity_prior": "Popularity on StreamSim",
     "neighbours": "Watched together with titles you liked",
     "content": "Like the titles you picked (their genres, moods and themes)",
+    "stated_genres": "In the genres you said you like",
 }
 
 

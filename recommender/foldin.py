@@ -12,9 +12,13 @@ A model with a cold-start part (recommender/models/content.py) also gets the con
 profile it was not trained on, `cold_start_vector`: its signals' content vectors, liked ones
 pulling and disliked ones pushing, times a weight that shrinks as its history grows,
 m / (m + n) for n signals. Profiles in the training data get none (their rows stay as they were).
+So it is with a new profile's stated favourite genres (the onboarding page asks for them),
+`stated_genres_vector`: a 1 in each favourite genre's column of cq, shrunk the same way.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -47,8 +51,10 @@ def fold_in_ridge(model: ServingModel, pos: np.ndarray, targets: np.ndarray,
     return float(x[0]), x[1:]
 
 
-def fold_in(model: ServingModel, signals: Interactions, *, seed: int = 0) -> UserState | None:
-    """One profile's state from its signals, or None if none of its titles are in the model."""
+def fold_in(model: ServingModel, signals: Interactions, *, seed: int = 0,
+            genres: Sequence[str] = ()) -> UserState | None:
+    """One profile's state from its signals (and the favourite genres it stated), or None if
+    none of its titles are in the model."""
     hist_pos, hist_val = history_of(model, signals)
     bu, pu = 0.0, np.zeros(model.n_factors)
     if model.n_factors:
@@ -74,7 +80,31 @@ def fold_in(model: ServingModel, signals: Interactions, *, seed: int = 0) -> Use
             return None
     elif hist_pos.size == 0:
         return None
-    return model.state(bu, pu, hist_pos, hist_val, cp=cold_start_vector(model, signals))
+    return model.state(bu, pu, hist_pos, hist_val, cp=cold_start_vector(model, signals),
+                       cg=stated_genres_vector(model, signals, genres))
+
+
+def _shrink(model: ServingModel, n: int) -> float:
+    half = float((model.card.get("coldstart") or {}).get("half", HALF))
+    return half / (half + n)
+
+
+def stated_genres_vector(model: ServingModel, signals: Interactions,
+                         genres: Sequence[str]) -> np.ndarray | None:
+    """1 in the cq column of each stated genre the model knows, times m / (m + n) for the
+    profile's n signals (None without such genres, or for a profile it was trained on)."""
+    if not genres or not model.has_stated_genres:
+        return None
+    if len(signals) and model.trained_on(signals.users[:1])[0]:
+        return None
+    cols = model.genre_columns()
+    picked = sorted({cols[g] for g in genres if g in cols})
+    if not picked:
+        return None
+    out = np.zeros(model.cq.shape[1])
+    out[picked] = 1.0
+    n = int((model.item_positions(signals.items) >= 0).sum()) if len(signals) else 0
+    return out * _shrink(model, n)
 
 
 def cold_start_vector(model: ServingModel, signals: Interactions) -> np.ndarray | None:
@@ -87,6 +117,5 @@ def cold_start_vector(model: ServingModel, signals: Interactions) -> np.ndarray 
     n = int(ok.sum())
     if n == 0:
         return None
-    half = float((model.card.get("coldstart") or {}).get("half", HALF))
     like = 2.0 * np.clip(signals.pref[ok], 0.0, 1.0) - 1.0
-    return (like @ model.cq[pos[ok]]) * (half / (half + n))
+    return (like @ model.cq[pos[ok]]) * _shrink(model, n)

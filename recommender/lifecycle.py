@@ -33,7 +33,7 @@ from core.settings import Settings
 from recommender import artifacts
 from recommender.data import SignalMapping, catalog_arrays, load_interactions
 from recommender.evaluate import split_holdout
-from recommender.models.content import attach, load_title_tags
+from recommender.models.content import attach, load_favourite_genres, load_title_tags
 from recommender.selection import choose, refit
 
 log = logging.getLogger(__name__)
@@ -138,6 +138,7 @@ def _train_and_publish(db: Database, settings: Settings, clock: Clock, tolerance
         inter = load_interactions(s, now, mapping)
         item_ids, _, _ = catalog_arrays(s)
         tags = load_title_tags(s, item_ids)
+        favourites = load_favourite_genres(s)
     if len(inter) == 0:
         raise ValueError("no training signals: nothing to learn from yet")
     start = time.perf_counter()
@@ -158,7 +159,8 @@ def _train_and_publish(db: Database, settings: Settings, clock: Clock, tolerance
         return Outcome("rejected", detail=f"{champion.name}: {reason}", metrics=metrics,
                        report=report)
     model = refit(champion, inter, item_ids, choice.tuned)
-    attach(model, inter, item_ids, tags)  # cold start: new profiles' picks through their tags
+    # Cold start: new profiles' picks through their tags, and the genres they said they like.
+    attach(model, inter, item_ids, tags, favourites=favourites)
     seconds = time.perf_counter() - start
     model.version = artifacts.new_version(model_dir, now)
     card = {"trained_at": now.isoformat(), "training_seconds": round(seconds, 3),

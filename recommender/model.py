@@ -1,7 +1,7 @@
 """A trained model as the site serves it: arrays only, one scoring expression for every family.
 
     score(u, i) = f * (mu + b_u + b_i + p_u . q_i) + prior_weight * prior_i
-                  + g * sum_j h_uj * W[j, i] + c * cp_u . cq_i
+                  + g * sum_j h_uj * W[j, i] + c * cp_u . cq_i + s * cg_u . cq_i
 
 Each family fills the parts it has (docs/recommenders.md has the table):
 - popularity: b_i only (the same list for everyone);
@@ -22,6 +22,10 @@ and `cp_u` is set only when a profile the model was not trained on is folded in
 Profiles in the training data (`trained_ids`, which item-item models need since they keep no
 user vectors) keep cp = None, so the part is zero for them, and models without `cq` score
 exactly as before.
+
+The stated-genres term (`s`, `genre_scale`) is what a new profile told the onboarding page:
+`cg_u` marks its favourite genres in the genre columns of `cq`'s tag block (the card's
+`coldstart.genre_columns`), shrunk like cp as its history grows.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class UserState(NamedTuple):
     hist_pos: np.ndarray  # positions (in item_ids) of titles in its history
     hist_val: np.ndarray  # the value training gave each of them
     cp: np.ndarray | None = None  # content vector (fold-in only; None: no cold-start part)
+    cg: np.ndarray | None = None  # stated favourite genres over cq's columns (fold-in only)
 
 
 def _empty(shape, dtype=np.float64) -> np.ndarray:
@@ -66,6 +71,7 @@ class ServingModel:
     factor_scale: float = 1.0
     neighbour_scale: float = 1.0
     content_scale: float = 0.0  # c: weight of the cold-start part (0: none)
+    genre_scale: float = 0.0  # s: weight of a new profile's stated favourite genres (0: none)
     family: str = "svd"
     version: str = ""
     card: dict = field(default_factory=dict)
@@ -104,6 +110,20 @@ class ServingModel:
         """A cold-start part is attached (content vectors and a weight)."""
         return int(self.cq.shape[1]) > 0 and self.content_scale > 0
 
+    @property
+    def has_stated_genres(self) -> bool:
+        """A new profile's favourite genres count (cq has genre columns and a weight)."""
+        return (int(self.cq.shape[1]) > 0 and self.genre_scale > 0
+                and bool(self.genre_columns()))
+
+    def genre_columns(self) -> dict[str, int]:
+        """Genre slug -> its column in cq (from the card; empty without a cold-start part)."""
+        cols = (self.card.get("coldstart") or {}).get("genre_columns")
+        if not isinstance(cols, dict):
+            return {}
+        return {str(k): v for k, v in cols.items()
+                if isinstance(v, int) and 0 <= v < self.cq.shape[1]}
+
     def trained_on(self, profile_ids) -> np.ndarray:
         """Whether each profile was in the cold-start part's training data."""
         ids = np.asarray(profile_ids, dtype=np.int64)
@@ -137,11 +157,13 @@ class ServingModel:
         return float(self.bu[row]), self.pu[row]
 
     def state(self, bu: float = 0.0, pu: np.ndarray | None = None, hist_pos=(),
-              hist_val=(), cp: np.ndarray | None = None) -> UserState:
+              hist_val=(), cp: np.ndarray | None = None,
+              cg: np.ndarray | None = None) -> UserState:
         pu = np.zeros(self.n_factors) if pu is None else np.asarray(pu, dtype=np.float64)
         return UserState(float(bu), pu, np.asarray(hist_pos, np.int64),
                          np.asarray(hist_val, np.float64),
-                         None if cp is None else np.asarray(cp, dtype=np.float64))
+                         None if cp is None else np.asarray(cp, dtype=np.float64),
+                         None if cg is None else np.asarray(cg, dtype=np.float64))
 
     # -- scoring ----------------------------------------------------------------------------
 
@@ -178,6 +200,8 @@ class ServingModel:
             out += self.neighbour_scale * self.neighbour_scores(user.hist_pos, user.hist_val)
         if self.has_content and user.cp is not None:
             out += self.content_scores(user)
+        if self.genre_scale and user.cg is not None:
+            out += self.genre_scale * (self.cq @ user.cg)
         return out
 
     def content_scores(self, user: UserState) -> np.ndarray:
@@ -222,6 +246,8 @@ class ServingModel:
                 user.hist_pos, user.hist_val)[pos])
         if self.has_content and user.cp is not None:
             parts["content"] = float(self.content_scale * (self.cq[pos] @ user.cp))
+        if self.genre_scale and user.cg is not None:
+            parts["stated_genres"] = float(self.genre_scale * (self.cq[pos] @ user.cg))
         return parts
 
     def memory_bytes(self) -> int:

@@ -10,6 +10,8 @@ simulated site.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -20,9 +22,11 @@ from recommender.models.base import Signal, history_of
 
 
 def user_state(model: ServingModel, profile_id: int, signals: Interactions | None, *,
-               stale: bool = False) -> tuple[UserState | None, str]:
+               stale: bool = False,
+               genres: Sequence[str] = ()) -> tuple[UserState | None, str]:
     """(state, source) for one profile; `signals` may be None when the model is factor-only
-    and the profile is known (nothing to load)."""
+    and the profile is known (nothing to load). `genres`: the favourite genres it stated
+    (they count only when it is folded in, recommender/foldin.py)."""
     if not (model.has_factors or model.has_neighbours):  # popularity: nothing personal
         return None, "popularity"
     known = model.user_vector(profile_id)
@@ -31,7 +35,7 @@ def user_state(model: ServingModel, profile_id: int, signals: Interactions | Non
             else ((), ())
         return model.state(known[0], known[1], pos, vals), "model"
     if signals is not None and len(signals):
-        state = fold_in(model, signals)
+        state = fold_in(model, signals, genres=genres)
         if state is not None:
             return state, "fold-in"
     if known is not None:
@@ -39,10 +43,12 @@ def user_state(model: ServingModel, profile_id: int, signals: Interactions | Non
     return None, "popularity"
 
 
-def batch_scores(model: ServingModel, profile_ids, inter: Interactions) -> np.ndarray:
+def batch_scores(model: ServingModel, profile_ids, inter: Interactions,
+                 genres_of: Mapping[int, Sequence[str]] | None = None) -> np.ndarray:
     """Scores for many profiles from an interaction table (the simulated site's path): known
     profiles use their learned vectors, every profile its history in `inter`. Profiles the
-    model does not know are folded in one by one."""
+    model does not know are folded in one by one (with their stated favourite genres from
+    `genres_of`, as the site's Ranker does)."""
     profile_ids = np.asarray(profile_ids, np.int64)
     signal = Signal.of(model)
     mine = inter.subset(np.isin(inter.users, profile_ids) & signal.keep(inter))
@@ -61,9 +67,10 @@ def batch_scores(model: ServingModel, profile_ids, inter: Interactions) -> np.nd
     unknown = rows < 0
     if not model.has_factors:
         unknown &= ~model.trained_on(profile_ids)
-    if model.has_factors or model.has_content:
+    if model.has_factors or model.has_content or model.has_stated_genres:
         for n in np.flatnonzero(unknown):
-            state = fold_in(model, inter.for_user(int(profile_ids[n])))
+            pid = int(profile_ids[n])
+            state = fold_in(model, inter.for_user(pid), genres=(genres_of or {}).get(pid, ()))
             if state is not None:
                 out[n] = model.scores(state)
     return out

@@ -43,7 +43,7 @@ from recommender.evaluate import split_holdout
 from recommender.lifecycle import candidate_grids
 from recommender.model import ServingModel
 from recommender.models.base import TrainingData
-from recommender.models.content import attach, load_title_tags
+from recommender.models.content import attach, load_favourite_genres, load_title_tags
 from recommender.models.svd import log_popularity
 from recommender.scoring import Ranker
 from recommender.selection import choose, refit
@@ -140,7 +140,8 @@ def train_production(session, now: datetime, settings: Settings) -> Trained:
                     grids=candidate_grids(settings))
     model = refit(choice.champion, inter, item_ids, choice.tuned)
     chosen = time.perf_counter()
-    attach(model, inter, item_ids, load_title_tags(session, item_ids))
+    attach(model, inter, item_ids, load_title_tags(session, item_ids),
+           favourites=load_favourite_genres(session))
     done = time.perf_counter()
     model.card["trained_at"] = now.isoformat()
     return Trained(model, choice.champion.name,

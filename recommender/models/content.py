@@ -34,7 +34,7 @@ every family.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -42,7 +42,7 @@ import scipy.sparse as sp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Tag, Title, TitleTag
+from core.models import FavouriteGenre, Tag, Title, TitleTag
 from recommender.data import Interactions
 from recommender.model import ServingModel
 from recommender.models.base import TrainingData, params_dict, signal_of
@@ -108,6 +108,16 @@ class TitleTags:
         """T: (titles x tags), each tag weighted by its slot's weight."""
         return sp.csr_matrix((np.asarray(weights, np.float64)[self.slots],
                               (self.rows, self.cols)), shape=(self.item_ids.size, self.n_tags))
+
+
+def load_favourite_genres(session: Session) -> dict[int, tuple[str, ...]]:
+    """Each profile's favourite genres as stated on the onboarding page (genre slugs)."""
+    out: dict[int, list[str]] = {}
+    for pid, slug in session.execute(select(FavouriteGenre.profile_id, Tag.slug)
+                                     .join(Tag, Tag.id == FavouriteGenre.tag_id)
+                                     .order_by(FavouriteGenre.profile_id, Tag.slug)):
+        out.setdefault(int(pid), []).append(slug)
+    return {pid: tuple(slugs) for pid, slugs in out.items()}
 
 
 def load_title_tags(session: Session, item_ids) -> TitleTags:
@@ -284,6 +294,8 @@ class ColdStartParams:
     # The weights tried on training profiles given only 3 picks; the best hit rate on their
     # other liked titles wins, so a catalogue whose tags say nothing gets weight 0.
     weights: tuple[float, ...] = (0.0, 1.0, 2.0, 4.0)
+    # ... and for the favourite genres a new profile states on the onboarding page.
+    genre_weights: tuple[float, ...] = (0.0, 0.5, 1.0, 2.0, 4.0)
     half: float = 10.0  # m: signals at which the part counts half
     tag_share: float = 1 / 3  # of the content similarity: weighted tags vs learned embedding
     picks: int = 3
@@ -343,46 +355,101 @@ def spread_ratio(model: ServingModel, cq: np.ndarray, inter: Interactions,
     return ratio if ratio > 1e-12 else 1.0 / float(np.median(content))
 
 
-def choose_weight(model: ServingModel, ratio: float, inter: Interactions,
-                  params: ColdStartParams) -> tuple[float, dict[str, float]]:
-    """The content weight that best finds training profiles' other liked titles from 3 of
-    their picks (precision@10 over `params.profiles` profiles), by evidence, not by default.
+def _worth(model: ServingModel, liked: Interactions) -> np.ndarray:
+    """What a hit on each title counts: an inverse propensity, popularity ** -0.5 (the
+    missing-not-at-random correction of Yang et al., RecSys 2018), mean 1 over liked titles."""
+    counts = np.bincount(np.clip(model.item_positions(liked.items), 0, None),
+                         minlength=model.item_ids.size).astype(np.float64)
+    worth = 1.0 / np.maximum(counts, 1.0) ** PROPENSITY_POWER
+    return worth / (worth[counts > 0].mean() if (counts > 0).any() else 1.0)
 
-    Logged data over-rewards popular titles (viewers mostly liked what the site showed them),
-    so each hit counts by an inverse propensity, popularity ** -0.5 (the missing-not-at-random
-    correction of Yang et al., RecSys 2018), normalised to a mean of 1 over titles."""
+
+def _evidence(model: ServingModel, inter: Interactions, newcomers: list[Interactions],
+              genres_of: Mapping[int, Sequence[str]], weights: Iterable[float],
+              apply) -> tuple[float, dict[str, float]]:
+    """The weight (set on the model by `apply(w)`) that best finds training profiles' other
+    liked titles from `picks` of them (precision@10, each hit counted by `_worth`); ties go
+    to the smaller weight. Leaves the model with the chosen weight applied."""
     from recommender.foldin import fold_in
 
     liked = inter.subset(inter.pref >= 0.5)
-    counts = np.bincount(np.clip(model.item_positions(liked.items), 0, None),
-                         minlength=model.item_ids.size).astype(np.float64)
-    propensity = np.maximum(counts, 1.0) ** PROPENSITY_POWER
-    worth = 1.0 / propensity
-    worth /= worth[counts > 0].mean() if (counts > 0).any() else 1.0
-    newcomers = _newcomers(inter, params)
+    worth = _worth(model, liked)
     hits: dict[str, float] = {}
-    for w in params.weights:
-        model.content_scale = w * ratio
+    weights = tuple(weights)
+    for w in weights:
+        apply(w)
         found = []
         for picks in newcomers:
-            state = fold_in(model, picks)
+            user = int(picks.users[0])
+            state = fold_in(model, picks, genres=genres_of.get(user, ()))
             if state is None:
                 continue
             scores = model.scores(state)
             pos = model.item_positions(picks.items)
             scores[pos[pos >= 0]] = -np.inf
             top = np.argpartition(-scores, 10)[:10]
-            rest = model.item_positions(np.setdiff1d(
-                liked.for_user(int(picks.users[0])).items, picks.items))
+            rest = model.item_positions(np.setdiff1d(liked.for_user(user).items, picks.items))
             found.append(float(worth[np.intersect1d(top, rest[rest >= 0])].sum()) / 10)
         hits[str(w)] = float(np.mean(found)) if found else 0.0
-    best = max(params.weights, key=lambda w: (hits[str(w)], -w))
+    best = max(weights, key=lambda w: (hits[str(w)], -w))
+    apply(best)
     return float(best), hits
+
+
+def choose_weight(model: ServingModel, ratio: float, inter: Interactions,
+                  params: ColdStartParams) -> tuple[float, dict[str, float]]:
+    """The content weight that best finds training profiles' other liked titles from 3 of
+    their picks (precision@10 over `params.profiles` profiles), by evidence, not by default.
+
+    Logged data over-rewards popular titles (viewers mostly liked what the site showed them),
+    so each hit counts by an inverse propensity (`_worth`)."""
+    def apply(w: float) -> None:
+        model.content_scale = w * ratio
+    return _evidence(model, inter, _newcomers(inter, params), {}, params.weights, apply)
+
+
+def genre_columns(tags: TitleTags) -> dict[str, int]:
+    """Genre slug -> its column in cq's tag block (the tag block comes first in cq)."""
+    return {name.split(":", 1)[1]: n for n, name in enumerate(tags.names)
+            if name.startswith("genre:")}
+
+
+def choose_genre_weight(model: ServingModel, inter: Interactions,
+                        favourites: Mapping[int, Sequence[str]],
+                        params: ColdStartParams) -> tuple[float, float, dict[str, float]]:
+    """(weight, scale, hits): how much a new profile's stated favourite genres count, by the
+    same evidence as the content weight, measured on training profiles that stated theirs.
+    The scale makes `weight` the genres term's spread over the model's own, for 3 picks."""
+    from recommender.foldin import fold_in, stated_genres_vector
+
+    newcomers = [n for n in _newcomers(inter, params) if favourites.get(int(n.users[0]))]
+    if not newcomers:
+        return 0.0, 0.0, {}
+    model.genre_scale = 1.0  # measure the term's spread at scale 1
+    own, stated = [], []
+    for picks in newcomers:
+        genres = favourites[int(picks.users[0])]
+        state = fold_in(model, picks, genres=genres)
+        cg = stated_genres_vector(model, picks, genres)
+        if state is None or cg is None:
+            continue
+        own.append(np.std(model.scores(state._replace(cg=None))))
+        stated.append(np.std(model.cq @ cg))
+    if not stated or np.median(stated) <= 1e-12 or np.median(own) <= 1e-12:
+        model.genre_scale = 0.0
+        return 0.0, 0.0, {}
+    ratio = float(np.median(own) / np.median(stated))
+
+    def apply(w: float) -> None:
+        model.genre_scale = w * ratio
+    weight, hits = _evidence(model, inter, newcomers, favourites, params.genre_weights, apply)
+    return weight, model.genre_scale, hits
 
 
 def attach(model: ServingModel, inter: Interactions, item_ids, tags: TitleTags,
            params: ContentParams | None = None,
-           cold: ColdStartParams | None = None) -> ServingModel:
+           cold: ColdStartParams | None = None,
+           favourites: Mapping[int, Sequence[str]] | None = None) -> ServingModel:
     """Give `model` a cold-start part learned from `inter` and the titles' tags (in place;
     returns it). Profiles it learned score as before; folded-in ones also get c * cq . cp.
     A model with nothing personal (popularity) is left alone: it has no fold-in to blend
@@ -408,10 +475,14 @@ def attach(model: ServingModel, inter: Interactions, item_ids, tags: TitleTags,
     model.cq = cq
     weight, hits = choose_weight(model, ratio, inter, cold)
     model.content_scale = weight * ratio
-    model.trained_ids = np.unique(inter.users)
+    model.card["coldstart"] = {"genre_columns": genre_columns(tags), "half": cold.half}
+    g_weight, g_scale, g_hits = choose_genre_weight(model, inter, favourites or {}, cold)
+    model.trained_ids = np.unique(inter.users)  # after measuring: they are fold-ins until now
     model.card["coldstart"] = {
         **asdict(cold), "scale": model.content_scale, "spread_ratio": ratio,
         "chosen_weight": weight, "hits_by_weight": hits,
+        "genre_columns": genre_columns(tags), "genre_weight": g_weight,
+        "genre_scale": g_scale, "genre_hits_by_weight": g_hits,
         "content": {k: content.card[k] for k in ("params", "slot_weights", "fit_seconds")},
         "dims": int(cq.shape[1]), "fit_seconds": round(time.perf_counter() - start, 3)}
     return model

@@ -245,3 +245,84 @@ def test_the_content_weight_is_chosen_by_evidence(world):
     shuffled.items = rng.permutation(item_ids)[np.searchsorted(item_ids, inter.items)]
     noise = attach(models.fit("ease", shuffled, item_ids), shuffled, item_ids, tags, SMALL)
     assert noise.card["coldstart"]["chosen_weight"] <= found["chosen_weight"]
+
+
+# -- the favourite genres a new profile states ------------------------------------------------
+
+
+def stated(inter: Interactions) -> dict[int, tuple[str, ...]]:
+    """What the crafted profiles told the onboarding page: odd ones like "a", even ones "b"."""
+    return {int(u): ("a",) if u % 2 else ("b",) for u in np.unique(inter.users)}
+
+
+def genre_model(world, weight: float = 2.0):
+    inter, item_ids, tags, _ = world
+    return attach(models.fit("ease", inter, item_ids), inter, item_ids, tags, SMALL,
+                  ColdStartParams(weights=(0.0,), genre_weights=(weight,)),
+                  favourites=stated(inter))
+
+
+def test_stated_genres_mark_their_columns_and_shrink_like_the_content_part(world):
+    from recommender.foldin import stated_genres_vector
+
+    model = genre_model(world)
+    cols = model.genre_columns()
+    assert set(cols) == {"a", "b", "c"} and model.has_stated_genres
+    picks = newcomer(999, [1, 3, 5])
+    cg = stated_genres_vector(model, picks, ("a", "no-such-genre"))
+    expected = np.zeros(model.cq.shape[1])
+    expected[cols["a"]] = ColdStartParams().half / (ColdStartParams().half + 3)
+    assert np.allclose(cg, expected)
+    assert stated_genres_vector(model, picks, ("no-such-genre",)) is None
+    assert stated_genres_vector(model, picks, ()) is None
+    trained = world[0].for_user(3)
+    assert stated_genres_vector(model, trained, ("a",)) is None  # it has its own history
+
+
+def test_a_stated_genre_lifts_that_genres_titles_for_a_new_profile(world):
+    model = genre_model(world)
+    item_ids = world[1]
+    picks = newcomer(999, [1, 2])  # one "a" title, one "b" title: the picks alone are mixed
+    plain, _ = user_state(model, 999, picks)
+    told, source = user_state(model, 999, picks, genres=("b",))
+    assert source == "fold-in" and plain.cg is None and told.cg is not None
+    lift = model.scores(told) - model.scores(plain)
+    unseen = np.arange(30, 40)
+    # Every title whose first genre is "b" gains more than any whose first genre is "a".
+    assert lift[unseen][item_ids[unseen] % 2 == 0].min() > \
+        lift[unseen][item_ids[unseen] % 2 == 1].max()
+    parts = model.parts(told, 31)
+    assert parts["stated_genres"] == pytest.approx(lift[31])
+    assert sum(parts.values()) == pytest.approx(model.scores(told)[31])
+
+
+def test_the_genre_weight_is_chosen_by_evidence_and_recorded(world):
+    inter, item_ids, tags, _ = world
+    model = attach(models.fit("ease", inter, item_ids), inter, item_ids, tags, SMALL,
+                   favourites=stated(inter))
+    found = model.card["coldstart"]
+    hits = found["genre_hits_by_weight"]
+    assert set(hits) == {str(w) for w in ColdStartParams().genre_weights}
+    assert hits[str(found["genre_weight"])] == max(hits.values())
+    assert model.genre_scale == pytest.approx(found["genre_scale"])
+    # No profile stated anything: nothing to measure, so the term stays off.
+    silent = attach(models.fit("ease", inter, item_ids), inter, item_ids, tags, SMALL)
+    assert silent.genre_scale == 0.0 and not silent.has_stated_genres
+    assert silent.card["coldstart"]["genre_hits_by_weight"] == {}
+
+
+def test_artifact_round_trip_keeps_the_stated_genres_term(world, tmp_path):
+    model = genre_model(world)
+    model.version = "g1"
+    artifacts.save(tmp_path, model, {})
+    back = artifacts.load(tmp_path, "g1")
+    assert model.genre_scale > 0 and back.genre_scale == pytest.approx(model.genre_scale)
+    assert back.genre_columns() == model.genre_columns()
+    picks = newcomer(999, [1, 2])
+    assert np.allclose(back.scores(user_state(back, 999, picks, genres=("a",))[0]),
+                       model.scores(user_state(model, 999, picks, genres=("a",))[0]))
+    card = json.loads((tmp_path / "g1" / "card.json").read_text())
+    card["genre_scale"] = -1.0
+    (tmp_path / "g1" / "card.json").write_text(json.dumps(card))
+    with pytest.raises(artifacts.ArtifactError):
+        artifacts.load(tmp_path, "g1")
