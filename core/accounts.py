@@ -52,15 +52,26 @@ def validate_password(password: str) -> None:
         raise AccountError(f"Use at most {PASSWORD_MAX} characters.")
 
 
+def new_password_hash(password: str) -> str:
+    """Check a new password's length and hash it. Hashing takes tens of milliseconds on
+    purpose: callers do it before their write transaction, so the database's write lock is
+    never held through it (docs/architecture.md)."""
+    validate_password(password)
+    return hash_secret(password)
+
+
 def create_account(session: Session, email: str, password: str, now: datetime,
-                   *, role: str = "viewer") -> Account:
+                   *, role: str = "viewer", password_hash: str | None = None) -> Account:
+    """A new account; `password_hash` (from `new_password_hash(password)`) saves hashing
+    inside the caller's transaction."""
     email = normalize_email(email)
     if not EMAIL_RE.match(email):
         raise AccountError("Enter a valid e-mail address.")
     validate_password(password)
     if session.scalar(select(Account.id).where(Account.email == email)) is not None:
         raise AccountError("An account with this e-mail already exists. Try signing in.")
-    account = Account(email=email, password_hash=hash_secret(password), role=role,
+    account = Account(email=email, password_hash=password_hash or hash_secret(password),
+                      role=role,
                       created_at=now, session_epoch=0, is_simulated=False)
     session.add(account)
     try:
@@ -85,10 +96,19 @@ def end_sessions(account: Account) -> None:
 
 
 def change_password(account: Account, current: str, new: str) -> None:
+    set_password_hash(account, password_change_hash(account, current, new))
+
+
+def password_change_hash(account: Account, current: str, new: str) -> str:
+    """The new password's hash, if `current` is right (the slow part of a change, done
+    before any write transaction; `set_password_hash` then stores it)."""
     if not verify_secret(account.password_hash, current):
         raise AccountError("Your current password is not right.")
-    validate_password(new)
-    account.password_hash = hash_secret(new)
+    return new_password_hash(new)
+
+
+def set_password_hash(account: Account, password_hash: str) -> None:
+    account.password_hash = password_hash
     end_sessions(account)
 
 

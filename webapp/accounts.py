@@ -6,7 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import login_user
 
 from core import accounts
-from webapp.database import db_session
+from core.models import Account
+from webapp.database import get_database, no_write_lock
 from webapp.forms import PasswordForm
 from webapp.viewer import LoginUser, account_required, current_account, current_profile
 
@@ -14,20 +15,22 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 @bp.route("/", methods=["GET", "POST"])
+@no_write_lock  # verify and hash first; the change itself is one short write below
 @account_required
 def settings():
     form = PasswordForm()
     status = 200
     if form.validate_on_submit():
-        account = current_account()
         try:
-            accounts.change_password(account, form.current.data, form.new.data)
+            hashed = accounts.password_change_hash(current_account(), form.current.data,
+                                                   form.new.data)
         except accounts.AccountError as exc:
-            db_session().rollback()
             form.form_errors.append(str(exc))
             status = 400
         else:
-            db_session().commit()
+            with get_database().write() as s:
+                account = s.get(Account, current_account().id)
+                accounts.set_password_hash(account, hashed)
             profile_id = session.get("profile_id")
             session.clear()
             login_user(LoginUser(account))  # this browser stays in; every other is signed out

@@ -18,7 +18,7 @@ from flask_login import current_user, login_user, logout_user
 
 from core import accounts
 from core.clock import system_clock
-from webapp.database import db_session
+from webapp.database import db_session, no_write_lock
 from webapp.extensions import email_key, limiter
 from webapp.forms import EmptyForm, LoginForm, SignupForm
 from webapp.viewer import LoginUser, account_required, current_account
@@ -48,6 +48,7 @@ def _start_session(account) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@no_write_lock  # a sign-in reads the account and sets a cookie: no write lock through argon2
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=email_key)
 def login():
@@ -78,12 +79,14 @@ def signup():
     form = SignupForm()
     status = 200
     if form.validate_on_submit():
-        s = db_session()
         try:
+            # Hash before the write transaction opens: the write lock is not held through it.
+            hashed = accounts.new_password_hash(form.password.data)
+            s = db_session()
             account = accounts.create_account(s, form.email.data, form.password.data,
-                                              system_clock.now())
+                                              system_clock.now(), password_hash=hashed)
         except accounts.AccountError as exc:
-            s.rollback()
+            db_session().rollback()
             form.form_errors.append(str(exc))
             status = 400
         else:

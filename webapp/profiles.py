@@ -18,7 +18,7 @@ from flask import (
 from core import accounts
 from core.clock import system_clock
 from core.models import Profile
-from webapp.database import db_session
+from webapp.database import db_session, no_write_lock
 from webapp.extensions import PIN_LIMIT, limiter, pin_account_key, pin_profile_key, wrong_pin
 from webapp.forms import EmptyForm, PinForm, ProfileForm
 from webapp.viewer import account_required, current_account, current_profile
@@ -69,6 +69,7 @@ def picker():
 
 
 @bp.post("/<int:profile_id>/select")
+@no_write_lock  # choosing a profile only sets the cookie: PIN checks never hold the write lock
 @account_required
 @limiter.limit(PIN_LIMIT, key_func=pin_profile_key, deduct_when=wrong_pin,
                exempt_when=lambda: not _asks_for_pin())

@@ -305,3 +305,66 @@ def test_wrong_pins_are_limited_per_profile_and_per_account(app, database):
     assert select_profile(c, plain).status_code == 302  # an open profile is never throttled
     with c.session_transaction() as sess:
         assert sess["profile_id"] == plain
+
+
+def test_the_write_lock_is_free_while_a_password_or_pin_is_hashed(app, database, settings,
+                                                                  monkeypatch):
+    """Issue 13: wrong-PIN and wrong-password POSTs held SQLite's write lock through argon2
+    (~60 ms each), so six PIN guessers cut event ingest ninefold. Every argon2 call a sign-in,
+    sign-up, PIN check or password change makes must now leave the lock free: another
+    connection can begin a write transaction at once (timeout 0) while it runs."""
+    import sqlite3
+
+    from core import accounts
+    from tests.webapp.conftest import PASSWORD, login, make_account, select_profile
+
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the single write lock is SQLite's; PostgreSQL locks rows")
+    path = settings.database_url.split("///", 1)[1]
+    free: list[tuple[str, bool]] = []
+
+    def probe(what: str) -> None:
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            free.append((what, True))
+        except sqlite3.OperationalError:
+            free.append((what, False))
+        finally:
+            other.close()
+
+    verify, hash_ = accounts.verify_secret, accounts.hash_secret
+    monkeypatch.setattr(accounts, "verify_secret",
+                        lambda h, s: (probe("verify"), verify(h, s))[1])
+    monkeypatch.setattr(accounts, "hash_secret", lambda s: (probe("hash"), hash_(s))[1])
+    _, (safe,) = make_account(database, "lock@example.com", profiles=({"name": "S",
+                                                                       "pin": "4321"},))
+    free.clear()  # the fixture's own hashing happened outside any request
+    c = app.test_client()
+    assert login(c, "lock@example.com", "wrong password!").status_code == 401
+    assert login(c, "nobody@example.com").status_code == 401
+    assert login(c, "lock@example.com").status_code == 302
+    assert select_profile(c, safe, pin="0000").status_code == 303
+    assert select_profile(c, safe, pin="4321").status_code == 302
+    token = csrf_from(c.get("/account/"))
+    r = c.post("/account/", data={"csrf_token": token, "current": "not it at all",
+                                  "new": "another horse battery", "confirm":
+                                  "another horse battery"})
+    assert r.status_code == 400
+    r = c.post("/account/", data={"csrf_token": token, "current": PASSWORD,
+                                  "new": "another horse battery", "confirm":
+                                  "another horse battery"})
+    assert r.status_code == 302
+    fresh = app.test_client()
+    token = csrf_from(fresh.get("/signup"))
+    r = fresh.post("/signup", data={"csrf_token": token, "email": "new@example.com",
+                                    "password": PASSWORD, "confirm": PASSWORD})
+    assert r.status_code == 302
+    assert len(free) >= 9 and all(ok for _, ok in free), free
+    # ... and the password change and the sign-up were written.
+    with database.read() as s:
+        from core.models import Account
+        assert s.scalar(select(Account.id).where(Account.email == "new@example.com"))
+    assert login(app.test_client(), "lock@example.com", "another horse battery"
+                 ).status_code == 302
