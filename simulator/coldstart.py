@@ -9,11 +9,13 @@ profile's first rows closer to its true tastes than the popularity rows?
    public tags). No ground truth reaches it.
 3. Newcomers: `profiles` new simulated profiles (same generator, same taste communities). Each
    onboards through the picker: it is shown `core.catalog.onboarding_candidates` for its
-   maturity limit and picks the 3 it expects to enjoy most (`simulator.population.onboard`).
+   maturity limit and picks the 3 it expects to enjoy most, and names its 2 favourite genres
+   (`simulator.population.onboard`).
 4. Rows, for each newcomer:
    - `onboarding`: what the site serves it, `recommender.scoring.Ranker(...).top(10)`: its
      state from `recommender.state.user_state` (source "fold-in"), the model's scores, the
-     site's filters (maturity limit; watched, thumbs-down and picked titles removed);
+     site's filters (maturity limit; watched, thumbs-down and picked titles removed), its
+     stated genres included as the site's Ranker includes them;
    - `prior`: the same filters, ranked by popularity in the training data (what most profiles
      chose), the "popularity prior" alone;
    - `popular`: the site's popularity row, `core.catalog.popular(max_age, n=10)` without the

@@ -131,7 +131,8 @@ def demo_history(profiles: int, days: int, seed: int, demo_profile_ids: list[int
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def coldstart(profiles: int, seed: int, history_profiles: int, days: int, titles: int,
               as_json: bool) -> None:
-    """Cold-start study in an isolated database: a new profile's rows after 3 picks."""
+    """Cold-start study in an isolated database: a new profile's rows after onboarding (3 picks,
+    2 favourite genres)."""
     import json
 
     from simulator.coldstart import run_coldstart
