@@ -95,10 +95,6 @@ def end_sessions(account: Account) -> None:
     account.session_epoch += 1
 
 
-def change_password(account: Account, current: str, new: str) -> None:
-    set_password_hash(account, password_change_hash(account, current, new))
-
-
 def password_change_hash(account: Account, current: str, new: str) -> str:
     """The new password's hash, if `current` is right (the slow part of a change, done
     before any write transaction; `set_password_hash` then stores it)."""

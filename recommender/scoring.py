@@ -25,11 +25,12 @@ import numpy as np
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
-from core.models import FavouriteGenre, Profile, Rating, Tag, TastePick, Title, TitleTag, Viewing
+from core.models import Profile, Rating, TastePick, Title, TitleTag, Viewing
 from recommender import artifacts
 from recommender.cache import catalog_cache
 from recommender.data import load_interactions, newest_signal_at
 from recommender.model import ServingModel, UserState
+from recommender.models.content import load_favourite_genres
 from recommender.state import user_state
 
 log = logging.getLogger(__name__)
@@ -76,14 +77,6 @@ def percentile_match(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return np.minimum((rank * 100).astype(int), 99)
 
 
-def favourite_genres(session: Session, profile_id: int) -> tuple[str, ...]:
-    """The genre slugs a profile chose as favourites on the onboarding page."""
-    return tuple(session.scalars(select(Tag.slug).join(FavouriteGenre,
-                                                       FavouriteGenre.tag_id == Tag.id)
-                                 .where(FavouriteGenre.profile_id == profile_id)
-                                 .order_by(Tag.slug)))
-
-
 class Ranker:
     """One profile's scores over the catalog, with its filters, for one request."""
 
@@ -108,7 +101,8 @@ class Ranker:
         signals = load_interactions(self.session, self.now, profile_ids=[self.profile.id]) \
             if need else None
         # What it told the onboarding page counts while it is new to the model.
-        genres = favourite_genres(self.session, self.profile.id) \
+        pid = self.profile.id
+        genres = load_favourite_genres(self.session, [pid]).get(pid, ()) \
             if model.has_stated_genres and (not known or stale) else ()
         return user_state(model, self.profile.id, signals, stale=stale, genres=genres)
 

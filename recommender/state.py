@@ -10,7 +10,7 @@ simulated site.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,12 +43,10 @@ def user_state(model: ServingModel, profile_id: int, signals: Interactions | Non
     return None, "popularity"
 
 
-def batch_scores(model: ServingModel, profile_ids, inter: Interactions,
-                 genres_of: Mapping[int, Sequence[str]] | None = None) -> np.ndarray:
+def batch_scores(model: ServingModel, profile_ids, inter: Interactions) -> np.ndarray:
     """Scores for many profiles from an interaction table (the simulated site's path): known
     profiles use their learned vectors, every profile its history in `inter`. Profiles the
-    model does not know are folded in one by one (with their stated favourite genres from
-    `genres_of`, as the site's Ranker does)."""
+    model does not know are folded in one by one."""
     profile_ids = np.asarray(profile_ids, np.int64)
     signal = Signal.of(model)
     mine = inter.subset(np.isin(inter.users, profile_ids) & signal.keep(inter))
@@ -67,10 +65,9 @@ def batch_scores(model: ServingModel, profile_ids, inter: Interactions,
     unknown = rows < 0
     if not model.has_factors:
         unknown &= ~model.trained_on(profile_ids)
-    if model.has_factors or model.has_content or model.has_stated_genres:
+    if model.has_factors or model.has_content:
         for n in np.flatnonzero(unknown):
-            pid = int(profile_ids[n])
-            state = fold_in(model, inter.for_user(pid), genres=(genres_of or {}).get(pid, ()))
+            state = fold_in(model, inter.for_user(int(profile_ids[n])))
             if state is not None:
                 out[n] = model.scores(state)
     return out

@@ -110,12 +110,17 @@ class TitleTags:
                               (self.rows, self.cols)), shape=(self.item_ids.size, self.n_tags))
 
 
-def load_favourite_genres(session: Session) -> dict[int, tuple[str, ...]]:
-    """Each profile's favourite genres as stated on the onboarding page (genre slugs)."""
+def load_favourite_genres(session: Session,
+                          profile_ids: Iterable[int] | None = None) -> dict[int, tuple[str, ...]]:
+    """Each profile's favourite genres as stated on the onboarding page (genre slugs), for
+    every profile or only `profile_ids`."""
+    query = (select(FavouriteGenre.profile_id, Tag.slug)
+             .join(Tag, Tag.id == FavouriteGenre.tag_id)
+             .order_by(FavouriteGenre.profile_id, Tag.slug))
+    if profile_ids is not None:
+        query = query.where(FavouriteGenre.profile_id.in_(list(profile_ids)))
     out: dict[int, list[str]] = {}
-    for pid, slug in session.execute(select(FavouriteGenre.profile_id, Tag.slug)
-                                     .join(Tag, Tag.id == FavouriteGenre.tag_id)
-                                     .order_by(FavouriteGenre.profile_id, Tag.slug)):
+    for pid, slug in session.execute(query):
         out.setdefault(int(pid), []).append(slug)
     return {pid: tuple(slugs) for pid, slugs in out.items()}
 
@@ -475,13 +480,14 @@ def attach(model: ServingModel, inter: Interactions, item_ids, tags: TitleTags,
     model.cq = cq
     weight, hits = choose_weight(model, ratio, inter, cold)
     model.content_scale = weight * ratio
-    model.card["coldstart"] = {"genre_columns": genre_columns(tags), "half": cold.half}
+    columns = genre_columns(tags)
+    model.card["coldstart"] = {"genre_columns": columns, "half": cold.half}  # read by fold-in
     g_weight, g_scale, g_hits = choose_genre_weight(model, inter, favourites or {}, cold)
     model.trained_ids = np.unique(inter.users)  # after measuring: they are fold-ins until now
     model.card["coldstart"] = {
         **asdict(cold), "scale": model.content_scale, "spread_ratio": ratio,
         "chosen_weight": weight, "hits_by_weight": hits,
-        "genre_columns": genre_columns(tags), "genre_weight": g_weight,
+        "genre_columns": columns, "genre_weight": g_weight,
         "genre_scale": g_scale, "genre_hits_by_weight": g_hits,
         "content": {k: content.card[k] for k in ("params", "slot_weights", "fit_seconds")},
         "dims": int(cq.shape[1]), "fit_seconds": round(time.perf_counter() - start, 3)}
