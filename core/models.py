@@ -55,6 +55,8 @@ class Account(Base):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     country: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # None until the owner follows the link mailed at sign-up (they cannot sign in before).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     profiles: Mapped[list[Profile]] = relationship(
         back_populates="account", cascade="all, delete-orphan", order_by="Profile.id"
@@ -83,6 +85,38 @@ class Profile(Base):
     account: Mapped[Account] = relationship(back_populates="profiles")
 
     __table_args__ = (CheckConstraint("maturity_limit BETWEEN 0 AND 18", name="maturity_limit"),)
+
+
+class BrowserSession(Base):
+    """One signed-in browser and the profile it is using. The session cookie carries only this
+    row's random id, so the profile choice lives on the server: an old copy of the cookie
+    cannot bring back a profile the browser has since left (a PIN-locked kids profile stays
+    locked). A sign-in opens a row; sign-out and password changes end them."""
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MailMessage(Base):
+    """The simulated outbox: every e-mail the site would send (sign-up links, notices to an
+    address's owner). Outside production the site shows it at /mail/; in production an operator
+    hands it to a real mail service."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # --- catalog ---------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         health,
         history,
         home,
+        mail,
         models_page,
         onboarding,
         people,
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     home.init_app(app, settings)  # the short-lived cache of rows the same for everyone
     security.init_app(app)
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
-                   search, people, events, player, history, why, models_page):
+                   search, people, events, player, history, why, models_page, mail):
         app.register_blueprint(module.bp)
     from webapp import educator
 

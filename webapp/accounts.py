@@ -9,7 +9,13 @@ from core import accounts
 from core.models import Account
 from webapp.database import get_database, no_write_lock
 from webapp.forms import PasswordForm
-from webapp.viewer import LoginUser, account_required, current_account, current_profile
+from webapp.viewer import (
+    BROWSER,
+    LoginUser,
+    account_required,
+    current_account,
+    current_profile,
+)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -28,14 +34,14 @@ def settings():
             form.form_errors.append(str(exc))
             status = 400
         else:
+            browser_id = session.get(BROWSER)
             with get_database().write() as s:
                 account = s.get(Account, current_account().id)
                 accounts.set_password_hash(account, hashed)
-            profile_id = session.get("profile_id")
+                accounts.close_browser_sessions(s, account.id, keep=browser_id)
             session.clear()
             login_user(LoginUser(account))  # this browser stays in; every other is signed out
-            if profile_id is not None:
-                session["profile_id"] = profile_id
+            session[BROWSER] = browser_id
             flash("Password changed. Every other device has been signed out.")
             return redirect(url_for("accounts.settings"))
     elif request.method == "POST":

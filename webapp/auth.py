@@ -14,17 +14,21 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core import accounts
 from core.clock import system_clock
-from webapp.database import db_session, no_write_lock
+from webapp.database import db_session, get_database, no_write_lock
 from webapp.extensions import email_key, limiter
 from webapp.forms import EmptyForm, LoginForm, SignupForm
-from webapp.viewer import LoginUser, account_required, current_account
+from webapp.viewer import account_required, current_account, sign_in
 
 bp = Blueprint("auth", __name__)
 LOGIN_FAILED = "That e-mail and password do not match an account."
+UNCONFIRMED = ("Confirm your e-mail address first: open the link we sent to it "
+               "(sign up again for a new link).")
+SIGNUP_LINK_SECONDS = 2 * 24 * 3600
 
 
 def _login_limit() -> str:
@@ -41,12 +45,6 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _start_session(account) -> None:
-    session.clear()  # rotate: nothing from before the login survives
-    login_user(LoginUser(account))
-    session.permanent = True
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @no_write_lock  # a sign-in reads the account and sets a cookie: no write lock through argon2
 @limiter.limit(_login_limit, methods=["POST"])
@@ -60,8 +58,12 @@ def login():
     status = 200
     if form.validate_on_submit():
         account = accounts.authenticate(db_session(), form.email.data, form.password.data)
+        if account is not None and account.email_confirmed_at is None:
+            form.form_errors.append(UNCONFIRMED)
+            return render_template("auth/login.html", form=form, demo=None), 403
         if account is not None:
-            _start_session(account)
+            with get_database().write() as s:  # one short write: this browser's record
+                sign_in(s, account, system_clock.now())
             return redirect(safe_next(form.next.data) or url_for("profiles.picker"))
         form.form_errors.append(LOGIN_FAILED)
         status = 401
@@ -73,30 +75,67 @@ def login():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@no_write_lock  # the password is hashed first; the sign-up itself is one short write
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=email_key)
 def signup():
+    """Sign-up answers "check your e-mail" whether or not the address has an account (same
+    page, same work); the owner learns which by the mail (core.accounts.sign_up)."""
     form = SignupForm()
     status = 200
     if form.validate_on_submit():
         try:
-            # Hash before the write transaction opens: the write lock is not held through it.
+            email = accounts.check_email(form.email.data)
             hashed = accounts.new_password_hash(form.password.data)
-            s = db_session()
-            account = accounts.create_account(s, form.email.data, form.password.data,
-                                              system_clock.now(), password_hash=hashed)
         except accounts.AccountError as exc:
-            db_session().rollback()
             form.form_errors.append(str(exc))
             status = 400
         else:
-            s.commit()
-            _start_session(account)
-            flash("Welcome to StreamSim. Create a profile for everyone who watches.")
-            return redirect(url_for("profiles.new"))
+            with get_database().write() as s:
+                accounts.sign_up(s, email, hashed, system_clock.now(),
+                                 confirm_link=_confirm_link,
+                                 sign_in_link=url_for("auth.login", _external=True))
+            return render_template("auth/check_email.html", email=email,
+                                   mailbox=_mailbox_shown())
     elif request.method == "POST":
         status = 400
     return render_template("auth/signup.html", form=form), status
+
+
+def _signup_tokens() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="streamsim-signup-confirm")
+
+
+def _confirm_link(account) -> str:
+    token = _signup_tokens().dumps([account.id, accounts.password_fingerprint(account)])
+    return url_for("auth.confirm", token=token, _external=True)
+
+
+def _mailbox_shown() -> bool:
+    return not current_app.config["STREAMSIM"].is_production
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """A sign-up link: GET shows a button (mail scanners that prefetch links change nothing),
+    POST confirms the account and signs this browser in."""
+    try:
+        account_id, fingerprint = _signup_tokens().loads(token, max_age=SIGNUP_LINK_SECONDS)
+        account_id, fingerprint = int(account_id), str(fingerprint)
+    except (BadSignature, TypeError, ValueError):
+        return render_template("auth/confirm.html", form=None), 400
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        s = db_session()
+        account = accounts.confirm_sign_up(s, account_id, fingerprint, system_clock.now())
+        if account is None:
+            s.rollback()
+            return render_template("auth/confirm.html", form=None), 400
+        sign_in(s, account, system_clock.now())
+        s.commit()
+        flash("Welcome to StreamSim. Create a profile for everyone who watches.")
+        return redirect(url_for("profiles.new"))
+    return render_template("auth/confirm.html", form=form), 400 if request.method == "POST" else 200
 
 
 @bp.post("/logout")
@@ -106,6 +145,7 @@ def logout():
         s = db_session()
         account = s.merge(current_account())
         accounts.end_sessions(account)
+        accounts.close_browser_sessions(s, account.id)
         s.commit()
     logout_user()
     session.clear()

@@ -11,17 +11,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 
 from core import accounts
 from core.clock import system_clock
 from core.models import Profile
-from webapp.database import db_session, no_write_lock
+from webapp.database import db_session, get_database, no_write_lock
 from webapp.extensions import PIN_LIMIT, limiter, pin_account_key, pin_profile_key, wrong_pin
 from webapp.forms import EmptyForm, PinForm, ProfileForm
-from webapp.viewer import account_required, current_account, current_profile
+from webapp.viewer import account_required, current_account, current_profile, use_profile
 
 bp = Blueprint("profiles", __name__, url_prefix="/profiles")
 
@@ -90,7 +89,8 @@ def select(profile_id: int):
         g.wrong_pin = True
         flash(f"{target.name} is locked with a PIN. Enter it to continue.")
         return redirect(url_for("profiles.picker"), 303)
-    session["profile_id"] = target.id
+    with get_database().write() as s:  # the PIN checks above held no write lock
+        use_profile(s, target.id)
     if target.onboarded_at is None:
         return redirect(url_for("onboarding.picker"))
     return redirect(url_for("home.index"))
@@ -124,8 +124,8 @@ def new():
             form.form_errors.append(str(exc))
             status = 400
         else:
+            use_profile(s, profile.id)
             s.commit()
-            session["profile_id"] = profile.id
             return redirect(url_for("onboarding.picker"))
     elif request.method == "POST":
         status = 400
@@ -179,8 +179,8 @@ def delete(profile_id: int):
     if EmptyForm().validate_on_submit():
         s = db_session()
         name = profile.name
-        if session.get("profile_id") == profile.id:
-            session.pop("profile_id", None)
+        if current_profile() is not None and current_profile().id == profile.id:
+            use_profile(s, None)
         accounts.delete_profile(s, profile)
         s.commit()
         flash(f"Deleted the profile {name}.")

@@ -1,4 +1,10 @@
-"""Who is asking: the logged-in account and the active profile, re-checked on every request."""
+"""Who is asking: the logged-in account and the active profile, re-checked on every request.
+
+The session cookie carries the account id with its session epoch (Flask-Login's user id) and
+the id of this browser's record (`BROWSER`, core.models.BrowserSession). The active profile is
+kept in that record, on the server: an old copy of the cookie names the same record, so it
+cannot bring back a profile this browser has left (leaving a PIN-locked kids profile needs its
+PIN, whatever cookie comes back)."""
 
 from __future__ import annotations
 
@@ -9,13 +15,16 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, g, redirect, request, session, url_for
-from flask_login import UserMixin, current_user
+from flask_login import UserMixin, current_user, login_user
 from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session
 
 from core import accounts
-from core.models import Account, Profile
+from core.models import Account, BrowserSession, Profile
 from webapp.database import db_session
 from webapp.extensions import login_manager
+
+BROWSER = "browser"  # the session key of this browser's record id
 
 
 class LoginUser(UserMixin):
@@ -47,15 +56,31 @@ def _may_sign_in(session_epoch: int, is_simulated: bool, epoch: int) -> bool:
     return session_epoch == epoch and not is_simulated
 
 
+def _browser_id() -> str | None:
+    value = session.get(BROWSER)
+    return value if isinstance(value, str) else None
+
+
+_ACCOUNT_AND_BROWSER = (
+    select(Account, BrowserSession.profile_id)
+    .join(BrowserSession, BrowserSession.account_id == Account.id)
+    .where(Account.id == bindparam("account_id"), BrowserSession.id == bindparam("browser_id")))
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> LoginUser | None:
+    """The account, if the cookie's epoch is current and its browser record still exists
+    (one query, which also reads the browser's chosen profile id for `current_profile`)."""
     ids = _account_and_epoch(user_id)
-    if ids is None:
+    browser_id = _browser_id()
+    if ids is None or browser_id is None:
         return None
-    account = db_session().get(Account, ids[0])
-    if account is None or not _may_sign_in(account.session_epoch, account.is_simulated, ids[1]):
+    row = db_session().execute(_ACCOUNT_AND_BROWSER, {"account_id": ids[0],
+                                                      "browser_id": browser_id}).first()
+    if row is None or not _may_sign_in(row[0].session_epoch, row[0].is_simulated, ids[1]):
         return None
-    return LoginUser(account)
+    g.chosen_profile_id = row[1]
+    return LoginUser(row[0])
 
 
 @dataclass(frozen=True)
@@ -70,9 +95,10 @@ _ACCOUNT_AND_PROFILE = (
     select(Account.session_epoch, Account.is_simulated, Profile.id.label("profile_id"),
            Profile.maturity_limit, Profile.onboarded_at)
     .select_from(Account)
+    .join(BrowserSession, BrowserSession.account_id == Account.id)
     .outerjoin(Profile, (Profile.account_id == Account.id)
-               & (Profile.id == bindparam("profile_id")))
-    .where(Account.id == bindparam("account_id")))
+               & (Profile.id == BrowserSession.profile_id))
+    .where(Account.id == bindparam("account_id"), BrowserSession.id == bindparam("browser_id")))
 
 
 def signed_in_cookie() -> bool:
@@ -86,18 +112,14 @@ def session_profile(connection: Connection) -> tuple[bool, SessionProfile | None
     `current_profile`, in one Core query on `connection` and without ORM objects: for the
     playback event endpoint, where loading the account and profile cost more than the work."""
     ids = _account_and_epoch(session.get("_user_id"))  # where Flask-Login keeps get_id()
-    if ids is None:
+    browser_id = _browser_id()
+    if ids is None or browser_id is None:
         return False, None
-    profile_id = session.get("profile_id")
-    row = connection.execute(_ACCOUNT_AND_PROFILE, {
-        "account_id": ids[0], "profile_id": profile_id if isinstance(profile_id, int) else None,
-    }).first()
+    row = connection.execute(_ACCOUNT_AND_PROFILE, {"account_id": ids[0],
+                                                    "browser_id": browser_id}).first()
     if row is None or not _may_sign_in(row.session_epoch, row.is_simulated, ids[1]):
         return False, None
-    if not isinstance(profile_id, int):
-        return True, None
     if row.profile_id is None:
-        session.pop("profile_id", None)
         return True, None
     return True, SessionProfile(ids[0], row.profile_id, row.maturity_limit, row.onboarded_at)
 
@@ -107,17 +129,36 @@ def current_account() -> Account:
 
 
 def current_profile() -> Profile | None:
-    """The session's profile, only if it still belongs to the logged-in account."""
+    """This browser's profile (from its server-side record), if it belongs to the account."""
     if "profile" in g:
         return g.profile
     profile = None
-    profile_id = session.get("profile_id")
-    if current_user.is_authenticated and isinstance(profile_id, int):
-        profile = accounts.get_profile(db_session(), current_account().id, profile_id)
-        if profile is None:
-            session.pop("profile_id", None)
+    if current_user.is_authenticated:
+        profile_id = g.get("chosen_profile_id")
+        if profile_id is not None:
+            profile = accounts.get_profile(db_session(), current_account().id, profile_id)
     g.profile = profile
     return profile
+
+
+def sign_in(s: Session, account: Account, now: datetime) -> None:
+    """Start a signed-in session for `account` in this browser: a fresh cookie (nothing from
+    before survives) naming a new browser record, written in `s`."""
+    browser_id = accounts.open_browser_session(s, account.id, now)
+    session.clear()
+    login_user(LoginUser(account))
+    session[BROWSER] = browser_id
+    session.permanent = True
+
+
+def use_profile(s: Session, profile_id: int | None) -> None:
+    """Make `profile_id` this browser's active profile (written in `s`, the caller commits)."""
+    browser_id = _browser_id()
+    if browser_id is None:
+        raise accounts.AccountError("This browser is signed out. Sign in again.")
+    accounts.choose_profile(s, browser_id, current_account().id, profile_id)
+    g.pop("profile", None)
+    g.chosen_profile_id = profile_id
 
 
 def maturity_limit() -> int:

@@ -48,6 +48,17 @@ def select_profile(client, profile_id: int, pin: str = ""):
     return client.post(f"/profiles/{profile_id}/select", data={"csrf_token": token, "pin": pin})
 
 
+def active_profile(client, database) -> int | None:
+    """The profile this test client's browser record names (the server keeps the choice)."""
+    from core.models import BrowserSession
+    from webapp.viewer import BROWSER
+
+    with client.session_transaction() as sess:
+        browser_id = sess.get(BROWSER)
+    with database.read() as s:
+        return s.scalar(select(BrowserSession.profile_id).where(BrowserSession.id == browser_id))
+
+
 @pytest.fixture
 def make_viewer(app, database):
     def factory(email="ada@example.com", **kwargs) -> Viewer:

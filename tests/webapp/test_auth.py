@@ -1,6 +1,9 @@
 """Accounts and sessions: hashing, enumeration-safe errors, rotation, epochs, next, limits."""
 
-from core import accounts
+import re
+from urllib.parse import urlsplit
+
+from core import accounts, mail
 from core.models import Account
 from tests.conftest import TEST_NOW, csrf_from, soup
 from tests.webapp.conftest import PASSWORD, login, make_account
@@ -23,13 +26,103 @@ def test_long_passwords_are_accepted_and_not_truncated(database):
         assert accounts.authenticate(s, "long@example.com", long_password[:72]) is None
 
 
-def test_signup_creates_an_account_and_goes_to_profile_creation(client, database):
+def signup(client, email: str, password: str = "longenough1"):
     token = csrf_from(client.get("/signup"))
-    r = client.post("/signup", data={"email": "New@Example.com", "password": "longenough1",
-                                     "csrf_token": token})
-    assert r.status_code == 302 and r.headers["Location"].endswith("/profiles/new")
+    return client.post("/signup", data={"email": email, "password": password,
+                                        "csrf_token": token})
+
+
+def mailed_link(database, to: str) -> str:
+    """The path of the newest link mailed to `to` (the simulated outbox)."""
     with database.read() as s:
-        assert s.query(Account).filter_by(email="new@example.com").count() == 1
+        body = mail.recent(s, to, limit=1)[0].body
+    url = re.search(r"https?://\S+", body).group(0)
+    return urlsplit(url).path
+
+
+def test_signup_mails_a_link_that_confirms_the_account_and_signs_in(client, database):
+    r = signup(client, "New@Example.com")
+    assert r.status_code == 200
+    assert soup(r).select_one("h1").get_text() == "Check your e-mail"
+    with database.read() as s:
+        account = s.query(Account).filter_by(email="new@example.com").one()
+        assert account.email_confirmed_at is None
+    # Not before the link: the right password gets a clear message, nothing else.
+    r = login(client, "new@example.com", "longenough1")
+    assert r.status_code == 403 and "Confirm your e-mail" in r.get_data(as_text=True)
+    link = mailed_link(database, "new@example.com")
+    page = client.get(link)
+    assert page.status_code == 200  # a button: a prefetched link changes nothing
+    with database.read() as s:
+        assert s.query(Account).filter_by(email="new@example.com").one().email_confirmed_at is None
+    r = client.post(link, data={"csrf_token": csrf_from(page)})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/profiles/new")
+    assert client.get("/profiles/new").status_code == 200  # signed in
+    with database.read() as s:
+        assert s.query(Account).filter_by(email="new@example.com").one().email_confirmed_at
+    assert login(app_client(client), "new@example.com", "longenough1").status_code == 302
+
+
+def app_client(client):
+    return client.application.test_client()
+
+
+def test_signup_does_not_tell_whether_an_address_has_an_account(client, database, monkeypatch):
+    """Issue 13: "An account with this e-mail already exists" (6.5 ms) against a new account
+    (67 ms) told who has one. Now both get the same page after the same hashing; only the
+    address's owner learns, by mail, which it was."""
+    make_account(database, "taken@example.com")
+    hashes = []
+    real = accounts.hash_secret
+    monkeypatch.setattr(accounts, "hash_secret", lambda secret: hashes.append(1) or real(secret))
+    taken = signup(app_client(client), "taken@example.com", "another password 1")
+    fresh = signup(app_client(client), "free@example.com", "another password 1")
+    assert taken.status_code == fresh.status_code == 200
+    card = [soup(r).select_one(".auth-card").get_text(" ", strip=True)
+            .replace("taken@example.com", "ADDRESS").replace("free@example.com", "ADDRESS")
+            for r in (taken, fresh)]
+    assert card[0] == card[1]
+    assert len(hashes) == 2  # one argon2 hash each
+    with database.read() as s:
+        notice = mail.recent(s, "taken@example.com")
+        assert [m.subject for m in notice] == ["Someone tried to sign up with your address"]
+        assert [m.subject for m in mail.recent(s, "free@example.com")] == [
+            "Confirm your StreamSim account"]
+    # The existing account's password is untouched.
+    assert login(app_client(client), "taken@example.com").status_code == 302
+
+
+def test_a_newer_signup_voids_the_older_link(client, database):
+    """Someone else signing up first with your address cannot keep the account: signing up
+    again replaces the password, and the first link (which carries the old password's
+    fingerprint) stops working."""
+    signup(app_client(client), "twice@example.com", "first password 1")
+    first = mailed_link(database, "twice@example.com")
+    signup(app_client(client), "twice@example.com", "second password 2")
+    second = mailed_link(database, "twice@example.com")
+    assert first != second
+    c = app_client(client)
+    r = c.post(first, data={"csrf_token": csrf_from(c.get(second))})
+    assert r.status_code == 400
+    r = c.post(second, data={"csrf_token": csrf_from(c.get(second))})
+    assert r.status_code == 302
+    assert login(app_client(client), "twice@example.com", "first password 1").status_code == 401
+    assert login(app_client(client), "twice@example.com", "second password 2").status_code == 302
+
+
+def test_a_forged_or_garbled_link_is_a_clear_400(client, database):
+    for token in ("nonsense", "W1sxXQ.abc.def", "x" * 300):
+        r = client.get(f"/signup/confirm/{token}")
+        assert r.status_code == 400
+        assert soup(r).select_one("h1").get_text() == "This link does not work"
+
+
+def test_the_simulated_mailbox_is_hidden_in_production(settings, database, client):
+    from webapp import create_app
+
+    assert client.get("/mail/").status_code == 200
+    production = create_app(settings.with_(env="production", secret_key="s" * 40), database)
+    assert production.test_client().get("/mail/").status_code == 404
 
 
 def test_signup_rejects_short_passwords_and_stores_nothing(client, database):

@@ -314,29 +314,39 @@ def test_a_stale_or_simulated_account_is_not_signed_in(viewer, database, film):
     assert stored(database) == 1
 
 
+def choose(client, database, profile_id: int) -> None:
+    """Point the client's browser record at `profile_id` directly in the database (bypassing
+    the site's checks, to test the events endpoint's own)."""
+    from sqlalchemy import update
+
+    from core.models import BrowserSession
+    from webapp.viewer import BROWSER
+
+    with client.session_transaction() as sess:
+        browser_id = sess[BROWSER]
+    with database.write() as s:
+        s.execute(update(BrowserSession).where(BrowserSession.id == browser_id)
+                  .values(profile_id=profile_id))
+
+
 def test_only_the_accounts_own_onboarded_profile_may_record(make_viewer, database, film):
     from core.models import Profile
 
     other = make_viewer("other@example.com")
     v = make_viewer("two@example.com", profiles=({"name": "A"}, {"name": "B"}))
     tok = token(v.client)
-    with v.client.session_transaction() as sess:
-        sess["profile_id"] = other.profile_id  # someone else's profile
+    choose(v.client, database, other.profile_id)  # a record naming someone else's profile
     r = post(v.client, event(film.id), tok)
     assert r.status_code == 404 and r.is_json
-    with v.client.session_transaction() as sess:
-        assert "profile_id" not in sess  # dropped, as current_profile() does
     with database.write() as s:
         second = s.scalar(select(Profile).where(Profile.account_id == v.account_id,
                                                 Profile.name == "B"))
         second.onboarded_at = None
         second_id = second.id
-    with v.client.session_transaction() as sess:
-        sess["profile_id"] = second_id
+    choose(v.client, database, second_id)
     assert post(v.client, event(film.id), tok).status_code == 404
     assert stored(database) == 0
-    with v.client.session_transaction() as sess:
-        sess["profile_id"] = v.profile_id
+    choose(v.client, database, v.profile_id)
     assert post(v.client, event(film.id), tok).status_code == 200
     with database.read() as s:
         assert s.scalar(select(PlaybackEvent.profile_id)) == v.profile_id

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from core.models import Credit, ListItem, Profile, Rating, SearchQuery, TastePick, Title
 from tests.conftest import csrf_from, soup
-from tests.webapp.conftest import login, make_account, select_profile
+from tests.webapp.conftest import active_profile, login, make_account, select_profile
 
 HX = {"HX-Request": "true"}
 
@@ -338,12 +338,10 @@ def test_leaving_a_kids_profile_needs_its_pin(app, database):
     login(c, "pin@example.com")
     select_profile(c, kid)
     assert select_profile(c, adult).headers["Location"].endswith("/profiles/")
-    with c.session_transaction() as sess:
-        assert sess["profile_id"] == kid
+    assert active_profile(c, database) == kid
     assert select_profile(c, adult, pin="0000").headers["Location"].endswith("/profiles/")
     assert select_profile(c, adult, pin="1234").headers["Location"].endswith("/home")
-    with c.session_transaction() as sess:
-        assert sess["profile_id"] == adult
+    assert active_profile(c, database) == adult
     # a kids profile cannot manage profiles
     select_profile(c, kid)
     assert c.get("/profiles/new").headers["Location"].endswith("/profiles/")

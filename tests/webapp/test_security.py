@@ -11,7 +11,8 @@ from tests.conftest import csrf_from, soup
 from tests.webapp.conftest import make_account
 
 XSS = '"><svg onload=alert(1)>'
-PARAM_VALUES = {"variant": 0, "key": "trending", "run_id": 1, "metric": "coverage"}
+PARAM_VALUES = {"variant": 0, "key": "trending", "run_id": 1, "metric": "coverage",
+                "token": "not-a-signed-token"}
 
 
 def _url(rule, **ids):
@@ -155,7 +156,8 @@ def test_access_control_matrix_over_the_url_map(app, make_viewer, database):
 
 
 def test_anonymous_visitors_are_sent_to_login_everywhere(app, client, database):
-    public = {"auth.login", "auth.signup", "auth.index", "health.healthz", "static",
+    public = {"auth.login", "auth.signup", "auth.confirm", "auth.index", "health.healthz",
+              "static", "mail.index",
               "events.openapi",
               "assets.htmx_js"}
     with app.test_request_context():
@@ -287,7 +289,7 @@ def test_wrong_pins_are_limited_per_profile_and_per_account(app, database):
     """Issue 13: a 4-digit PIN was found in 1,235 unthrottled tries. Now 5 wrong tries lock
     the profile and the account's other PINs (429 + Retry-After, the right PIN included);
     right PINs never count."""
-    from tests.webapp.conftest import login, make_account, select_profile
+    from tests.webapp.conftest import active_profile, login, make_account, select_profile
 
     _, (plain, locked, other) = make_account(database, "pins@example.com", profiles=(
         {"name": "Open"}, {"name": "Safe", "pin": "4321"}, {"name": "Also", "pin": "8765"}))
@@ -303,8 +305,7 @@ def test_wrong_pins_are_limited_per_profile_and_per_account(app, database):
         assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
     assert select_profile(c, other, pin="0000").status_code == 429  # the account's PINs
     assert select_profile(c, plain).status_code == 302  # an open profile is never throttled
-    with c.session_transaction() as sess:
-        assert sess["profile_id"] == plain
+    assert active_profile(c, database) == plain
 
 
 def test_the_write_lock_is_free_while_a_password_or_pin_is_hashed(app, database, settings,
@@ -360,7 +361,7 @@ def test_the_write_lock_is_free_while_a_password_or_pin_is_hashed(app, database,
     token = csrf_from(fresh.get("/signup"))
     r = fresh.post("/signup", data={"csrf_token": token, "email": "new@example.com",
                                     "password": PASSWORD, "confirm": PASSWORD})
-    assert r.status_code == 302
+    assert r.status_code == 200
     assert len(free) >= 9 and all(ok for _, ok in free), free
     # ... and the password change and the sign-up were written.
     with database.read() as s:
@@ -410,3 +411,49 @@ def test_pin_lockouts_live_in_the_shared_redis_storage(settings, database):
         assert select_profile(other, safe, pin="4321").status_code == 302
     finally:
         store.flushdb()
+
+
+def test_an_old_cookie_cannot_bring_back_a_profile_the_browser_left(app, database):
+    """Issue 13: the profile choice lived only in the signed cookie, so a copy captured while
+    the parent's profile was active brought it back after switching to a PIN-locked kids
+    profile. The choice now lives in the browser's server-side record."""
+    from tests.webapp.conftest import active_profile, login, make_account, select_profile
+
+    _, (adult, kid) = make_account(database, "replay@example.com", profiles=(
+        {"name": "Parent"}, {"name": "Kid", "is_kids": True, "maturity_limit": 7, "pin": "2468"}))
+    c = app.test_client()
+    login(c, "replay@example.com")
+    assert select_profile(c, adult).status_code == 302
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    captured = c.get_cookie(cookie).value  # while the parent's profile is active
+    assert "kids" not in soup(c.get("/home")).body.get("class", [])
+    assert select_profile(c, kid).status_code == 302
+    c.set_cookie(cookie, captured)  # the old cookie comes back
+    assert active_profile(c, database) == kid
+    assert "kids" in soup(c.get("/home")).body["class"]  # still the kids home
+    r = select_profile(c, adult)  # and leaving still needs the PIN
+    assert r.status_code == 303 and r.headers["Location"].endswith("/profiles/")
+    assert active_profile(c, database) == kid
+
+
+def test_signing_out_ends_the_browser_records_and_old_cookies(app, database):
+    """Sign-out forgets every browser of the account: a cookie copied before it is useless."""
+    from core.models import BrowserSession
+    from tests.webapp.conftest import login, make_account, select_profile
+
+    account_id, (adult,) = make_account(database, "out@example.com")
+    c = app.test_client()
+    login(c, "out@example.com")
+    select_profile(c, adult)
+    captured = c.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    assert c.get("/home").status_code == 200
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(BrowserSession)
+                        .where(BrowserSession.account_id == account_id)) == 1
+    r = c.post("/logout", data={"csrf_token": csrf_from(c.get("/home"))})
+    assert r.status_code == 302
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(BrowserSession)
+                        .where(BrowserSession.account_id == account_id)) == 0
+    c.set_cookie(app.config["SESSION_COOKIE_NAME"], captured)
+    assert c.get("/home").headers["Location"].startswith("/login")
