@@ -1,6 +1,11 @@
-"""The production server's handling of bodies too large to accept (issue 13: an early 413 said
-`Connection: keep-alive` and then closed the socket). gunicorn.conf.py's pre_request hook marks
-such requests, so the 413 says `Connection: close` and the connection then ends cleanly."""
+"""The production server (gunicorn.conf.py: 2 worker processes) as clients meet it (issue 13).
+
+- Bodies too large to accept: an early 413 said `Connection: keep-alive` and then closed the
+  socket. gunicorn.conf.py's pre_request hook marks such requests, so the 413 says
+  `Connection: close` and the connection then ends cleanly.
+- PIN lockouts across worker processes: with the limits in Redis, wrong PINs served by either
+  worker count together, and the sixth try is refused whichever worker gets it.
+"""
 
 from __future__ import annotations
 
@@ -37,15 +42,18 @@ def _exchange(port: int, request: bytes, wait_s: float = 2.0) -> tuple[bytes, bo
         return data, True
 
 
-@pytest.fixture
-def server(settings, database, tmp_path):
+def _start(settings, tmp_path, **env_extra):
     port = _free_port()
     env = {**os.environ, "STREAMSIM_ENV": "testing",
            "STREAMSIM_DATABASE_URL": settings.database_url,
-           "STREAMSIM_INSTANCE_DIR": str(tmp_path), "STREAMSIM_REC_SCHEDULER_IN_APP": "0"}
+           "STREAMSIM_INSTANCE_DIR": str(tmp_path), "STREAMSIM_REC_SCHEDULER_IN_APP": "0",
+           **env_extra}
     log = (tmp_path / "gunicorn.log").open("w")
+    # The access log names the worker (pid) that served each request.
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                             "-b", f"127.0.0.1:{port}", "webapp.wsgi:app"], cwd=ROOT, env=env,
+                             "-b", f"127.0.0.1:{port}", "--access-logfile",
+                             str(tmp_path / "access.log"), "--access-logformat",
+                             "%(p)s %(m)s %(U)s %(s)s", "webapp.wsgi:app"], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + DEADLINE_S
     while True:
@@ -59,10 +67,20 @@ def server(settings, database, tmp_path):
         assert proc.poll() is None and time.monotonic() < deadline, (
             (tmp_path / "gunicorn.log").read_text()[-2000:])
         time.sleep(0.1)
-    yield port
+    return port, proc, log
+
+
+def _stop(proc, log) -> None:
     proc.terminate()
     proc.wait(DEADLINE_S)
     log.close()
+
+
+@pytest.fixture
+def server(settings, database, tmp_path):
+    port, proc, log = _start(settings, tmp_path)
+    yield port
+    _stop(proc, log)
 
 
 def test_a_body_too_large_gets_413_with_connection_close_and_a_clean_close(server):
@@ -80,3 +98,71 @@ def test_an_ordinary_request_keeps_its_connection_alive(server):
     data, closed = _exchange(server, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
     assert data.startswith(b"HTTP/1.1 200")
     assert b"connection: close" not in data.lower() and not closed
+
+
+def _served_by(access_log: Path, path: str) -> list[str]:
+    """The worker pids that served POSTs to `path`, in order."""
+    return [line.split()[0] for line in access_log.read_text().splitlines()
+            if line.split()[1:3] == ["POST", path]]
+
+
+def test_pin_lockouts_hold_across_two_worker_processes_sharing_redis(settings, database,
+                                                                   tmp_path):
+    """Each try on a new connection (reuse_port spreads connections over the two workers by
+    hashing them). A round counts only if both workers served wrong PINs; a new account per
+    round, at most 4 rounds, so the chance that no round spreads is below 1 in 10,000."""
+    import redis
+    import requests
+    from bs4 import BeautifulSoup
+
+    from tests.webapp.conftest import PASSWORD, make_account
+
+    url = os.environ.get("STREAMSIM_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("STREAMSIM_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
+    store = redis.Redis.from_url(url)
+    try:
+        store.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"STREAMSIM_TEST_REDIS_URL is set but Redis is unreachable: {exc}")
+    store.flushdb()
+    port, proc, log = _start(settings, tmp_path, STREAMSIM_RATE_LIMIT_STORAGE=url)
+    base = f"http://127.0.0.1:{port}"
+
+    def csrf(http, path):
+        page = http.get(base + path, headers={"Connection": "close"})
+        return BeautifulSoup(page.text, "html.parser").select_one(
+            "input[name=csrf_token]")["value"]
+
+    try:
+        for round_ in range(4):
+            email = f"workers{round_}@example.com"
+            _, (safe,) = make_account(database, email, profiles=({"name": "S", "pin": "4321"},))
+            http = requests.Session()
+            r = http.post(base + "/login", data={"email": email, "password": PASSWORD,
+                                                 "csrf_token": csrf(http, "/login")},
+                          headers={"Connection": "close"}, allow_redirects=False)
+            assert r.status_code == 302
+            path = f"/profiles/{safe}/select"
+            before = len(_served_by(tmp_path / "access.log", path))
+            for wrong in ("0000", "1111", "2222", "3333", "4444"):
+                r = http.post(base + path, data={"pin": wrong,
+                                                 "csrf_token": csrf(http, "/profiles/")},
+                              headers={"Connection": "close"}, allow_redirects=False)
+                assert r.status_code == 303
+            r = http.post(base + path, data={"pin": "4321",
+                                             "csrf_token": csrf(http, "/profiles/")},
+                          headers={"Connection": "close"}, allow_redirects=False)
+            assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+            deadline = time.monotonic() + DEADLINE_S  # the access log is written after replies
+            while len(_served_by(tmp_path / "access.log", path)) < before + 6:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            workers = set(_served_by(tmp_path / "access.log", path)[before:before + 5])
+            if len(workers) == 2:
+                break
+        else:
+            pytest.fail("in 4 rounds the wrong PINs never reached both workers")
+    finally:
+        _stop(proc, log)
+        store.flushdb()
