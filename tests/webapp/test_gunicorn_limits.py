@@ -166,3 +166,59 @@ def test_pin_lockouts_hold_across_two_worker_processes_sharing_redis(settings, d
     finally:
         _stop(proc, log)
         store.flushdb()
+
+
+def test_login_lockouts_hold_across_two_worker_processes_sharing_redis(settings, database,
+                                                                     tmp_path):
+    """The login limit (STREAMSIM_RATE_LIMIT_LOGIN, 10 per minute per address and per IP) with
+    Redis storage: 10 wrong passwords spread over both workers, then the right one is a 429.
+    Redis is emptied between rounds (the per-IP count would carry over)."""
+    import redis
+    import requests
+    from bs4 import BeautifulSoup
+
+    from tests.webapp.conftest import PASSWORD, make_account
+
+    url = os.environ.get("STREAMSIM_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("STREAMSIM_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
+    store = redis.Redis.from_url(url)
+    try:
+        store.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"STREAMSIM_TEST_REDIS_URL is set but Redis is unreachable: {exc}")
+    store.flushdb()
+    port, proc, log = _start(settings, tmp_path, STREAMSIM_RATE_LIMIT_STORAGE=url,
+                             STREAMSIM_RATE_LIMIT_LOGIN="10 per minute")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for round_ in range(3):
+            store.flushdb()
+            email = f"guess{round_}@example.com"
+            make_account(database, email)
+            before = len(_served_by(tmp_path / "access.log", "/login"))
+
+            def attempt(password, email=email):
+                http = requests.Session()
+                page = http.get(base + "/login", headers={"Connection": "close"})
+                token = BeautifulSoup(page.text, "html.parser").select_one(
+                    "input[name=csrf_token]")["value"]
+                return http.post(base + "/login", data={"email": email, "password": password,
+                                                        "csrf_token": token},
+                                 headers={"Connection": "close"}, allow_redirects=False)
+
+            for n in range(10):
+                assert attempt(f"wrong password {n}").status_code == 401
+            r = attempt(PASSWORD)
+            assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+            deadline = time.monotonic() + DEADLINE_S
+            while len(_served_by(tmp_path / "access.log", "/login")) < before + 11:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            if len(set(_served_by(tmp_path / "access.log", "/login")[before:before + 10])) == 2:
+                break
+        else:
+            pytest.fail("in 3 rounds the wrong logins never reached both workers")
+    finally:
+        _stop(proc, log)
+        store.flushdb()
