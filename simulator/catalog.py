@@ -207,6 +207,185 @@ def _ensure_tags(session: Session) -> tuple[dict[str, int], int]:
     return ids, len(rows)
 
 
+@dataclass
+class _Draws:
+    """The per-title draws that vectorise, made once for the whole call (in this order, so the
+    same seed gives the same catalogue)."""
+
+    is_series: np.ndarray
+    primary: np.ndarray
+    lang_idx: np.ndarray
+    age_years: np.ndarray
+    day_frac: np.ndarray
+    quality: np.ndarray
+    popularity: np.ndarray
+    art_seeds: np.ndarray
+    latent: np.ndarray
+    dynamics: TitleDynamics
+
+
+def _draw_titles(rng: np.random.Generator, n_titles: int, now: datetime,
+                 dynamics_rng: np.random.Generator,
+                 arrivals_until: datetime | None) -> _Draws:
+    is_series = rng.random(n_titles) < 0.30
+    primary = rng.choice(len(_GENRE_SLUGS), size=n_titles, p=_GENRE_P)
+    lang_idx = rng.choice(len(vocab.LANGUAGES), size=n_titles, p=_LANG_P)
+    age_years = np.minimum(np.floor(rng.exponential(9.0, n_titles)), now.year - 1970)
+    day_frac = rng.random(n_titles)
+    quality = rng.normal(0.0, 0.25, n_titles)
+    tier = rng.random(n_titles)
+    quality += np.where(tier < 0.06, rng.uniform(0.4, 0.8, n_titles), 0.0)
+    quality -= np.where(tier > 0.92, rng.uniform(0.4, 0.8, n_titles), 0.0)
+    quality = np.clip(quality, -2.0, 2.0)
+    # Long-tailed popularity: lognormal, nudged by quality and recency, capped near its
+    # 99.9th percentile so the scale does not depend on how many titles one call makes.
+    # Good titles tend to be popular (QUALITY_IN_POPULARITY): public popularity follows
+    # hidden quality with noise (correlation about 0.5), as in real catalogues.
+    log_pop = (1.3 * rng.normal(0.0, 1.0, n_titles) + QUALITY_IN_POPULARITY * quality
+               - 0.04 * age_years)
+    popularity = np.round(100.0 * np.minimum(1.0, np.exp(log_pop - 4.2)), 3)
+    art_seeds = rng.integers(0, 2**31 - 1, n_titles)
+    latent = rng.normal(0.0, 0.35, (n_titles, N_LATENT))
+    dyn = title_dynamics(dynamics_rng, quality, popularity, now, arrivals_until)
+    return _Draws(is_series, primary, lang_idx, age_years, day_frac, quality, popularity,
+                  art_seeds, latent, dyn)
+
+
+class _TitleWriter:
+    """Builds one title's rows (title, tags, credits, episodes, artworks, truth) into `rows`,
+    drawing from `rng` in a fixed order; keeps the running ids and counts."""
+
+    def __init__(self, rng: np.random.Generator, text: CatalogText, tag_ids: dict[str, int],
+                 draws: _Draws, now: datetime, next_episode: int, next_artwork: int) -> None:
+        self.rng, self.text, self.tag_ids, self.draws, self.now = rng, text, tag_ids, draws, now
+        self.next_episode, self.next_artwork = next_episode, next_artwork
+        self.counts = {"films": 0, "series": 0, "episodes": 0, "credits": 0, "artworks": 0}
+
+    def add(self, rows: dict[type, list[dict]], i: int, title_id: int) -> None:
+        rng, d = self.rng, self.draws
+        kind = "series" if d.is_series[i] else "film"
+        g0 = _GENRE_SLUGS[d.primary[i]]
+        lang = vocab.LANGUAGES[d.lang_idx[i]]
+        cc = [c for c, _ in lang.countries]
+        cw = np.array([w for _, w in lang.countries])
+        country = cc[int(rng.choice(len(cc), p=cw / cw.sum()))]
+        genres, moods, themes, pace = self._tags(g0)
+        year, release = self._release(i)
+
+        seasons = 0
+        if kind == "series":
+            seasons = int(rng.choice(6, p=_SEASON_P)) + 1
+            runtime = _episode_minutes(g0, rng)
+            self.counts["series"] += 1
+        else:
+            runtime = int(np.clip(rng.normal(_film_runtime_mean(g0), 13), 80, 170))
+            self.counts["films"] += 1
+
+        words = self.text.title(kind=kind, genres=genres, moods=moods, themes=themes, pace=pace,
+                                lang=lang.code, country=country, year=year, seasons=seasons)
+        rows[Title].append({
+            "id": title_id, "name": words.name, "kind": kind, "synopsis": words.synopsis,
+            "year": year, "release_date": release, "runtime_minutes": runtime,
+            "seasons": seasons, "language": lang.code, "country": country,
+            "maturity_age": _maturity(rng, genres, moods), "pace": pace,
+            "popularity": float(d.popularity[i]), "critic_score": d.dynamics.critic_score[i],
+            "art_seed": int(d.art_seeds[i]),
+            "created_at": self.now,
+        })
+        for pos, slug in enumerate(genres + moods + themes):
+            rows[TitleTag].append({"title_id": title_id, "tag_id": self.tag_ids[slug],
+                                   "position": pos})
+        self._credits(rows, title_id, lang.code, country)
+        if kind == "series":
+            self._episodes(rows, title_id, words, seasons, runtime)
+        self._artworks(rows, title_id, g0, genres, moods, themes)
+        vec = feature_vector_for(genres, moods, themes, pace, d.latent[i], rng=rng, noise=0.05)
+        rows[TitleTruth].append({"title_id": title_id, "quality": float(d.quality[i]),
+                                 "features": encode_features(vec),
+                                 "awareness": float(d.dynamics.awareness[i])})
+
+    def _tags(self, g0: str) -> tuple[list[str], list[str], list[str], str]:
+        rng = self.rng
+        genre = vocab.GENRE_BY_SLUG[g0]
+        n_g, n_m, n_t = (int(x) + 1 for x in rng.choice(3, size=3, p=_COUNT_P))
+        genres = [g0] + _weighted_distinct(
+            rng, vocab.GENRE_AFFINITY[g0], (), n_g - 1) if n_g > 1 else [g0]
+        moods = _weighted_distinct(
+            rng, _MOOD_SLUGS, vocab.GENRE_MOODS[g0], n_m,
+            vocab.KIDS_UNSUITABLE_MOODS if genre.kids else frozenset(), vocab.MOOD_CONFLICTS)
+        themes = _weighted_distinct(rng, _THEME_SLUGS, vocab.GENRE_THEMES[g0], n_t)
+        pw = np.array([vocab.PACE_WEIGHTS[p] for p in _PACES])
+        pw = pw * np.array([0.5, 1.0, 2.0] if g0 in _FAST else
+                           [2.0, 1.0, 0.5] if g0 in _SLOW else [1.0, 1.0, 1.0])
+        pace = _PACES[int(rng.choice(3, p=pw / pw.sum()))]
+        return genres, moods, themes, pace
+
+    def _release(self, i: int) -> tuple[int, date]:
+        d, now = self.draws, self.now
+        year = int(now.year - d.age_years[i])
+        jan1 = date(year, 1, 1)
+        last_day = min(date(year, 12, 31), now.date())
+        release = jan1 + timedelta(days=int(d.day_frac[i] * ((last_day - jan1).days + 1)))
+        if d.dynamics.arrival[i] is not None:  # arrives during the simulated period
+            release, year = d.dynamics.arrival[i], d.dynamics.arrival[i].year
+        return year, release
+
+    def _credits(self, rows: dict[type, list[dict]], title_id: int, lang: str,
+                 country: str) -> None:
+        cast, director = self.text.credits(lang, country)
+        for pos, pid in enumerate(cast):
+            rows[Credit].append({"title_id": title_id, "person_id": pid, "role": "cast",
+                                 "position": pos})
+        rows[Credit].append({"title_id": title_id, "person_id": director,
+                             "role": "director", "position": len(cast)})
+        self.counts["credits"] += len(cast) + 1
+
+    def _episodes(self, rows: dict[type, list[dict]], title_id: int, words, seasons: int,
+                  runtime: int) -> None:
+        rng = self.rng
+        writer = self.text.episodes(words)
+        for season in range(1, seasons + 1):
+            n_eps = int(rng.integers(6, 11))
+            ep_text = writer.season(season, n_eps)
+            lengths = np.clip(rng.normal(runtime * 60, runtime * 4, n_eps),
+                              runtime * 48, runtime * 72).astype(int)
+            for number in range(1, n_eps + 1):
+                length = int(lengths[number - 1])
+                tail = int(rng.integers(45, 151)) if runtime < 35 \
+                    else int(rng.integers(90, 271))
+                rows[Episode].append({
+                    "id": self.next_episode, "title_id": title_id, "season": season,
+                    "number": number, "name": ep_text[number - 1].name,
+                    "synopsis": ep_text[number - 1].synopsis,
+                    "runtime_seconds": length,
+                    "intro_end_seconds": int(rng.integers(30, 91)),
+                    "credits_start_seconds": length - tail,
+                })
+                self.next_episode += 1
+                self.counts["episodes"] += 1
+
+    def _artworks(self, rows: dict[type, list[dict]], title_id: int, g0: str,
+                  genres: list[str], moods: list[str], themes: list[str]) -> None:
+        """One artwork per focus tag (primary genre, first mood and theme, sometimes one
+        more), each with a motif of that tag not used yet on this title."""
+        rng = self.rng
+        focus = [g0, moods[0], themes[0]]
+        extra = genres[1:2] or moods[1:2] or themes[1:2]
+        if extra and rng.random() < 0.6:
+            focus += extra
+        motifs_used: list[str] = []
+        for variant, slug in enumerate(focus):
+            options = [m for m in vocab.TAG_MOTIFS[slug] if m not in motifs_used] \
+                or list(vocab.TAG_MOTIFS[slug])
+            motif = pick(rng, options)
+            motifs_used.append(motif)
+            rows[Artwork].append({"id": self.next_artwork, "title_id": title_id,
+                                  "variant": variant, "focus_tag_id": self.tag_ids[slug],
+                                  "motif": motif})
+            self.next_artwork += 1
+        self.counts["artworks"] += len(focus)
+
+
 def generate_catalog(
     session: Session,
     n_titles: int,
@@ -244,142 +423,15 @@ def generate_catalog(
     # the catalogue never shifts a numeric draw.
     text = CatalogText(derive(seed, "catalog", key, "text"), people,
                        set(session.scalars(select(Title.name))))
-    next_episode = next_id(session, Episode)
-    next_artwork = next_id(session, Artwork)
-
-    # Per-title draws that vectorise.
-    is_series = rng.random(n_titles) < 0.30
-    primary = rng.choice(len(_GENRE_SLUGS), size=n_titles, p=_GENRE_P)
-    lang_idx = rng.choice(len(vocab.LANGUAGES), size=n_titles, p=_LANG_P)
-    age_years = np.minimum(np.floor(rng.exponential(9.0, n_titles)), now.year - 1970)
-    day_frac = rng.random(n_titles)
-    quality = rng.normal(0.0, 0.25, n_titles)
-    tier = rng.random(n_titles)
-    quality += np.where(tier < 0.06, rng.uniform(0.4, 0.8, n_titles), 0.0)
-    quality -= np.where(tier > 0.92, rng.uniform(0.4, 0.8, n_titles), 0.0)
-    quality = np.clip(quality, -2.0, 2.0)
-    # Long-tailed popularity: lognormal, nudged by quality and recency, capped near its
-    # 99.9th percentile so the scale does not depend on how many titles one call makes.
-    # Good titles tend to be popular (QUALITY_IN_POPULARITY): public popularity follows
-    # hidden quality with noise (correlation about 0.5), as in real catalogues.
-    log_pop = (1.3 * rng.normal(0.0, 1.0, n_titles) + QUALITY_IN_POPULARITY * quality
-               - 0.04 * age_years)
-    popularity = np.round(100.0 * np.minimum(1.0, np.exp(log_pop - 4.2)), 3)
-    art_seeds = rng.integers(0, 2**31 - 1, n_titles)
-    latent = rng.normal(0.0, 0.35, (n_titles, N_LATENT))
-    dyn = title_dynamics(derive(seed, "catalog", key, "dynamics"), quality, popularity, now,
+    draws = _draw_titles(rng, n_titles, now, derive(seed, "catalog", key, "dynamics"),
                          arrivals_until)
-
-    counts = {"films": 0, "series": 0, "episodes": 0, "credits": 0, "artworks": 0}
+    writer = _TitleWriter(rng, text, tag_ids, draws, now, next_id(session, Episode),
+                          next_id(session, Artwork))
     for start in range(0, n_titles, CHUNK_TITLES):
         rows: dict[type, list[dict]] = {m: [] for m in
                                         (Title, TitleTag, Credit, Episode, Artwork, TitleTruth)}
         for i in range(start, min(start + CHUNK_TITLES, n_titles)):
-            title_id = first_title + i
-            kind = "series" if is_series[i] else "film"
-            g0 = _GENRE_SLUGS[primary[i]]
-            genre = vocab.GENRE_BY_SLUG[g0]
-            lang = vocab.LANGUAGES[lang_idx[i]]
-            cc = [c for c, _ in lang.countries]
-            cw = np.array([w for _, w in lang.countries])
-            country = cc[int(rng.choice(len(cc), p=cw / cw.sum()))]
-
-            n_g, n_m, n_t = (int(x) + 1 for x in rng.choice(3, size=3, p=_COUNT_P))
-            genres = [g0] + _weighted_distinct(
-                rng, vocab.GENRE_AFFINITY[g0], (), n_g - 1) if n_g > 1 else [g0]
-            moods = _weighted_distinct(
-                rng, _MOOD_SLUGS, vocab.GENRE_MOODS[g0], n_m,
-                vocab.KIDS_UNSUITABLE_MOODS if genre.kids else frozenset(), vocab.MOOD_CONFLICTS)
-            themes = _weighted_distinct(
-                rng, _THEME_SLUGS, vocab.GENRE_THEMES[g0], n_t)
-            pw = np.array([vocab.PACE_WEIGHTS[p] for p in _PACES])
-            pw = pw * np.array([0.5, 1.0, 2.0] if g0 in _FAST else
-                               [2.0, 1.0, 0.5] if g0 in _SLOW else [1.0, 1.0, 1.0])
-            pace = _PACES[int(rng.choice(3, p=pw / pw.sum()))]
-
-            year = int(now.year - age_years[i])
-            jan1 = date(year, 1, 1)
-            last_day = min(date(year, 12, 31), now.date())
-            release = jan1 + timedelta(days=int(day_frac[i] * ((last_day - jan1).days + 1)))
-            if dyn.arrival[i] is not None:  # arrives during the simulated period
-                release, year = dyn.arrival[i], dyn.arrival[i].year
-
-            seasons = 0
-            if kind == "series":
-                seasons = int(rng.choice(6, p=_SEASON_P)) + 1
-                runtime = _episode_minutes(g0, rng)
-                counts["series"] += 1
-            else:
-                runtime = int(np.clip(rng.normal(_film_runtime_mean(g0), 13), 80, 170))
-                counts["films"] += 1
-
-            words = text.title(kind=kind, genres=genres, moods=moods, themes=themes, pace=pace,
-                               lang=lang.code, country=country, year=year, seasons=seasons)
-            rows[Title].append({
-                "id": title_id, "name": words.name, "kind": kind, "synopsis": words.synopsis,
-                "year": year, "release_date": release, "runtime_minutes": runtime,
-                "seasons": seasons, "language": lang.code, "country": country,
-                "maturity_age": _maturity(rng, genres, moods), "pace": pace,
-                "popularity": float(popularity[i]), "critic_score": dyn.critic_score[i],
-                "art_seed": int(art_seeds[i]),
-                "created_at": now,
-            })
-            for pos, slug in enumerate(genres + moods + themes):
-                rows[TitleTag].append({"title_id": title_id, "tag_id": tag_ids[slug],
-                                       "position": pos})
-
-            cast, director = text.credits(lang.code, country)
-            for pos, pid in enumerate(cast):
-                rows[Credit].append({"title_id": title_id, "person_id": pid, "role": "cast",
-                                     "position": pos})
-            rows[Credit].append({"title_id": title_id, "person_id": director,
-                                 "role": "director", "position": len(cast)})
-            counts["credits"] += len(cast) + 1
-
-            if kind == "series":
-                writer = text.episodes(words)
-                for season in range(1, seasons + 1):
-                    n_eps = int(rng.integers(6, 11))
-                    ep_text = writer.season(season, n_eps)
-                    lengths = np.clip(rng.normal(runtime * 60, runtime * 4, n_eps),
-                                      runtime * 48, runtime * 72).astype(int)
-                    for number in range(1, n_eps + 1):
-                        length = int(lengths[number - 1])
-                        tail = int(rng.integers(45, 151)) if runtime < 35 \
-                            else int(rng.integers(90, 271))
-                        rows[Episode].append({
-                            "id": next_episode, "title_id": title_id, "season": season,
-                            "number": number, "name": ep_text[number - 1].name,
-                            "synopsis": ep_text[number - 1].synopsis,
-                            "runtime_seconds": length,
-                            "intro_end_seconds": int(rng.integers(30, 91)),
-                            "credits_start_seconds": length - tail,
-                        })
-                        next_episode += 1
-                        counts["episodes"] += 1
-
-            focus = [g0, moods[0], themes[0]]
-            extra = genres[1:2] or moods[1:2] or themes[1:2]
-            if extra and rng.random() < 0.6:
-                focus += extra
-            motifs_used: list[str] = []
-            for variant, slug in enumerate(focus):
-                options = [m for m in vocab.TAG_MOTIFS[slug] if m not in motifs_used] \
-                    or list(vocab.TAG_MOTIFS[slug])
-                motif = pick(rng, options)
-                motifs_used.append(motif)
-                rows[Artwork].append({"id": next_artwork, "title_id": title_id,
-                                      "variant": variant, "focus_tag_id": tag_ids[slug],
-                                      "motif": motif})
-                next_artwork += 1
-            counts["artworks"] += len(focus)
-
-            vec = feature_vector_for(genres, moods, themes, pace, latent[i], rng=rng,
-                                     noise=0.05)
-            rows[TitleTruth].append({"title_id": title_id, "quality": float(quality[i]),
-                                     "features": encode_features(vec),
-                                     "awareness": float(dyn.awareness[i])})
-
+            writer.add(rows, i, first_title + i)
         for model, model_rows in rows.items():
             insert_rows(session, model, model_rows)
         sync_sequences(session, (Tag, Person, Title, Episode, Artwork))
@@ -387,6 +439,7 @@ def generate_catalog(
         if progress is not None:
             progress(min(start + CHUNK_TITLES, n_titles))
 
+    counts = writer.counts
     return CatalogSummary(
         titles=n_titles, films=counts["films"], series=counts["series"],
         episodes=counts["episodes"], people=len(people.rows), credits=counts["credits"],

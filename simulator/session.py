@@ -197,7 +197,8 @@ def _look(rng, viewer: Viewer, catalog: Catalog, visible: list[ShownRow], utilit
 
 def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int, u: float,
            t: datetime, res: SessionResult, row_key: str, col: int, budget: float) -> datetime:
-    """Play a film or episodes of a series; append events and feedback; return the new time."""
+    """Play a film, or episodes of a series back to back (binge, with autoplay), from where
+    the profile left off; then the feedback that follows. Returns the new time."""
     tid = int(catalog.title_ids[idx])
     spent, first_frac, done_any = 0.0, 0.0, False
     episodes = catalog.episodes.get(idx) if catalog.is_series[idx] else None
@@ -209,34 +210,14 @@ def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int,
                 state.finished.add(idx)
                 break
             ep = episodes[e]
-            runtime, end_mark, ep_id = ep.runtime_s, ep.credits_s, ep.id
+            runtime, end_mark, ep_id, intro_end = ep.runtime_s, ep.credits_s, ep.id, ep.intro_end_s
         else:
             e, pos0 = 0, state.progress.get(idx, (0, 0))[1]
             runtime = int(catalog.runtime_s[idx])
-            end_mark, ep_id = runtime, None
-        frac, done = bh.watch_fraction(rng, u)
-        if pos0 > 0 and rng.random() > bh.abandon_probability(u) * 0.5:
-            done = True  # a resume usually finishes
-        ev = res.events
-        ev.append(PlaybackInput(_uuid(rng), "start", tid, float(pos0), t, episode_id=ep_id))
-        pos = pos0
-        if episodes and pos0 == 0 and rng.random() < 0.6:
-            pos = ep.intro_end_s
-            ev.append(PlaybackInput(_uuid(rng), "seek", tid, float(pos),
-                                    t + timedelta(seconds=3), episode_id=ep_id))
-            t += timedelta(seconds=3)
-        target = end_mark if done else int(min(runtime - 1, max(pos + 45, frac * runtime)))
-        target = max(target, pos)
-        if rng.random() < 0.25 and target - pos > 120:
-            mid = pos + (target - pos) // 2
-            t_mid = t + timedelta(seconds=mid - pos)
-            ev.append(PlaybackInput(_uuid(rng), "pause", tid, float(mid), t_mid,
-                                    episode_id=ep_id))
-            t += timedelta(seconds=float(rng.uniform(20, 400)))
-        t += timedelta(seconds=target - pos)
-        ev.append(PlaybackInput(_uuid(rng), "complete" if done else "stop", tid, float(target),
-                                t, episode_id=ep_id))
-        spent += target - pos
+            end_mark, ep_id, intro_end = runtime, None, None
+        t, target, played, done = _play_once(rng, u, tid, ep_id, pos0, runtime, end_mark,
+                                             intro_end, t, res.events)
+        spent += played
         first_frac = first_frac or (target - pos0) / max(runtime, 1)
         done_any = done_any or done
         if not done:
@@ -254,6 +235,45 @@ def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int,
             break
         t += timedelta(seconds=5)  # autoplay countdown
     res.plays.append(Play(idx, u, float(min(1.0, first_frac)), done_any, spent, row_key, col))
+    _feedback(rng, viewer, state, catalog, idx, tid, u, t, res, done_any, first_frac)
+    return t
+
+
+def _play_once(rng, u: float, tid: int, ep_id: int | None, pos0: int, runtime: int,
+               end_mark: int, intro_end: int | None, t: datetime,
+               events: list[PlaybackInput]) -> tuple[datetime, int, int, bool]:
+    """One playback from `pos0`: start, maybe skip the intro (an episode from its start),
+    maybe pause midway, then stop or complete. Appends the player's events; returns (the time
+    after, the position reached, seconds played, finished?)."""
+    frac, done = bh.watch_fraction(rng, u)
+    if pos0 > 0 and rng.random() > bh.abandon_probability(u) * 0.5:
+        done = True  # a resume usually finishes
+    events.append(PlaybackInput(_uuid(rng), "start", tid, float(pos0), t, episode_id=ep_id))
+    pos = pos0
+    if intro_end is not None and pos0 == 0 and rng.random() < 0.6:
+        pos = intro_end
+        events.append(PlaybackInput(_uuid(rng), "seek", tid, float(pos),
+                                    t + timedelta(seconds=3), episode_id=ep_id))
+        t += timedelta(seconds=3)
+    target = end_mark if done else int(min(runtime - 1, max(pos + 45, frac * runtime)))
+    target = max(target, pos)
+    if rng.random() < 0.25 and target - pos > 120:
+        mid = pos + (target - pos) // 2
+        t_mid = t + timedelta(seconds=mid - pos)
+        events.append(PlaybackInput(_uuid(rng), "pause", tid, float(mid), t_mid,
+                                    episode_id=ep_id))
+        t += timedelta(seconds=float(rng.uniform(20, 400)))
+    t += timedelta(seconds=target - pos)
+    events.append(PlaybackInput(_uuid(rng), "complete" if done else "stop", tid, float(target),
+                                t, episode_id=ep_id))
+    return t, target, target - pos, done
+
+
+def _feedback(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int, tid: int,
+              u: float, t: datetime, res: SessionResult, done_any: bool,
+              first_frac: float) -> None:
+    """What follows a viewing: thumbs, My List (for a title left unfinished but liked),
+    hiding a quick abandon, remembering a liked title, and the taste's drift toward it."""
     value = None if idx in state.rated else bh.thumbs(rng, u, viewer.traits["rating"])
     if value is not None:
         state.rated.add(idx)
@@ -269,4 +289,3 @@ def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int,
         state.liked.append(idx)
     if done_any or first_frac > 0.3:
         viewer.taste[:] = bh.drift(viewer.taste, catalog.features[idx], viewer.traits["drift"])
-    return t
