@@ -26,6 +26,14 @@ LABELS = {
 }
 
 
+# The site's dark theme (webapp/static/css/app.css, charts.css), so that the report's plots
+# read like the run page's charts: a colour per arm, the fifth and later also dashed.
+THEME = {"page": "#0e0f13", "surface": "#17181e", "border": "#2a2c36", "text": "#f1efe9",
+         "muted": "#a3a4ad", "axis": "#c4c3cc"}
+ARM_COLOURS = ("#5ab0ff", "#ff9f43", "#4cd68c", "#ff6f91", "#c29bff", "#f2d45c", "#3fd0d4",
+               "#c9c9cf")
+
+
 def plot_metric(metric: str, rows: list[dict], arms: list[str], path: Path) -> None:
     import matplotlib
 
@@ -34,19 +42,28 @@ def plot_metric(metric: str, rows: list[dict], arms: list[str], path: Path) -> N
 
     plt.rcParams["svg.hashsalt"] = "streamsim"  # stable ids inside the SVG
     fig, ax = plt.subplots(figsize=(5.2, 3.0), dpi=100)
-    for arm in arms:  # days where the arm has no value (no model yet) are left out
+    fig.patch.set_facecolor(THEME["surface"])
+    ax.set_facecolor(THEME["surface"])
+    for i, arm in enumerate(arms):  # days where the arm has no value (no model yet): left out
         days = sorted({r["day"] for r in rows
                        if r["arm"] == arm and r.get(metric) is not None})
         means = [np.mean([r[metric] for r in rows if r["arm"] == arm and r["day"] == d
                           and r.get(metric) is not None]) for d in days]
-        ax.plot(days, means, label=arm, linewidth=1.8, marker="o" if len(days) < 3 else None)
-    ax.set_title(LABELS.get(metric, metric), fontsize=10)
-    ax.set_xlabel("Simulated day", fontsize=8)
-    ax.tick_params(labelsize=8)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, frameon=False)
+        ax.plot(days, means, label=arm, linewidth=1.8, color=ARM_COLOURS[i % len(ARM_COLOURS)],
+                linestyle="-" if i % len(ARM_COLOURS) < 4 else "--",
+                marker="o" if len(days) < 3 else None)
+    ax.set_title(LABELS.get(metric, metric), fontsize=10, color=THEME["text"])
+    ax.set_xlabel("Simulated day", fontsize=8, color=THEME["muted"])
+    ax.tick_params(labelsize=8, colors=THEME["axis"])
+    for spine in ax.spines.values():
+        spine.set_color(THEME["border"])
+    ax.grid(color="white", alpha=0.1)
+    if arms:
+        legend = ax.legend(fontsize=7, frameon=False)
+        for text in legend.get_texts():
+            text.set_color(THEME["axis"])
     fig.tight_layout()
-    fig.savefig(path, format="svg", metadata={"Date": None})
+    fig.savefig(path, format="svg", metadata={"Date": None}, facecolor=THEME["surface"])
     plt.close(fig)
 
 
@@ -109,10 +126,14 @@ def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
     title = html.escape(cfg["name"])
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#111}}
-table{{border-collapse:collapse}}td,th{{padding:.3rem .6rem;border-bottom:1px solid #ddd;
-text-align:left}}.plots{{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));
-gap:1rem}}figure{{margin:0}}svg{{max-width:100%;height:auto}}</style></head>
+<meta name="color-scheme" content="dark">
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;background:{THEME["page"]};
+color:{THEME["text"]};line-height:1.45}}p{{color:{THEME["muted"]};max-width:80ch}}
+table{{border-collapse:collapse}}td,th{{padding:.3rem .6rem;
+border-bottom:1px solid rgba(255,255,255,.12);text-align:left}}
+.plots{{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(420px,100%),1fr));
+gap:1rem}}figure{{margin:0;background:{THEME["surface"]};border:1px solid {THEME["border"]};
+border-radius:8px;padding:.4rem}}svg{{max-width:100%;height:auto}}</style></head>
 <body><h1>{title}</h1>
 <p>{cfg["profiles"]} profiles, {cfg["days"]} simulated days, {cfg["titles"]} titles,
 seeds {", ".join(map(str, cfg["seeds"]))}. Values: mean of the daily values over the run,

@@ -22,6 +22,7 @@ from simulator.report import LABELS
 from simulator.runs import queue as queue_run
 from simulator.runs import settle_crashed
 from simulator.world import expected_utility
+from webapp.charts import run_charts
 from webapp.database import db_session, get_database
 from webapp.htmx import is_fragment_request, render_page
 from webapp.viewer import current_account, current_profile, educator_required
@@ -99,24 +100,35 @@ def run(run_id: int):
     run = _run(run_id)
     summary_path = Path(run.results_dir) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
+    charts = None
     if summary:  # columns in the config's order of arms (summary.json sorts its keys)
         order = [a.get("name") for a in (run.config or {}).get("arms", [])]
         summary["arms"] = dict(sorted(summary["arms"].items(), key=lambda kv: (
             order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+        if not is_fragment_request():
+            charts = _charts(run, list(summary["arms"]))
     response = render_page("educator/run.html", "status", run=run, summary=summary,
-                           metrics=METRICS, groups=METRIC_GROUPS, labels=LABELS,
+                           charts=charts, metrics=METRICS, groups=METRIC_GROUPS, labels=LABELS,
                            profile=current_profile())
     if is_fragment_request() and run.status in ("done", "failed"):
         response.headers["HX-Refresh"] = "true"  # finished: reload to show the results
     return response
 
 
-@bp.get("/runs/<int:run_id>/plots/<metric>.svg")
-@educator_required
-def plot(run_id: int, metric: str):
-    if metric not in METRICS:
-        abort(404)
-    return send_file(_file(_run(run_id), f"plots/{metric}.svg"), mimetype="image/svg+xml")
+def _charts(run: ExperimentRun, arms: list[str]) -> dict | None:
+    """A chart per metric from the run's per-day rows (metrics.json: seed, arm, day and every
+    metric), arms in `arms`' order; None when the folder has no such file."""
+    path = Path(run.results_dir) / "metrics.json"
+    if not path.is_file():
+        return None
+    rows = json.loads(path.read_text())
+    return run_charts(rows, METRICS, arms, shares=SHARES,
+                      shade_days=int((run.config or {}).get("explore_days") or 0))
+
+
+# Figures that are shares, between 0 and 1: a chart's interval band stops at 0 and 1.
+SHARES = frozenset({"ctr", "completion", "abandonment", "return_rate", "precision_at_10",
+                    "coverage", "gini_plays", "watch_overlap", "watch_overlap_taste"})
 
 
 @bp.get("/runs/<int:run_id>/report.html")

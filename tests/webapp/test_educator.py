@@ -11,14 +11,24 @@ from tests.conftest import TEST_NOW, soup
 
 
 def _run(database, tmp_path) -> int:
-    (tmp_path / "plots").mkdir()
-    (tmp_path / "plots" / "coverage.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    """A finished run's folder: summary.json, the per-day rows of metrics.json (two seeds,
+    three days: coverage climbs 0.2, 0.4, 0.6 for popularity, stays at 0.1 for random, each
+    seed 0.01 either side of the mean; homogenization has no ideal
+    arm, so it is None, n/a) and a report."""
+    from simulator.metrics import METRICS
+
     (tmp_path / "report.html").write_text("<!doctype html><title>r</title>")
-    summary = {"name": "Pop vs random", "profiles": 10, "days": 2, "titles": 50, "seeds": [1],
-               "arms": {a: {"run_mean": {m: {"mean": 0.5, "ci95": 0.1, "n": 1}
-                                         for m in __import__("simulator.metrics", fromlist=["M"])
-                                         .METRICS}} for a in ("popularity", "random")}}
+    summary = {"name": "Pop vs random", "profiles": 10, "days": 3, "titles": 50, "seeds": [1, 2],
+               "arms": {a: {"run_mean": {m: {"mean": 0.5, "ci95": 0.1, "n": 2}
+                                         for m in METRICS}} for a in ("popularity", "random")}}
     (tmp_path / "summary.json").write_text(json.dumps(summary))
+    rows = [{"seed": seed, "arm": arm, "day": day,
+             **{m: 0.5 for m in METRICS},
+             "coverage": (0.2 * (day + 1) if arm == "popularity" else 0.1) + (
+                 0.01 if seed == 2 else -0.01),
+             "homogenization": None, "homogenization_taste": None}
+            for seed in (1, 2) for arm in ("popularity", "random") for day in range(3)]
+    (tmp_path / "metrics.json").write_text(json.dumps(rows))
     with database.write() as s:
         run = ExperimentRun(name="Pop vs random", status="done", progress=1.0,
                             config={"arms": [{"name": "random"}, {"name": "popularity"}]},
@@ -29,6 +39,8 @@ def _run(database, tmp_path) -> int:
 
 
 def test_educator_sees_runs_and_report(make_viewer, database, tmp_path):
+    from simulator.metrics import METRICS
+
     teacher = make_viewer("teach@example.com", role="educator")
     run_id = _run(database, tmp_path)
     page = soup(teacher.client.get("/educator/"))
@@ -40,13 +52,55 @@ def test_educator_sees_runs_and_report(make_viewer, database, tmp_path):
     # Arms in the config's order, not summary.json's sorted one.
     assert [th.text for th in doc.select("table.educator__summary thead th")][1:] == \
         ["random", "popularity"]
-    imgs = [img["src"] for img in doc.select(".educator__plots img")]
-    assert f"/educator/runs/{run_id}/plots/coverage.svg" in imgs
-    svg = teacher.client.get(f"/educator/runs/{run_id}/plots/coverage.svg")
-    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
-    assert teacher.client.get(f"/educator/runs/{run_id}/plots/nope.svg").status_code == 404
+    # A chart per metric, drawn in the page (no images): an inline SVG with a line per arm,
+    # a hover column per day, and the same numbers in a table.
+    assert not doc.select(".educator__plots img, img[src*='/plots/']")
+    cards = {fig["data-metric"]: fig for fig in doc.select("figure.run-chart")}
+    assert list(cards) == [m for m in METRICS]
+    coverage = cards["coverage"]
+    assert len(coverage.select("svg.line-chart__plot")) == 1
+    lines = coverage.select("svg.line-chart__plot polyline.line-chart__line")
+    assert [line["data-arm"] for line in lines] == ["random", "popularity"]
+    assert [li.get_text(" ", strip=True) for li in coverage.select(".chart-legend__item")] == \
+        ["random", "popularity"]  # two seeds: no band drawn (its interval is in the numbers)
+    days = coverage.select("g.line-chart__day")
+    assert [g["data-day"] for g in days] == ["0", "1", "2"]
+    # Popularity's mean on day 2 (0.6) is the highest value, on a tick: its dot is at the very
+    # top (of a 200 px plot that spans 0.1 to 0.6); 95% interval over two seeds: 12.7 x 0.01.
+    top = days[2].select_one(".line-chart__dot[data-arm='popularity']")
+    assert (top["x1"], top["y1"], top["data-value"]) == ("1000.0", "0.0", "0.600 ± 0.127")
+    assert "popularity: 0.600 ± 0.127" in days[2].title.text
+    assert lines[1]["points"] == "0,160 500,80 1000,0"
+    assert [t.text for t in coverage.select("svg.line-chart__y text")] == [
+        "0.1", "0.2", "0.3", "0.4", "0.5", "0.6"]
+    table = coverage.select_one("details.chart-numbers table")
+    assert coverage.select_one("details.chart-numbers summary").text == "Show the numbers"
+    assert [th.get_text(strip=True) for th in table.select("thead th")] == \
+        ["Day", "random", "popularity"]
+    assert [[c.get_text(strip=True) for c in tr.select("th, td")]
+            for tr in table.select("tbody tr")] == [
+        ["0", "0.100 ± 0.127", "0.200 ± 0.127"], ["1", "0.100 ± 0.127", "0.400 ± 0.127"],
+        ["2", "0.100 ± 0.127", "0.600 ± 0.127"]]
+    # A figure the run does not have is n/a, not a flat line at 0.
+    na = cards["homogenization"]
+    assert not na.select("svg") and "n/a" in na.select_one(".run-chart__na").text
+    # The page loads its chart script and styles from the app itself.
+    assert doc.select_one("script[src='/static/js/charts.js']")
+    assert doc.select_one("link[href='/static/css/charts.css']")
+    assert teacher.client.get("/static/js/charts.js").status_code == 200
+    # The matplotlib images are only in the downloadable report now.
+    assert teacher.client.get(f"/educator/runs/{run_id}/plots/coverage.svg").status_code == 404
     report = teacher.client.get(f"/educator/runs/{run_id}/report.html")
     assert "attachment" in report.headers["Content-Disposition"]
+
+
+def test_a_run_without_per_day_rows_still_shows_its_summary(make_viewer, database, tmp_path):
+    run_id = _run(database, tmp_path)
+    (tmp_path / "metrics.json").unlink()
+    teacher = make_viewer("older@example.com", role="educator")
+    doc = soup(teacher.client.get(f"/educator/runs/{run_id}"))
+    assert doc.select("table.educator__summary tbody tr") and not doc.select("figure.run-chart")
+    assert "no figures by day" in doc.get_text()
 
 
 def test_everyone_else_gets_404(viewer, client, database, tmp_path):
@@ -139,8 +193,19 @@ def test_worker_runs_a_queued_experiment(make_viewer, database, tmp_path):
     cells = [td.get_text(" ", strip=True) for td in page.select("table.educator__summary td")]
     assert "n/a" in cells and not any(c.startswith("0 ± 0") for c in cells)
     assert page.select_one("#run-status").get("hx-trigger") is None
+    # The charts come from the run's own metrics.json: a line per arm over both days; the
+    # homogenization figures, which need an ideal arm, are n/a.
+    for card in page.select("figure.run-chart"):
+        if card["data-metric"].startswith("homogenization"):
+            assert card.select_one(".run-chart__na") and not card.select("svg")
+            continue
+        assert [p["data-arm"] for p in card.select("polyline.line-chart__line")] == \
+            ["popularity", "random"], card["data-metric"]
+        assert len(card.select("g.line-chart__day")) == 2
+        assert len(card.select("details.chart-numbers tbody tr")) == 2
     fragment = teacher.client.get(f"/educator/runs/{run_id}", headers={"HX-Request": "true"})
     assert fragment.headers["HX-Refresh"] == "true"
+    assert not soup(fragment).select("figure.run-chart")  # the polled status block only
 
 
 def test_audience_dropoff_pages_and_command(make_viewer, viewer, database, app):
@@ -257,3 +322,122 @@ def test_a_run_whose_process_died_shows_as_failed_on_the_page(make_viewer, datab
     assert "stopped before it finished" in page.select_one("#run-status").get_text()
     with database.read() as s:
         assert s.get(ExperimentRun, run_id).status == "failed"
+
+
+# -- the run page's charts: geometry on crafted figures (webapp/charts.py) ----------------------
+
+
+def test_nice_ticks_cover_the_range_at_a_round_step():
+    from webapp.charts import decimals, nice_step, nice_ticks, number
+
+    assert nice_ticks(0, 1) == ([0.0, 0.2, 0.4, 0.6, 0.8, 1.0], 1)
+    assert nice_ticks(0.031, 0.0402) == ([0.03, 0.032, 0.034, 0.036, 0.038, 0.04, 0.042], 3)
+    assert nice_ticks(21.6, 35.1) == ([20.0, 25.0, 30.0, 35.0, 40.0], 0)
+    assert nice_ticks(-0.03, 0.02)[0] == [-0.03, -0.02, -0.01, 0.0, 0.01, 0.02]
+    assert nice_ticks(5, 5)[0] == [4.4, 4.6, 4.8, 5.0, 5.2, 5.4, 5.6]  # flat: widened around it
+    assert nice_ticks(0, 0)[0] == [-1.0, -0.5, 0.0, 0.5, 1.0]
+    for lo, hi in ((0, 1), (0.031, 0.0402), (21.6, 35.1), (-3e5, 7e5), (0.5, 0.5001)):
+        ticks, _ = nice_ticks(lo, hi)
+        assert ticks[0] <= lo and ticks[-1] >= hi and 4 <= len(ticks) <= 8, (lo, hi, ticks)
+    assert (nice_step(3.5), nice_step(0.125), nice_step(1.8, integer=True)) == (5.0, 0.1, 2.0)
+    assert nice_step(0.3, integer=True) == 1.0  # days: never a step below one
+    assert (decimals(0.25), decimals(5.0), decimals(0.002)) == (2, 0, 3)
+    assert (number(-0.0001, 2), number(1234.5, 1)) == ("0.00", "1,234.5")
+
+
+def _figures(values: dict[str, list[float | None]], spread: float = 0.0, seeds: int = 1):
+    """Per-day rows of one metric (`m`): each arm's mean by day as given, seeds spread
+    evenly `spread` either side of it; then the chart's figures."""
+    from webapp.charts import daily_figures
+
+    rows = []
+    for arm, means in values.items():
+        for day, mean in enumerate(means):
+            for k in range(seeds):
+                offset = 0.0 if seeds == 1 else spread * (2 * k / (seeds - 1) - 1)
+                rows.append({"seed": k, "arm": arm, "day": day,
+                             "m": None if mean is None else mean + offset})
+    return daily_figures(rows, "m", list(values))
+
+
+def test_a_line_chart_maps_days_across_and_values_up():
+    from webapp.charts import PLOT_H, PLOT_W, line_chart
+
+    chart = line_chart(_figures({"a": [0.0, 0.25, 0.5, 0.75, 1.0], "b": [0.5] * 5}))
+    assert [t.label for t in chart.y_ticks] == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+    assert [t.at for t in chart.y_ticks] == [200.0, 160.0, 120.0, 80.0, 40.0, 0.0]
+    a, b = chart.series
+    # The maximum is at the top, the minimum at the bottom, the first day at the left edge and
+    # the last at the right one.
+    assert [(p.x, p.y) for p in a.points] == [(0.0, PLOT_H), (250.0, 150.0), (500.0, 100.0),
+                                               (750.0, 50.0), (PLOT_W, 0.0)]
+    assert a.line == "0,200 250,150 500,100 750,50 1000,0"
+    assert b.line == "0,100 250,100 500,100 750,100 1000,100"
+    assert (a.style, b.style) == ("s-1", "s-2") and not chart.has_band  # one seed: no band
+    assert [p.text for p in a.points] == ["0.00", "0.25", "0.50", "0.75", "1.00"]  # 3 digits
+    # A hover column per day; together they cover the plot from edge to edge.
+    assert [(c.x0, c.x1) for c in chart.columns] == [(0, 125), (125, 375), (375, 625),
+                                                     (625, 875), (875, 1000)]
+    assert chart.columns[4].title == "Day 4\na: 1.00\nb: 0.50"
+    assert [(t.label, t.at) for t in chart.x_ticks] == [("0", 0.0), ("1", 25.0), ("2", 50.0),
+                                                        ("3", 75.0), ("4", 100.0)]
+    assert chart.table[1] == (1, ("0.25", "0.50"))
+    assert chart.y_label_width > 3 * 7  # room for "1.0" beside the plot
+
+
+def test_day_labels_never_crowd_and_a_launch_phase_is_shaded():
+    from webapp.charts import line_chart
+
+    chart = line_chart(_figures({"a": [float(d % 3) for d in range(21)]}), shade_days=5)
+    assert [t.label for t in chart.x_ticks] == ["0", "5", "10", "15", "20"]
+    assert chart.shade_x == (4 + 5) / 2 / 20 * 1000  # half-way between days 4 and 5
+    single = line_chart(_figures({"a": [0.3]}), shade_days=5)
+    assert single.series[0].points[0].x == 500.0 and single.shade_x is None
+
+
+def test_interval_bands_with_three_seeds_or_more_and_few_arms():
+    from webapp.charts import line_chart
+
+    means = [0.2, 0.4, 0.6, 0.8]
+    chart = line_chart(_figures({"a": means, "b": [0.3] * 4}, spread=0.05, seeds=3))
+    a = chart.series[0]
+    assert chart.has_band and a.band and a.band.count(",") == 8  # along the top, back below
+    upper, lower = a.band.split(" ")[:4], a.band.split(" ")[4:]
+    assert [float(p.split(",")[1]) for p in upper] < [pt.y for pt in a.points]  # above the line
+    assert len(lower) == 4
+    # Three seeds at mean - 0.05, mean, mean + 0.05: a t-interval of 4.303 x 0.05 / sqrt(3).
+    assert a.points[0].text == "0.200 ± 0.124"
+    # Two seeds: the interval (12.7 standard errors) is in the numbers, not drawn.
+    two = line_chart(_figures({"a": means}, spread=0.05, seeds=2))
+    assert not two.has_band and two.series[0].points[0].text == "0.200 ± 0.635"
+    # Eight arms' bands would cover each other: none.
+    many = line_chart(_figures({f"arm{i}": [v + i / 10 for v in means] for i in range(8)},
+                               spread=0.05, seeds=3))
+    assert not many.has_band and [s.style for s in many.series][-1] == "s-8"
+    # A band much wider than the lines' own spread would squash them: not drawn either.
+    wide = line_chart(_figures({"a": [0.50, 0.51, 0.52]}, spread=0.3, seeds=3))
+    assert not wide.has_band and wide.y_ticks[-1].value < 0.6
+    # A share's band stops at 1 (and a figure that is never negative, at 0).
+    share = line_chart(_figures({"a": [0.8, 0.9, 0.97]}, spread=0.02, seeds=3),
+                       bounds=(0.0, 1.0))
+    assert share.has_band and share.y_ticks[-1].value == 1.0
+    assert min(float(p.split(",")[1]) for p in share.series[0].band.split(" ")) == 0.0
+    unbounded = line_chart(_figures({"a": [0.8, 0.9, 0.97]}, spread=0.02, seeds=3))
+    assert unbounded.y_ticks[-1].value > 1.0
+    rare = line_chart(_figures({"a": [0.02, 0.1, 0.2]}, spread=0.02, seeds=3))
+    assert rare.has_band and rare.y_ticks[0].value == 0.0
+
+
+def test_missing_values_are_left_out_and_a_metric_no_arm_has_is_na():
+    from webapp.charts import line_chart, run_charts
+
+    chart = line_chart(_figures({"model": [None, 0.4, 0.6], "none": [None, None, None]}))
+    model, none = chart.series
+    assert [p.day for p in model.points] == [1, 2] and none.empty and not none.line
+    assert chart.table == ((1, ("0.400", "n/a")), (2, ("0.600", "n/a")))
+    assert [c.day for c in chart.columns] == [1, 2]
+    assert line_chart(_figures({"a": [None, None]})) is None
+    rows = [{"seed": 1, "arm": "a", "day": 0, "m": 0.5, "n": None},
+            {"seed": 2, "arm": "a", "day": 0, "m": float("nan"), "n": None}]
+    charts = run_charts(rows, ["m", "n"], ["a"])
+    assert charts["n"] is None and charts["m"].series[0].points[0].text == "0.500"
