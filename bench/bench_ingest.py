@@ -19,15 +19,32 @@ Then short closed loops (each player sends the next request when the answer come
 maximum single-event and batched throughput, for information. Before all that, the server's
 CPU cost per request is measured in-process (WSGI calls, no HTTP, no load generator).
 
+With `--guessers` (or `--guessers-only`), last, guessers (issue 13; left out of the default
+run, whose phases alone take 2 min 20 s, before building and signing in): gunicorn starts again
+on the same database with the site's own login limit (the phases above raise it, so that 100
+players can sign in from one address), and the players send single events at the first phase's
+pace, for STREAMSIM_BENCH_GUESS_SECONDS (default 15) on their own and then as long again while
+six clients try wrong PINs (three, each signed in to an account with two PIN-locked profiles)
+and wrong passwords (three, one player's e-mail each) back to back. It prints the event latency
+with and without the guessers (target: p99 under 100 ms), what was lost or duplicated, and how
+many tries were checked (the PIN or password verified: argon2, ~60 ms of a worker) and how many
+answered 429 by the rate limits (PINs: 5 per 5 minutes and 20 per day per profile and per
+account; logins: 10 per minute per address and per e-mail). Rate-limit counts live in each
+gunicorn worker (memory://), as `bench.common.gunicorn` runs it; each guesser keeps one
+keep-alive connection, so one worker.
+
 Lost: acknowledged (2xx) but not in the database. Duplicated: stored more than once. Prints
 figures; asserts nothing about time. STREAMSIM_BENCH_SECONDS sets each paced phase's length
 (default 60), STREAMSIM_BENCH_MAX_SECONDS the closed loop's (default 10),
+STREAMSIM_BENCH_GUESS_SECONDS each half of the guessers' phase (default 15),
 STREAMSIM_BENCH_WORKERS / _THREADS gunicorn's (default 2 x 1), STREAMSIM_BENCH_DATABASE_URL
-another (empty) database instead of a temporary SQLite file.
+another (empty) database instead of a temporary SQLite file. `--guessers-only` runs just the
+guessers' phase (after building the database and signing the players in).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import random
@@ -36,21 +53,26 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import requests  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.common import Server, gunicorn, logged_in  # noqa: E402
+from bench.common import Server, gunicorn, logged_in, quantile_ms  # noqa: E402
 from core import accounts, activity, catalog  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
-from core.models import Account, PlaybackEvent, Profile, Title  # noqa: E402
+from core.models import PlaybackEvent, Title  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from simulator.catalog import generate_catalog  # noqa: E402
+from webapp.extensions import PIN_LIMIT  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
 PASSWORD = "bench password 123"
@@ -67,6 +89,11 @@ EVENT = ('{"event_id":"%s","type":"heartbeat","title_id":%d,"position_s":%d,"spe
          '"client_time":"%s"}')
 LATE_MS = 10.0
 DRAIN_S = 10.0
+GUESS_SECONDS = float(os.environ.get("STREAMSIM_BENCH_GUESS_SECONDS", "15"))
+GUESSERS = 6  # half try PINs, half try passwords
+PIN = "4321"  # every locked profile's PIN: the guessers never try it
+LOCKED_PROFILES = 2  # PIN-locked profiles on each PIN guesser's account
+SITE_LOGIN_LIMIT = Settings().rate_limit_login  # the site's default, not the bench's
 
 
 def build(url: str) -> list[tuple[str, int]]:
@@ -82,18 +109,32 @@ def build(url: str) -> list[tuple[str, int]]:
         picks = [t.id for t in catalog.popular(s, 18, n=3)]
         out = []
         for i in range(PLAYERS):
-            account = Account(email=f"player{i}@example.com", password_hash=password_hash,
-                              role="viewer", is_simulated=False, session_epoch=0,
-                              created_at=NOW)
-            s.add(account)
-            s.flush()
-            profile = Profile(account_id=account.id, name=f"P{i}", avatar="teal",
-                              language="en", is_kids=False, maturity_limit=18, autoplay=True,
-                              created_at=NOW)
-            s.add(profile)
-            s.flush()
+            account = accounts.create_account(s, f"player{i}@example.com", PASSWORD, NOW,
+                                              password_hash=password_hash)
+            profile = accounts.create_profile(s, account, NOW, name=f"P{i}", avatar="teal",
+                                              maturity_limit=18)
             activity.save_taste_picks(s, profile, picks, [], NOW)
             out.append((account.email, profile.id))
+    db.dispose()
+    return out
+
+
+def build_guessers(url: str) -> list[tuple[str, int, list[int]]]:
+    """The PIN guessers' accounts: an open profile to sign in with and LOCKED_PROFILES
+    profiles locked with PIN: [(email, open profile id, locked profile ids)]."""
+    db = Database(Settings(env="testing", database_url=url))
+    password_hash = accounts.hash_secret(PASSWORD)
+    out = []
+    with db.write() as s:
+        for i in range(GUESSERS - GUESSERS // 2):
+            account = accounts.create_account(s, f"guesser{i}@example.com", PASSWORD, NOW,
+                                              password_hash=password_hash)
+            open_profile = accounts.create_profile(s, account, NOW, name="Open",
+                                                   maturity_limit=18)
+            locked = [accounts.create_profile(s, account, NOW, name=f"Locked {j}",
+                                              maturity_limit=18, pin=PIN).id
+                      for j in range(LOCKED_PROFILES)]
+            out.append((account.email, open_profile.id, locked))
     db.dispose()
     return out
 
@@ -157,10 +198,13 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post(self, body: bytes) -> int:
+    async def post(self, body: bytes, head: bytes | None = None) -> int:
+        """POST `body` with this connection's head (or `head`: request line and headers up to
+        "Content-Length: "); the answer's status."""
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        self.writer.write(self.head + str(len(body)).encode() + b"\r\n\r\n" + body)
+        head = self.head if head is None else head
+        self.writer.write(head + str(len(body)).encode() + b"\r\n\r\n" + body)
         head = await self.reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
         match = re.search(rb"\r\ncontent-length: *(\d+)", head, re.IGNORECASE)
@@ -225,7 +269,11 @@ def stored_ids(url: str, phase: int) -> tuple[set[str], int]:
 
 
 async def phase(label: str, number: int, url: str, server: Server, players: list[Player],
-                conns: list[Connection], batch: int, every_s: float, seconds: float) -> None:
+                conns: list[Connection], batch: int, every_s: float, seconds: float,
+                alongside: Callable[[float, float], Awaitable[int]] | None = None,
+                ) -> tuple[list[float], int, int]:
+    """Run the players for `seconds` and print the phase's line; `alongside(start, end)` runs
+    as well (returning how many requests it made). Returns (latencies, lost, duplicated)."""
     loop = asyncio.get_running_loop()
     for p, c in zip(players, conns, strict=True):
         p.acked = []
@@ -233,8 +281,12 @@ async def phase(label: str, number: int, url: str, server: Server, players: list
     tally = Tally()
     cpu, server_cpu = time.process_time(), server.cpu_seconds()
     start = loop.time() + 0.2
-    await asyncio.gather(*(run_player(p, c, number, batch, every_s, start, start + seconds, tally)
-                           for p, c in zip(players, conns, strict=True)))
+    jobs = [run_player(p, c, number, batch, every_s, start, start + seconds, tally)
+            for p, c in zip(players, conns, strict=True)]
+    if alongside is not None:
+        jobs.append(alongside(start, start + seconds))
+    done = await asyncio.gather(*jobs)
+    other_requests = done[-1] if alongside is not None else 0
     elapsed = loop.time() - start
     client_cpu = (time.process_time() - cpu) / elapsed
     server_cpu = server.cpu_seconds() - server_cpu
@@ -253,16 +305,21 @@ async def phase(label: str, number: int, url: str, server: Server, players: list
           f"request latency p50 {q[49]:.1f} ms, p99 {q[98]:.1f} ms, max {lat[-1]:.0f} ms; "
           f"lost {lost}, duplicated {duplicated}; errors {tally.errors or 'none'}; "
           f"late sends {tally.late}; gunicorn CPU {server_cpu / elapsed:.0%} of a core "
-          f"({server_cpu / max(len(lat), 1) * 1000:.2f} ms per request), "
+          f"({server_cpu / max(len(lat) + other_requests, 1) * 1000:.2f} ms per request), "
           f"load generator CPU {client_cpu:.0%}{unsent}", flush=True)
+    return lat, lost, duplicated
 
 
-async def load(base: Server, url: str, players: list[Player]) -> None:
+def connections(base: Server, players: list[Player]) -> list[Connection]:
     host, port = base.removeprefix("http://").split(":")
-    conns = [Connection(host, int(port), (
+    return [Connection(host, int(port), (
         f"POST {PATH} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
         f"X-CSRFToken: {p.token}\r\nCookie: streamsim_session={p.cookie}\r\n"
         "Content-Length: ").encode()) for p in players]
+
+
+async def load(base: Server, url: str, players: list[Player]) -> None:
+    conns = connections(base, players)
     run = (url, base, players, conns)
     await phase("warm-up", 0, *run, 1, 1.0, 2)
     await phase("single: 1 event every 90 ms per player", 1, *run, 1, 0.09, SECONDS)
@@ -271,6 +328,131 @@ async def load(base: Server, url: str, players: list[Player]) -> None:
     await phase("closed loop, batches of 100 (max throughput)", 4, *run, 100, 0.0, MAX_SECONDS)
     for c in conns:
         c.close()
+
+
+# -- guessers: wrong PINs and wrong passwords while the players send events ----------------------
+
+@dataclass
+class Guesser:
+    """One client trying wrong PINs (`kind` "pin": choosing a locked profile of the account it
+    is signed in to, the profiles in turn) or wrong passwords ("login": one e-mail), each try
+    as soon as the answer to the last came. `checked`: tries the site verified (303 for a PIN,
+    401 for a password), by target; 429: refused by a rate limit."""
+
+    kind: str
+    cookie: str
+    token: str
+    targets: list[str]  # profile ids (pin) or e-mail addresses (login)
+    statuses: Counter = field(default_factory=Counter)
+    checked: Counter = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+
+    CHECKED = {"pin": 303, "login": 401}
+
+    def attempt(self, n: int, host: str) -> tuple[bytes, bytes, str]:
+        """Try n: (head, body, target)."""
+        target = self.targets[n % len(self.targets)]
+        if self.kind == "pin":
+            path = f"/profiles/{target}/select"
+            guess = f"{n % 10000:04d}"
+            fields = {"csrf_token": self.token, "pin": "0000" if guess == PIN else guess}
+        else:
+            path = "/login"
+            fields = {"csrf_token": self.token, "email": target,
+                      "password": f"wrong guess {n}", "next": ""}
+        head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Cookie: streamsim_session={self.cookie}\r\nContent-Length: ").encode()
+        return head, urlencode(fields).encode(), target
+
+
+async def run_guesser(g: Guesser, conn: Connection, start: float, end: float) -> int:
+    """Try from `start` to `end` (loop.time()), closed loop; returns the number of tries."""
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(max(0.0, start - loop.time()))
+    host = f"{conn.host}:{conn.port}"
+    n = 0
+    while loop.time() < end:
+        head, body, target = g.attempt(n, host)
+        n += 1
+        sent = loop.time()
+        try:
+            status = await asyncio.wait_for(conn.post(body, head), 30)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            conn.close()
+            status = 0
+        g.latencies.append((loop.time() - sent) * 1000)
+        g.statuses[status] += 1
+        if status == Guesser.CHECKED[g.kind]:
+            g.checked[target] += 1
+    return n
+
+
+def make_guessers(base: Server, pin_accounts: list[tuple[str, int, list[int]]],
+                  emails: list[str]) -> list[Guesser]:
+    """Sign the PIN guessers in (their open profile chosen) and give the password guessers a
+    login page's session and CSRF token, on `base` (whose login limit lets them all in)."""
+    out = []
+    for email, open_profile, locked in pin_accounts:
+        s = logged_in(base, email, PASSWORD, open_profile)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', s.get(base + "/profiles/").text)
+        out.append(Guesser("pin", s.cookies.get("streamsim_session"), token.group(1),
+                           [str(i) for i in locked]))
+    for email in emails:
+        s = requests.Session()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                          s.get(base + "/login").text)
+        out.append(Guesser("login", s.cookies.get("streamsim_session"), token.group(1),
+                           [email]))
+    return out
+
+
+def ms(samples: list[float], p: int) -> float:
+    return quantile_ms(samples, p) if samples else float("nan")
+
+
+async def guessing(base: Server, url: str, players: list[Player], guessers: list[Guesser],
+                   seconds: float) -> None:
+    conns = connections(base, players)
+    host, port = base.removeprefix("http://").split(":")
+    guess_conns = [Connection(host, int(port), b"") for _ in guessers]
+    run = (url, base, players, conns)
+    pace = "1 event every 90 ms per player"
+    quiet, quiet_lost, quiet_dup = await phase(f"guessers off: {pace}", 5, *run, 1, 0.09,
+                                               seconds)
+
+    async def guess(start: float, end: float) -> int:
+        tries = await asyncio.gather(*(run_guesser(g, c, start, end)
+                                       for g, c in zip(guessers, guess_conns, strict=True)))
+        return sum(tries)
+
+    loud, loud_lost, loud_dup = await phase(
+        f"guessers on: {pace}, {len(guessers)} clients trying wrong PINs and passwords",
+        6, *run, 1, 0.09, seconds, alongside=guess)
+    for c in conns + guess_conns:
+        c.close()
+
+    def tally(kind: str) -> str:
+        group = [g for g in guessers if g.kind == kind]
+        statuses = sum((g.statuses for g in group), Counter())
+        checked = sum((g.checked for g in group), Counter())
+        tries = sum(statuses.values())
+        other = {k: v for k, v in statuses.items() if k not in (Guesser.CHECKED[kind], 429)}
+        latencies = [x for g in group for x in g.latencies]
+        return (f"{tries} tries, {statuses[Guesser.CHECKED[kind]]} checked, "
+                f"{statuses[429]} answered 429 ({statuses[429] / max(tries, 1):.1%}), "
+                f"most checked for one {'profile' if kind == 'pin' else 'e-mail'} "
+                f"{max(checked.values(), default=0)}, other answers {other or 'none'}, "
+                f"answer p50 {ms(latencies, 50):.1f} ms")
+
+    print(f"[guessers] event request latency without guessers p50 {ms(quiet, 50):.1f} ms, "
+          f"p99 {ms(quiet, 99):.1f} ms; with them p50 {ms(loud, 50):.1f} ms, "
+          f"p99 {ms(loud, 99):.1f} ms (target p99 < 100 ms); acknowledged but lost "
+          f"{quiet_lost} and {loud_lost}, duplicated {quiet_dup} and {loud_dup}; "
+          f"wrong PINs: {tally('pin')}; wrong passwords: {tally('login')} "
+          f"(limits: PINs {PIN_LIMIT.replace(';', ' and ')} per profile and per account, "
+          f"logins {SITE_LOGIN_LIMIT} "
+          "per address and per e-mail; counted per gunicorn worker, memory://)", flush=True)
 
 
 # -- the server's own cost, in-process -----------------------------------------------------------
@@ -321,25 +503,62 @@ def in_process_cost(url: str, email: str, profile_id: int, film: tuple[int, int]
     app.extensions["streamsim.db"].dispose()
 
 
+def wait_healthy(base: Server, timeout_s: float = 120.0) -> None:
+    """Poll /healthz until it answers 200 (a busy machine boots gunicorn slowly)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if requests.get(base + "/healthz", timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit(f"gunicorn at {base} did not answer /healthz in {timeout_s:.0f} s")
+        time.sleep(0.1)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--guessers", action="store_true",
+                        help="add the guessers' phase (wrong PINs and passwords) at the end")
+    parser.add_argument("--guessers-only", action="store_true",
+                        help="run only the guessers' phase")
+    args = parser.parse_args()
+    guessing_too = args.guessers or args.guessers_only
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("STREAMSIM_BENCH_DATABASE_URL") or f"sqlite:///{tmp}/ingest.sqlite3"
         t = time.perf_counter()
         people = build(url)
+        pin_accounts = build_guessers(url)
         catalog_films = films(url)
         print(f"built catalog and {len(people)} players in {time.perf_counter() - t:.1f} s "
               f"({url.split(':')[0]}; {SECONDS:.0f} s per paced phase; gunicorn {WORKERS} "
               f"workers x {THREADS} threads; load {os.getloadavg()[0]:.2f} at "
               f"{datetime.now(UTC):%H:%M} UTC)", flush=True)
-        in_process_cost(url, *people[0], catalog_films[0])
+        if not args.guessers_only:
+            in_process_cost(url, *people[0], catalog_films[0])
         with gunicorn(url, workers=WORKERS, threads=THREADS) as base:
+            wait_healthy(base)
             players = []
             for i, (email, profile_id) in enumerate(people):
                 s = logged_in(base, email, PASSWORD, profile_id)
                 token = re.search(r'"X-CSRFToken": "([^"]+)"', s.get(base + "/history/").text)
                 players.append(Player(i, s.cookies.get("streamsim_session"), token.group(1),
                                       *catalog_films[i % len(catalog_films)]))
-            asyncio.run(load(base, url, players))
+            guessers = make_guessers(base, pin_accounts,
+                                     [email for email, _ in people[:GUESSERS // 2]])
+            if not args.guessers_only:
+                asyncio.run(load(base, url, players))
+        if guessing_too:
+            # The site's own login limit this time; the players' and guessers' sessions carry
+            # over (same database and secret key).
+            with gunicorn(url, workers=WORKERS, threads=THREADS,
+                          env={"STREAMSIM_RATE_LIMIT_LOGIN": SITE_LOGIN_LIMIT}) as base:
+                wait_healthy(base)
+                print(f"gunicorn restarted with the site's login limit ({SITE_LOGIN_LIMIT}); "
+                      f"{GUESS_SECONDS:.0f} s without guessers, then {GUESS_SECONDS:.0f} s with "
+                      f"them; load {os.getloadavg()[0]:.2f}", flush=True)
+                asyncio.run(guessing(base, url, players, guessers, GUESS_SECONDS))
 
 
 if __name__ == "__main__":

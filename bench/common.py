@@ -52,16 +52,18 @@ class Server(str):
 
 @contextmanager
 def gunicorn(database_url: str, workers: int = 2, threads: int = 4, keepalive_s: int = 5,
-             worker_class: str = "gthread", access_log: Path | None = None):
+             worker_class: str = "gthread", access_log: Path | None = None,
+             env: dict[str, str] | None = None):
     """gunicorn on a free port with the production config (gunicorn.conf.py: SO_REUSEPORT, one
     listening socket per worker): `workers` processes of `threads` threads (gthread, which keeps
     connections alive for keepalive_s seconds between requests). With `access_log`, every
-    request is logged as "<worker pid> <path> <status>" (see `worker_shares`)."""
+    request is logged as "<worker pid> <path> <status>" (see `worker_shares`). `env` sets
+    variables last (e.g. the site's own STREAMSIM_RATE_LIMIT_LOGIN instead of the bench's)."""
     port = free_port()
     log = (["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s %(s)s"]
            if access_log else [])
     env = {**os.environ, "STREAMSIM_DATABASE_URL": database_url, "STREAMSIM_ENV": "testing",
-           "STREAMSIM_RATE_LIMIT_LOGIN": "10000 per minute"}
+           "STREAMSIM_RATE_LIMIT_LOGIN": "10000 per minute", **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
          "-k", worker_class, "-w", str(workers), *log,
