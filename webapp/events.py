@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Blueprint, Response, jsonify, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -89,6 +90,13 @@ def _busy(exc: Exception) -> Response:
                   headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
+def _json_number(text: str) -> int | float:
+    """A JSON number with a zero fraction (3.0, 1e3) is an integer, as JSON Schema and so the
+    OpenAPI document count it: an id sent as 42.0 is the id 42, not a refused float."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def _parse(request_) -> list[playback.PlaybackInput] | Response:
     """The request's events, or the 4xx answer that refuses them."""
     if request_.mimetype != "application/json":
@@ -102,7 +110,7 @@ def _parse(request_) -> list[playback.PlaybackInput] | Response:
     if len(data) > MAX_BODY_BYTES:
         return _too_large()
     try:
-        body = json.loads(data)
+        body = json.loads(data, parse_float=_json_number)
     except (ValueError, RecursionError):
         return _error(400, "The body is not valid JSON.")
     try:
@@ -141,6 +149,13 @@ def ingest():
     stored = sum(1 for o in outcomes if o.stored)
     return jsonify({"accepted": len(outcomes), "stored": stored,
                     "duplicates": len(outcomes) - stored})
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_refused(exc: CSRFError) -> Response:
+    # Flask-WTF refuses before the view runs; the site's handler would answer a request that is
+    # not JSON with an HTML page, and the document promises JSON.
+    return _error(400, "Missing or invalid CSRF token: send it in X-CSRFToken.")
 
 
 @bp.get("/openapi.json")

@@ -7,6 +7,10 @@ from typing import Any
 from core import playback
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+MAX_ID = 2**31 - 1  # ids fit the database's integer columns; larger ones are refused
+# What the server parses (datetime.fromisoformat, UTC only): RFC 3339 allows more (a leap
+# second, other offsets, a lowercase t or z, any number of fractional digits).
+UTC_TIME = r"^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:[0-5]\d(\.\d{1,6})?(Z|\+00:00)$"
 
 
 def _error_response(description: str, retry: bool = False) -> dict[str, Any]:
@@ -27,16 +31,17 @@ def event_schema() -> dict[str, Any]:
             "event_id": {"type": "string", "format": "uuid",
                          "description": "Made by the client; an event is stored once per id."},
             "type": {"type": "string", "enum": list(playback.EVENT_TYPES)},
-            "title_id": {"type": "integer", "minimum": 1},
-            "episode_id": {"type": ["integer", "null"], "minimum": 1,
+            "title_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            "episode_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID,
                            "description": "Required for series, absent or null for films."},
-            "position_s": {"type": "number", "minimum": 0,
+            "position_s": {"type": "number", "minimum": 0, "maximum": playback.MAX_NUMBER,
                            "description": "Content position in seconds, 0..runtime."},
             "speed": {"type": "number", "enum": list(playback.SPEEDS), "default": 1.0,
                       "description": "Playback speed since the previous event."},
-            "client_time": {"type": "string", "format": "date-time",
-                            "description": "ISO 8601 in UTC (Z or +00:00); at most 7 days old "
-                                           "and 5 minutes ahead of the server."},
+            "client_time": {"type": "string", "format": "date-time", "pattern": UTC_TIME,
+                            "description": "ISO 8601 in UTC (Z or +00:00), to the microsecond "
+                                           "at most; at most 7 days old and 5 minutes ahead "
+                                           "of the server."},
         },
     }
 
