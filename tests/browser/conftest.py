@@ -96,3 +96,36 @@ def shot(page, name: str, full_page: bool = False) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+# Waiting on what a test needs instead of sleeping a fixed time (issue 12).
+
+def wait_for_animations(page, selector: str, timeout: float = 10_000) -> None:
+    """Wait until every finite CSS animation or transition on `selector` and inside it has
+    finished (an infinite one, a skeleton's shimmer say, never does and is not waited on)."""
+    page.wait_for_function(
+        """sel => { const el = document.querySelector(sel);
+            return !!el && el.getAnimations({subtree: true}).every(a => a.playState !== 'running'
+                || a.effect.getComputedTiming().endTime === Infinity); }""",
+        arg=selector, timeout=timeout)
+
+
+# htmx marks a lazy row it has revealed (and asked the server for) with data-hx-revealed; the
+# answer replaces the whole placeholder (hx-swap="outerHTML").
+_NO_REVEALED_ROW_LOADING = "!document.querySelector('section.row--loading[data-hx-revealed]')"
+
+
+def lazy_rows_settled(page, timeout: float = 10_000) -> int:
+    """Wait until no lazy row htmx has revealed is still loading; return how many lazy-row
+    placeholders are left on the page."""
+    page.wait_for_function(f"() => {_NO_REVEALED_ROW_LOADING}", timeout=timeout)
+    return page.locator("section.row--loading").count()
+
+
+def wait_for_revealed_rows(page, placeholders_before: int, timeout: float = 10_000) -> None:
+    """After a scroll: wait until it revealed lazy rows (fewer placeholders than the
+    `placeholders_before` counted by `lazy_rows_settled`) and every revealed row has loaded."""
+    page.wait_for_function(
+        f"""n => document.querySelectorAll('section.row--loading').length < n
+            && {_NO_REVEALED_ROW_LOADING}""",
+        arg=placeholders_before, timeout=timeout)

@@ -8,7 +8,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.models import Title
-from tests.browser.conftest import open_page, shot
+from tests.browser.conftest import (
+    lazy_rows_settled,
+    open_page,
+    shot,
+    wait_for_animations,
+    wait_for_revealed_rows,
+)
 
 
 def axe_serious(page) -> list[str]:
@@ -20,10 +26,18 @@ def axe_serious(page) -> list[str]:
 
 
 def sign_up(page, email: str) -> None:
+    """Sign up as a person does: the form, "check your e-mail", the link in the simulated
+    mailbox, the confirm button, then profile creation."""
     page.goto("/signup")
     page.fill("#email", email)
     page.fill("#password", "a long enough passphrase")
     page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Check your e-mail")
+    page.click("text=simulated mailbox")
+    message = page.locator(".mail-message", has_text="Confirm your StreamSim account").first
+    message.locator("a").first.click()
+    expect(page.locator("h1")).to_have_text("Confirm your account")
+    page.click("button:has-text('Confirm and sign in')")
     expect(page).to_have_url(re.compile(r"/profiles/new$"))
 
 
@@ -60,9 +74,10 @@ def test_sign_up_onboard_browse_search_and_kids(page, live_server):
     expect(page.locator("section.row[data-row]").first).to_be_visible()
     assert page.locator("section.row[data-row]").count() >= 3
     shot(page, "home")
+    placeholders = lazy_rows_settled(page)
     page.mouse.wheel(0, 2500)
     expect(page.locator("section.row--loading").first).to_have_count(1)
-    page.wait_for_timeout(600)
+    wait_for_revealed_rows(page, placeholders)
     assert page.locator("section.row[data-row]").count() > 3
     shot(page, "home-scrolled", full_page=False)
     page.evaluate("window.scrollTo(0, 0)")
@@ -72,7 +87,7 @@ def test_sign_up_onboard_browse_search_and_kids(page, live_server):
     dialog = page.locator("[role=dialog]")
     expect(dialog).to_be_visible()
     expect(dialog.locator("#title-heading")).not_to_be_empty()
-    page.wait_for_timeout(400)  # let the opening animation finish
+    wait_for_animations(page, "#modal-root")  # the backdrop's fade and the dialog's rise
     shot(page, "title-modal")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
@@ -94,8 +109,9 @@ def test_sign_up_onboard_browse_search_and_kids(page, live_server):
     # A kids profile never shows a mature title.
     create_profile(page, "Kiddo", kids=True)
     pick_three(page)
+    placeholders = lazy_rows_settled(page)
     page.mouse.wheel(0, 4000)
-    page.wait_for_timeout(800)
+    wait_for_revealed_rows(page, placeholders)  # their titles are checked too
     _, database = live_server
     with database.read() as s:
         mature = set(s.scalars(select(Title.id).where(Title.maturity_age > 7)))

@@ -45,6 +45,33 @@ def queue_length(page) -> int:
         .reduce((n, k) => n + JSON.parse(localStorage.getItem(k) || '[]').length, 0)""")
 
 
+def wait_for_position(page, seconds: float, timeout: float = 20_000) -> None:
+    """Wait until the player's content clock (shown by the scrubber, updated every 200 ms) has
+    reached `seconds`; at 60x that is about seconds / 60 of real time."""
+    page.wait_for_function("s => Number(document.querySelector('[data-scrubber]').value) >= s",
+                           arg=seconds, timeout=timeout)
+
+
+def wait_for_queue_sent(page, timeout: float = 30_000) -> None:
+    """Wait until every queued playback event has been acknowledged by the server."""
+    page.wait_for_function("() => !Object.keys(localStorage).some(k => "
+                           "k.startsWith('streamsim.playback.queue.') && "
+                           "JSON.parse(localStorage.getItem(k)).length)", timeout=timeout)
+
+
+def stored_heartbeat_at(speed: int):
+    """A predicate for page.expect_response: the server stored a batch of playback events
+    holding a heartbeat sent at `speed`."""
+    def predicate(response) -> bool:
+        request = response.request
+        if request.method != "POST" or not response.url.endswith("/api/playback/events"):
+            return False
+        events = (request.post_data_json or {}).get("events", [])
+        return response.ok and any(e["type"] == "heartbeat" and e["speed"] == speed
+                                   for e in events)
+    return predicate
+
+
 def scrub_to(page, seconds: int) -> None:
     page.evaluate("""s => { const r = document.querySelector('[data-scrubber]');
         r.value = String(s); r.dispatchEvent(new Event('input'));
@@ -65,7 +92,7 @@ def test_watch_resume_finish_rate_list_and_hide(page, live_server):
     player = page.locator("[data-player]")
     expect(player).to_have_class(re.compile("is-playing"))
     page.select_option("[data-speed]", "60")
-    page.wait_for_timeout(3000)  # about 180 content seconds
+    wait_for_position(page, 180)  # about 3 s of real time at 60x
     page.mouse.move(400, 300)
     shot(page, "player-laptop")
     page.keyboard.press("Space")  # pause
@@ -73,9 +100,7 @@ def test_watch_resume_finish_rate_list_and_hide(page, live_server):
     assert axe_serious(page) == []
     before = float(page.locator("[data-scrubber]").input_value())
     assert before > 100
-    page.wait_for_function("() => !Object.keys(localStorage).some(k => "
-                           "k.startsWith('streamsim.playback.queue.') && "
-                           "JSON.parse(localStorage.getItem(k)).length)")
+    wait_for_queue_sent(page)
     page.reload()
     resumed = float(player.get_attribute("data-position"))
     assert abs(resumed - before) <= 10, (before, resumed)
@@ -103,9 +128,7 @@ def test_watch_resume_finish_rate_list_and_hide(page, live_server):
     expect(end.locator("button[aria-label='Love this!']")).to_have_attribute("aria-pressed", "true")
     end.locator(f"button[aria-label='Add {film.name} to My List']").click()
     expect(end.locator(f"button[aria-label='Remove {film.name} from My List']")).to_be_visible()
-    page.wait_for_function("() => !Object.keys(localStorage).some(k => "
-                           "k.startsWith('streamsim.playback.queue.') && "
-                           "JSON.parse(localStorage.getItem(k)).length)")
+    wait_for_queue_sent(page)
     assert viewing(database, profile_id, film.id).completed
     with database.read() as s:
         assert s.scalar(select(Rating.value).where(Rating.profile_id == profile_id)) == 2
@@ -120,8 +143,10 @@ def test_watch_resume_finish_rate_list_and_hide(page, live_server):
                                              Title.id != film.id).order_by(Title.id))
     page.goto(f"/watch/{other.id}")
     page.select_option("[data-speed]", "60")
-    page.wait_for_timeout(2000)
+    wait_for_position(page, 120)  # about 2 s of real time at 60x
     page.keyboard.press("Space")
+    expect(player).to_have_class(re.compile("is-paused"))
+    wait_for_queue_sent(page)  # the server has its heartbeats and the pause before /home asks
     page.goto("/home")
     first_row = page.locator("section.row[data-row]").first
     expect(first_row).to_have_attribute("aria-labelledby", "row-continue")
@@ -155,11 +180,16 @@ def test_offline_events_are_queued_and_stored_once(browser, live_server):
     film = a_film(database)
     profile_id = profile_of(database, "offline@example.com")
     page.goto(f"/watch/{film.id}")
-    page.select_option("[data-speed]", "60")
-    page.wait_for_timeout(1500)
+    # Online first: the server stores a batch with a heartbeat at 60x.
+    with page.expect_response(stored_heartbeat_at(60), timeout=15_000):
+        page.select_option("[data-speed]", "60")
     context.set_offline(True)
-    page.wait_for_timeout(3000)
-    expect(page.locator("[data-status]")).to_be_visible()
+    # Offline: a send fails, the status says so, and the events pile up in the queue.
+    expect(page.locator("[data-status]")).to_be_visible(timeout=15_000)
+    page.wait_for_function("""n => Object.keys(localStorage)
+        .filter(k => k.startsWith('streamsim.playback.queue.'))
+        .reduce((m, k) => m + JSON.parse(localStorage.getItem(k) || '[]').length, 0) >= n""",
+                           arg=5, timeout=15_000)
     shot(page, "player-phone-offline")
     page.keyboard.press("Space")  # pause: the pause event is queued too
     queued = page.evaluate("""() => Object.keys(localStorage)
@@ -167,9 +197,7 @@ def test_offline_events_are_queued_and_stored_once(browser, live_server):
         .flatMap(k => JSON.parse(localStorage.getItem(k)).map(e => e.event_id))""")
     assert len(queued) >= 5
     context.set_offline(False)
-    page.wait_for_function("() => !Object.keys(localStorage).some(k => "
-                           "k.startsWith('streamsim.playback.queue.') && "
-                           "JSON.parse(localStorage.getItem(k)).length)", timeout=40_000)
+    wait_for_queue_sent(page, timeout=40_000)
     expect(page.locator("[data-status]")).to_be_hidden()
     with database.read() as s:
         stored = list(s.scalars(select(PlaybackEvent.event_id).where(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.models import Title
 from recommender import artifacts, models
 from recommender.scoring import ModelStore
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, wait_for_animations
 from tests.browser.test_journey import axe_serious, create_profile, pick_three, sign_up
 from tests.recommender import synth
 
@@ -60,7 +60,7 @@ def test_personal_home_page_and_why_this(page, live_server, serving_model):
     values = [float(v) for v in dialog.locator("tr[data-part]").evaluate_all(
         "rows => rows.map(r => r.dataset.value)")]
     assert abs(sum(values) - float(dialog.locator("[data-score]").inner_text())) < 1e-3
-    page.wait_for_timeout(500)  # let the modal's rise animation finish before the shot
+    wait_for_animations(page, "#modal-root")  # the modal's rise has finished before the shot
     shot(page, "recommender-why-modal")
     page.goto(why.get_attribute("href"))
     expect(page).to_have_url(re.compile(r"/why/\d+$"))
