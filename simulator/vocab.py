@@ -446,7 +446,7 @@ KOREAN_GIVEN = ("Min-jun", "Seo-yeon", "Ji-ho", "Ha-eun", "Do-yoon", "Soo-ah", "
                 "Jae-hyun", "Eun-ji", "Woo-jin", "Chae-won", "Dong-hyun", "Yu-na", "Seung-ho",
                 "Hye-jin", "Kyung-soo", "So-hee", "Jin-young", "Na-rae", "Sang-woo", "Bo-ra")
 
-# Artwork motifs (drawn by webapp.artwork) and the motifs that suit each tag.
+# Artwork motifs (drawn by webapp.artwork.compose) and the motifs that suit each tag.
 MOTIFS: tuple[str, ...] = ("sun", "mountains", "skyline", "waves", "stars", "rays", "grid",
                            "shapes", "spiral", "rings", "forest", "moon")
 TAG_MOTIFS: dict[str, tuple[str, ...]] = {

@@ -53,3 +53,47 @@ def test_no_global_random_state():
     for package in ("core", "recommender", "simulator", "webapp"):
         for path in (ROOT / package).rglob("*.py"):
             assert not pattern.search(path.read_text()), path
+
+
+def _modules_imported(path: Path, package: str) -> set[str]:
+    """Full dotted names of `package` modules that `path` imports (TYPE_CHECKING ones too)."""
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith(package + "."))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == package:  # from simulator import rng
+                found.update(f"{package}.{a.name}" for a in node.names)
+            elif node.module.startswith(package + "."):
+                found.add(node.module)
+                found.update(f"{node.module}.{a.name}" for a in node.names)
+    return found
+
+
+def test_no_import_cycles_among_the_artwork_modules():
+    """webapp/artwork: spec <- colour, typography, motifs <- compose, with no cycle (the spec
+    lives apart, so the colour and type modules no longer import the composition)."""
+    folder = ROOT / "webapp" / "artwork"
+    graph = {}
+    for path in folder.glob("*.py"):
+        name = f"webapp.artwork.{path.stem}" if path.stem != "__init__" else "webapp.artwork"
+        graph[name] = {m for m in _modules_imported(path, "webapp.artwork")
+                       if m in {f"webapp.artwork.{p.stem}" for p in folder.glob("*.py")}}
+    graph.pop("webapp.artwork", None)  # the package re-exports; nothing imports it back
+    seen, stack = set(), []
+
+    def visit(node):
+        if node in stack:
+            raise AssertionError(f"import cycle: {' -> '.join(stack + [node])}")
+        if node in seen:
+            return
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            visit(nxt)
+        stack.pop()
+        seen.add(node)
+
+    for node in graph:
+        visit(node)
+    assert "webapp.artwork.spec" in graph

@@ -7,7 +7,7 @@ import hashlib
 from flask import Blueprint, Response, abort, request
 
 from core import catalog
-from webapp import artwork
+from webapp.artwork import compose as artwork
 from webapp.database import db_session
 from webapp.viewer import current_profile, profile_required
 

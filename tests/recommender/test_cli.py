@@ -10,7 +10,7 @@ from recommender import artifacts
 @pytest.fixture
 def runner(rec_settings, database):
     from webapp import create_app
-    from webapp.cli import cli
+    from webapp.cli.main import cli
 
     app = create_app(rec_settings, database)
     cli_runner = app.test_cli_runner()

@@ -158,7 +158,7 @@ def test_a_wheel_with_another_digest_is_refused(tmp_path):
 
 def test_fetch_movielens_command(tmp_path, monkeypatch):
     from webapp import create_app
-    from webapp.cli import cli
+    from webapp.cli.main import cli
 
     settings = Settings(env="testing", database_url=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
                         instance_dir=tmp_path, model_dir=tmp_path / "models")

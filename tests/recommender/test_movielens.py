@@ -75,7 +75,7 @@ def test_import_creates_titles_profiles_and_signals(empty_db):
 
 def test_import_movielens_command(tmp_path):
     from webapp import create_app
-    from webapp.cli import cli
+    from webapp.cli.main import cli
 
     settings = Settings(env="testing", database_url=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
                         instance_dir=tmp_path, model_dir=tmp_path / "models")

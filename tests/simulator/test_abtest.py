@@ -19,7 +19,7 @@ from simulator.abtest import (
     split,
 )
 from simulator.rng import derive
-from webapp.cli_abtest import abtest
+from webapp.cli.abtest import abtest
 
 SMALL = ABConfig(profiles=200, titles=80, days=5)
 

@@ -22,7 +22,7 @@ from simulator.people import People
 from simulator.rng import derive
 from simulator.title_text import CatalogText, TitleWords
 from tests.simulator.worlds import make_db
-from webapp.artwork import still_svg, wide_svg
+from webapp.artwork.compose import still_svg, wide_svg
 
 NOW = datetime(2025, 6, 1, 12, 0)
 N = 1200  # the default seeded world's size

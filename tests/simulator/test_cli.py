@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.models import Account, ExperimentRun, Impression, ProfileTruth
 from tests.webapp.conftest import make_account
-from webapp import cli_sim
+from webapp.cli import sim as cli_sim
 
 
 def test_seed_prints_a_summary(app, database):

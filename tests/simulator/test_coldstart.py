@@ -18,7 +18,7 @@ from simulator.coldstart import ROWS, run_coldstart
 from simulator.experiment import _database
 from simulator.population import choose_picks, generate_population
 from tests.conftest import TEST_NOW
-from webapp import cli_sim
+from webapp.cli import sim as cli_sim
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_cli_prints_json_and_is_deterministic():
 
 
 def test_cli_text_output_is_registered_and_readable():
-    from webapp.cli import cli
+    from webapp.cli.main import cli
 
     assert "coldstart" in cli.commands
     out = CliRunner().invoke(cli_sim.coldstart, ["--profiles", "3", "--seed", "5",

@@ -246,7 +246,7 @@ def test_verdicts():
 
 
 def test_realism_command_prints_the_report_and_its_json(app, database):
-    from webapp import cli_sim
+    from webapp.cli import sim as cli_sim
 
     crafted_world(database)
     runner = app.test_cli_runner()

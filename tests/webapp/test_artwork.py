@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from core.db import Database
 from core.models import Artwork, Base, Tag, Title, TitleTag
 from core.settings import Settings
-from webapp.artwork import (
+from webapp.artwork.compose import (
     GENRE_PALETTES,
     MOTIFS,
     TYPE_STYLES,

@@ -232,7 +232,7 @@ def test_audience_dropoff_pages_and_command(make_viewer, viewer, database, app):
     for url in ("/educator/dropoff/", f"/educator/dropoff/{film.id}"):
         assert viewer.client.get(url).status_code == 404
     assert not soup(viewer.client.get(f"/title/{film.id}")).select("a[href^='/educator/']")
-    from webapp.cli import dropoff
+    from webapp.cli.main import dropoff
 
     out = app.test_cli_runner().invoke(dropoff, [str(film.id), "--json"])
     assert out.exit_code == 0 and json.loads(out.output)["starts"] == 2
@@ -242,7 +242,7 @@ def test_audience_dropoff_pages_and_command(make_viewer, viewer, database, app):
 def test_dropoff_by_how_well_the_film_matched_simulated_viewers(app, make_viewer, database):
     """With seeded (simulated) viewers, the drop-off page splits their film viewings in thirds
     by hidden-taste match: the worst third gives up earlier than the best (the viewer model)."""
-    from webapp import cli_sim
+    from webapp.cli import sim as cli_sim
 
     seeded = app.test_cli_runner().invoke(cli_sim.seed, ["--profiles", "60", "--days", "6",
                                                          "--seed", "3", "--no-model"])

@@ -57,7 +57,7 @@ def stop_started():
 
 
 def test_building_the_app_for_a_cli_command_starts_no_scheduler(demo_env, demo_settings):
-    from webapp.cli import cli
+    from webapp.cli.main import cli
 
     built = []
 
@@ -111,7 +111,7 @@ def test_start_background_does_nothing_when_the_setting_is_off(database, demo_se
 ])
 def test_streamsim_run_starts_the_scheduler_where_it_serves(
         database, demo_settings, demo_env, monkeypatch, stop_started, args, run_main, starts):
-    from webapp.cli import cli
+    from webapp.cli.main import cli
 
     if run_main:
         monkeypatch.setenv("WERKZEUG_RUN_MAIN", run_main)

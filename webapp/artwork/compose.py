@@ -7,19 +7,19 @@ variant of a title. Everything that comes from data is XML-escaped; the output h
 script, no event handler and no external reference, so it is safe to serve as image/svg+xml.
 Ids inside one SVG are prefixed per title and variant, so several can be inlined in a page.
 
-Colour lives in artwork_colour, title type in artwork_typography and the motifs in
-artwork_motifs; this module holds the spec and the composition.
+This module composes; the package's other parts are listed in webapp/artwork/__init__.py.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from webapp.artwork_colour import GENRE_PALETTES, _mix, _palette, _rotate, _stable
-from webapp.artwork_motifs import _DRAW, DEFAULT_MOTIF, MOTIFS, _Canvas, _glow
-from webapp.artwork_typography import FONT, TYPE_STYLES, _clean, _esc, _title_block
+from webapp.artwork.colour import GENRE_PALETTES, mix, rotate_hue, spec_palette, stable_hash
+from webapp.artwork.motifs import DEFAULT_MOTIF, DRAWERS, MOTIFS, Canvas, draw_glow
+from webapp.artwork.spec import ArtSpec
+from webapp.artwork.typography import FONT, TYPE_STYLES, clean_title, esc, title_block
 
 if TYPE_CHECKING:
     from core.models import Title
@@ -33,64 +33,20 @@ WIDE_SIZE = (1280, 720)
 BRAND = "#ff9a3c"  # StreamSim's amber accent (the SERIES mark)
 
 
-@dataclass(frozen=True)
-class ArtSpec:
-    """Everything the artwork depends on; `from_title` builds it from a Title row."""
-
-    title: str
-    kind: str = "film"  # film | series
-    genre: str = "drama"  # primary genre slug
-    moods: tuple[str, ...] = ()
-    focus_slug: str = ""  # the tag this variant stresses ("" = the primary genre)
-    focus_name: str = ""
-    focus_kind: str = "genre"  # genre | mood | theme
-    motif: str = ""  # one of MOTIFS ("" = chosen from the focus)
-    art_seed: int = 0
-    variant: int = 0
-    year: int | None = None
-    maturity: str = ""
-
-    @classmethod
-    def from_title(cls, title: Title, variant: int = 0) -> ArtSpec:
-        """Needs title.tag_links (with tags) and title.artworks loaded."""
-        links = sorted(title.tag_links, key=lambda link: link.position)
-        genres = [link.tag.slug for link in links if link.tag.kind == "genre"]
-        moods = tuple(link.tag.slug for link in links if link.tag.kind == "mood")
-        arts = sorted(title.artworks, key=lambda a: a.variant)
-        art = next((a for a in arts if a.variant == variant), None)
-        if art is None and arts:
-            art = arts[variant % len(arts)]
-        focus = art.focus_tag if art is not None else None
-        return cls(
-            title=title.name,
-            kind=title.kind,
-            genre=genres[0] if genres else "drama",
-            moods=moods,
-            focus_slug=focus.slug if focus else "",
-            focus_name=focus.name if focus else "",
-            focus_kind=focus.kind if focus else "genre",
-            motif=art.motif if art is not None else "",
-            art_seed=title.art_seed or 0,
-            variant=variant,
-            year=title.year,
-            maturity=title.maturity_label if title.maturity_age is not None else "",
-        )
-
-
 # --- composition --------------------------------------------------------------------------
 
 
 def _compose(spec: ArtSpec, wide: bool, with_title: bool = True) -> str:
     w, h = WIDE_SIZE if wide else POSTER_SIZE
     prefix = f"a{spec.art_seed % 1_000_000_007:x}{spec.variant}{'w' if wide else 'p'}"
-    c = _Canvas(prefix, w, h)
-    pal = _palette(spec)
+    c = Canvas(prefix, w, h)
+    pal = spec_palette(spec)
     deep, base, accent, glow = pal
-    motif = spec.motif if spec.motif in _DRAW else \
+    motif = spec.motif if spec.motif in DRAWERS else \
         DEFAULT_MOTIF.get(spec.focus_slug or spec.genre, MOTIFS[spec.art_seed % len(MOTIFS)])
-    rnd = random.Random(spec.art_seed * 1009 + spec.variant * 7919 + _stable(motif))
+    rnd = random.Random(spec.art_seed * 1009 + spec.variant * 7919 + stable_hash(motif))
 
-    sky = c.gradient([(0, _mix(base, deep, 0.35), 1), (0.55, base, 1), (1, deep, 1)])
+    sky = c.gradient([(0, mix(base, deep, 0.35), 1), (0.55, base, 1), (1, deep, 1)])
     c.add(f'<rect width="{w}" height="{h}" fill="{sky}"/>')
     if wide:
         cx, hy, u = w * rnd.uniform(0.6, 0.75), h * 0.66, 720.0
@@ -98,8 +54,8 @@ def _compose(spec: ArtSpec, wide: bool, with_title: bool = True) -> str:
         cx, hy, u = w * rnd.uniform(0.38, 0.62), h * 0.56, 400.0
     # A second, shifted light from a top corner makes the background two-toned.
     corner = w * (0.1 if rnd.random() < 0.5 else 0.9)
-    _glow(c, corner, h * 0.05, u * 0.9, _rotate(accent, rnd.choice((-40, 40))), 0.35)
-    _DRAW[motif](c, rnd, pal, cx, hy, u)
+    draw_glow(c, corner, h * 0.05, u * 0.9, rotate_hue(accent, rnd.choice((-40, 40))), 0.35)
+    DRAWERS[motif](c, rnd, pal, cx, hy, u)
 
     if wide:  # dark towards the left and the bottom, where the title and UI sit
         side = c.gradient([(0, deep, 0.95), (0.45, deep, 0.55), (0.75, deep, 0)],
@@ -121,14 +77,14 @@ def _compose(spec: ArtSpec, wide: bool, with_title: bool = True) -> str:
         f'flood-color="#000" flood-opacity=".65"/></filter>')
     c.add(f'<rect width="{w}" height="{h}" filter="url(#{prefix}n)" opacity=".28"/>')
 
-    ink = _mix("#ffffff", glow, 0.12)
+    ink = mix("#ffffff", glow, 0.12)
     text_top = h * 0.84 if wide else h - 44.0
     if with_title:
         if wide:
-            title, text_top = _title_block(spec, 72, h * 0.84, 560, 230, 104, 40, "start", ink,
+            title, text_top = title_block(spec, 72, h * 0.84, 560, 230, 104, 40, "start", ink,
                                            f"{prefix}s")
         else:
-            title, text_top = _title_block(spec, w / 2, h - 44, 344, 190, 78, 26, "middle",
+            title, text_top = title_block(spec, w / 2, h - 44, 344, 190, 78, 26, "middle",
                                            ink, f"{prefix}s")
         c.add(title)
     if spec.kind == "series" and with_title:  # the mark: above the title on wide art
@@ -139,7 +95,7 @@ def _compose(spec: ArtSpec, wide: bool, with_title: bool = True) -> str:
               f'font-size="{size}" font-weight="700" letter-spacing="{size * 0.3:.1f}" '
               f'fill="#fff" opacity=".92">SERIES</text>')
 
-    label = _esc(_clean(spec.title))
+    label = esc(clean_title(spec.title))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" '
             f'height="{h}" role="img" aria-label="{label}"><title>{label}</title>'
             f'<defs>{"".join(c.defs)}</defs>{"".join(c.body)}</svg>')
@@ -172,7 +128,7 @@ def still_svg(title_view: ArtSpec | Title, season: int, number: int) -> str:
     12 episodes has no two stills alike; the same episode always gets the same still."""
     spec = _spec(title_view, None) if isinstance(title_view, ArtSpec) \
         else ArtSpec.from_title(title_view, number - 1)
-    order = sorted(MOTIFS, key=lambda m: _stable(f"{spec.art_seed}:{season}:{m}"))
-    seed = _stable(f"{spec.art_seed}:{season}:{number}") & 0x7FFFFFFF
+    order = sorted(MOTIFS, key=lambda m: stable_hash(f"{spec.art_seed}:{season}:{m}"))
+    seed = stable_hash(f"{spec.art_seed}:{season}:{number}") & 0x7FFFFFFF
     still = replace(spec, motif=order[(number - 1) % len(order)], art_seed=seed)
     return _compose(still, wide=True, with_title=False)

@@ -124,7 +124,7 @@ def demo_setup(n_titles: int, seed: int) -> None:
                + (" (created)" if created else " (exists)"))
     if created:  # first run: simulated viewers, with the demo profiles among them
         from core.models import Account, Profile
-        from webapp.cli_sim import demo_history
+        from webapp.cli.sim import demo_history
 
         with _database().read() as session:
             ids = list(session.scalars(select(Profile.id).join(Account).where(
@@ -177,20 +177,20 @@ def dropoff(title_id: int | None, as_json: bool) -> None:
 # Each area keeps its commands in its own module (plain click commands using current_app) and
 # registers them here, one line each.
 def _register_commands() -> None:
-    from webapp import cli_sim
+    from webapp.cli import sim as cli_sim
 
     for command in (cli_sim.seed, cli_sim.simulate, cli_sim.grant_educator,
                     cli_sim.coldstart, cli_sim.realism):
         cli.add_command(command)
-    from webapp import cli_rec
+    from webapp.cli import rec as cli_rec
 
     for command in (cli_rec.train, cli_rec.models, cli_rec.scheduler, cli_rec.evaluate,
                     cli_rec.import_movielens):
         cli.add_command(command)
-    from webapp import cli_abtest
+    from webapp.cli import abtest as cli_abtest
 
     cli.add_command(cli_abtest.abtest)
-    from webapp import cli_data
+    from webapp.cli import data as cli_data
 
     cli.add_command(cli_data.fetch_movielens)
 

@@ -7,7 +7,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from webapp.artwork import ArtSpec
+    from webapp.artwork.spec import ArtSpec
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
@@ -45,14 +45,14 @@ def _line_em(line: str, tracking: float) -> float:
     return sum(_char_em(c) for c in line) + tracking * max(0, len(line) - 1)
 
 
-def _clean(text: str) -> str:
+def clean_title(text: str) -> str:
     """Drop characters XML 1.0 cannot hold and collapse whitespace."""
     kept = "".join(c for c in text if (c >= " " and c not in "\ufffe\uffff"
                                        and not 0xD800 <= ord(c) <= 0xDFFF) or c == "\t")
     return " ".join(kept.split()) or "Untitled"
 
 
-def _esc(text: str) -> str:
+def esc(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#39;"))
 
@@ -95,12 +95,12 @@ def _fit(text: str, width: float, height: float, size_max: float, size_min: floa
     return best[1], max(size_min, best[2])
 
 
-def _title_block(spec: ArtSpec, x: float, bottom: float, width: float, height: float,
+def title_block(spec: ArtSpec, x: float, bottom: float, width: float, height: float,
                  size_max: float, size_min: float, anchor: str, ink: str,
                  shadow: str) -> tuple[str, float]:
     """The title as a <text> of 1-3 lines whose last baseline is `bottom`; and its top."""
     upper, weight, tracking = TYPE_STYLES.get(spec.genre, (False, 800, 0.0))
-    text = _clean(spec.title)
+    text = clean_title(spec.title)
     text = text.upper() if upper else text
     lines, size = _fit(text, width, height, size_max, size_min, tracking)
     lead = size * (0.98 if upper else 1.04)
@@ -113,6 +113,6 @@ def _title_block(spec: ArtSpec, x: float, bottom: float, width: float, height: f
         if _line_em(line, tracking) * size > width * 1.01:  # still too wide at the minimum
             fit = f' textLength="{width:.0f}" lengthAdjust="spacingAndGlyphs"'
         dy = "0" if i == 0 else f"{lead:.1f}"
-        out.append(f'<tspan x="{x:.0f}" dy="{dy}"{fit}>{_esc(line)}</tspan>')
+        out.append(f'<tspan x="{x:.0f}" dy="{dy}"{fit}>{esc(line)}</tspan>')
     out.append("</text>")
     return "".join(out), first_y - size * 0.8

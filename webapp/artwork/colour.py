@@ -6,7 +6,7 @@ import colorsys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from webapp.artwork import ArtSpec
+    from webapp.artwork.spec import ArtSpec
 
 Palette = tuple[str, str, str, str]  # deep, base, accent, glow
 
@@ -54,7 +54,7 @@ def _hex(rgb) -> str:
     return "#" + "".join(f"{round(min(1.0, max(0.0, v)) * 255):02x}" for v in rgb)
 
 
-def _mix(a: str, b: str, t: float) -> str:
+def mix(a: str, b: str, t: float) -> str:
     return _hex(x + (y - x) * t for x, y in zip(_rgb(a), _rgb(b), strict=True))
 
 
@@ -62,12 +62,12 @@ def _hls(h: float, lum: float, sat: float) -> str:
     return _hex(colorsys.hls_to_rgb((h % 360) / 360, lum, sat))
 
 
-def _rotate(c: str, degrees: float) -> str:
+def rotate_hue(c: str, degrees: float) -> str:
     h, lum, s = colorsys.rgb_to_hls(*_rgb(c))
     return _hls(h * 360 + degrees, lum, s)
 
 
-def _stable(text: str) -> int:
+def stable_hash(text: str) -> int:
     """A small stable hash (Python's hash() is salted per process)."""
     value = 2166136261
     for ch in text.encode("utf-8"):
@@ -78,19 +78,19 @@ def _stable(text: str) -> int:
 def _tag_palette(slug: str) -> Palette:
     if slug in GENRE_PALETTES:
         return GENRE_PALETTES[slug]
-    hue, sat = TAG_HUES.get(slug, (_stable(slug) % 360, 0.6))
+    hue, sat = TAG_HUES.get(slug, (stable_hash(slug) % 360, 0.6))
     return (_hls(hue, 0.06, sat * 0.6), _hls(hue, 0.24, sat * 0.7), _hls(hue, 0.55, sat),
             _hls(hue + 12, 0.8, sat * 0.9))
 
 
-def _palette(spec: ArtSpec) -> Palette:
+def spec_palette(spec: ArtSpec) -> Palette:
     deep, base, accent, glow = GENRE_PALETTES.get(spec.genre) or _tag_palette(spec.genre)
     focus = spec.focus_slug or spec.genre
     if focus != spec.genre:
         f_deep, f_base, f_accent, f_glow = _tag_palette(focus)
-        deep, base = _mix(deep, f_deep, 0.45), _mix(base, f_base, 0.7)
+        deep, base = mix(deep, f_deep, 0.45), mix(base, f_base, 0.7)
         accent, glow = f_accent, f_glow
     elif spec.moods:  # the genre's own variant takes a hint of the leading mood
-        base = _mix(base, _tag_palette(spec.moods[0])[1], 0.25)
+        base = mix(base, _tag_palette(spec.moods[0])[1], 0.25)
     jitter = (spec.art_seed % 17) - 8  # titles of one genre are not all the same hue
-    return deep, _rotate(base, jitter), _rotate(accent, jitter / 2), glow
+    return deep, rotate_hue(base, jitter), rotate_hue(accent, jitter / 2), glow

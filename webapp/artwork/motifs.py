@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 
-from webapp.artwork_colour import Palette, _mix
+from webapp.artwork.colour import Palette, mix
 
 MOTIFS = ("sun", "mountains", "skyline", "waves", "stars", "rays", "grid", "shapes", "spiral",
           "rings", "forest", "moon")
@@ -23,7 +23,7 @@ DEFAULT_MOTIF = {
 }
 
 
-class _Canvas:
+class Canvas:
     """Collects defs and body elements; ids carry a per-artwork prefix."""
 
     def __init__(self, prefix: str, w: int, h: int) -> None:
@@ -54,13 +54,13 @@ def _points(pts) -> str:
     return " ".join(f"{x:.0f},{y:.0f}" for x, y in pts)
 
 
-def _glow(c: _Canvas, cx: float, cy: float, r: float, colour: str, alpha: float) -> None:
+def draw_glow(c: Canvas, cx: float, cy: float, r: float, colour: str, alpha: float) -> None:
     fill = c.gradient([(0, colour, alpha), (1, colour, 0)], radial=True, coords="")
     c.add(f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="{_f(r)}" fill="{fill}"/>')
 
 
-def _disc(c: _Canvas, cx: float, cy: float, r: float, pal: Palette) -> None:
-    _glow(c, cx, cy, r * 2.4, pal[3], 0.55)
+def _disc(c: Canvas, cx: float, cy: float, r: float, pal: Palette) -> None:
+    draw_glow(c, cx, cy, r * 2.4, pal[3], 0.55)
     fill = c.gradient([(0, pal[3], 1), (1, pal[2], 1)])
     c.add(f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="{_f(r)}" fill="{fill}"/>')
 
@@ -102,7 +102,7 @@ def m_mountains(c, rnd, pal, cx, hy, u):
     _disc(c, cx + rnd.uniform(-0.2, 0.2) * u, hy - u * 0.36, u * 0.07, pal)
     for layer in range(3):
         t = layer / 2
-        colour = _mix(_mix(pal[2], pal[3], 0.3), pal[0], 0.3 + t * 0.65)
+        colour = mix(mix(pal[2], pal[3], 0.3), pal[0], 0.3 + t * 0.65)
         y = hy - u * (0.12 - layer * 0.08)
         pts = _fractal_ridge(rnd, c.w, y, u * (0.36 - layer * 0.08))
         pts += [(c.w + 10, c.h), (-10, c.h)]
@@ -110,9 +110,9 @@ def m_mountains(c, rnd, pal, cx, hy, u):
 
 
 def m_skyline(c, rnd, pal, cx, hy, u):
-    _glow(c, cx, hy - u * 0.1, u * 0.75, pal[2], 0.6)
+    draw_glow(c, cx, hy - u * 0.1, u * 0.75, pal[2], 0.6)
     for layer in range(2):
-        colour = _mix(pal[1], pal[0], 0.35 + layer * 0.6)
+        colour = mix(pal[1], pal[0], 0.35 + layer * 0.6)
         x = -5.0
         windows = []
         while x < c.w:
@@ -145,13 +145,13 @@ def m_waves(c, rnd, pal, cx, hy, u):
             d.append(f"q{period / 4:.0f} {-amp:.0f} {period / 2:.0f} 0 t{period / 2:.0f} 0")
             x += period
         d.append(f"V{c.h}H-10Z")
-        colour = _mix(_mix(pal[2], pal[1], 0.3), pal[0], 0.05 + t * 0.8)
+        colour = mix(mix(pal[2], pal[1], 0.3), pal[0], 0.05 + t * 0.8)
         c.add(f'<path d="{" ".join(d)}" fill="{colour}" stroke="{pal[3]}" stroke-width="2" '
               f'stroke-opacity="{0.6 - t * 0.4:.2f}"/>')
 
 
 def m_stars(c, rnd, pal, cx, hy, u):
-    _glow(c, cx, hy - u * 0.3, u * 0.7, pal[2], 0.45)
+    draw_glow(c, cx, hy - u * 0.3, u * 0.7, pal[2], 0.45)
     for _ in range(46):
         x, y = rnd.uniform(0, c.w), rnd.uniform(0, hy + u * 0.1)
         c.add(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{rnd.uniform(0.6, 2.2):.1f}" '
@@ -198,7 +198,7 @@ def m_grid(c, rnd, pal, cx, hy, u):
 
 
 def m_shapes(c, rnd, pal, cx, hy, u):
-    colours = (pal[2], pal[3], _mix(pal[2], pal[3], 0.5), _mix(pal[1], pal[3], 0.4))
+    colours = (pal[2], pal[3], mix(pal[2], pal[3], 0.5), mix(pal[1], pal[3], 0.4))
     for _ in range(rnd.randint(6, 9)):
         x = cx + rnd.uniform(-0.7, 0.7) * u
         y = hy + rnd.uniform(-0.5, 0.05) * u
@@ -228,7 +228,7 @@ def m_shapes(c, rnd, pal, cx, hy, u):
 def m_spiral(c, rnd, pal, cx, hy, u):
     """A vortex: squares that grow and turn around one centre."""
     cy = hy - u * 0.22
-    _glow(c, cx, cy, u * 0.6, pal[2], 0.55)
+    draw_glow(c, cx, cy, u * 0.6, pal[2], 0.55)
     turn, size = rnd.choice((-1, 1)) * rnd.uniform(9, 14), u * 0.05
     rects = []
     for i in range(15):
@@ -243,7 +243,7 @@ def m_spiral(c, rnd, pal, cx, hy, u):
 
 def m_rings(c, rnd, pal, cx, hy, u):
     cy = hy - u * rnd.uniform(0.1, 0.25)
-    _glow(c, cx, cy, u * 0.7, pal[2], 0.5)
+    draw_glow(c, cx, cy, u * 0.7, pal[2], 0.5)
     r = u * 0.06
     for i in range(rnd.randint(6, 9)):
         width = rnd.uniform(2, 14)
@@ -259,7 +259,7 @@ def m_forest(c, rnd, pal, cx, hy, u):
     _disc(c, cx, hy - u * 0.32, u * 0.1, pal)
     for layer in range(3):
         t = layer / 2
-        colour = _mix(_mix(pal[1], pal[2], 0.3), pal[0], 0.35 + t * 0.65)
+        colour = mix(mix(pal[1], pal[2], 0.3), pal[0], 0.35 + t * 0.65)
         base_y = hy - u * 0.06 + layer * u * 0.09
         x = rnd.uniform(-20, 0)
         trees = []
@@ -277,7 +277,7 @@ def m_forest(c, rnd, pal, cx, hy, u):
 def m_moon(c, rnd, pal, cx, hy, u):
     r = u * rnd.uniform(0.17, 0.23)
     cy = hy - u * rnd.uniform(0.3, 0.42)
-    _glow(c, cx, cy, r * 2.8, pal[3], 0.4)
+    draw_glow(c, cx, cy, r * 2.8, pal[3], 0.4)
     mask = f"{c.p}m"
     off = r * rnd.uniform(0.35, 0.6)
     c.defs.append(f'<mask id="{mask}"><rect width="{c.w}" height="{c.h}" fill="#fff"/>'
@@ -294,6 +294,6 @@ def m_moon(c, rnd, pal, cx, hy, u):
     c.add(f'<polygon points="{_points(pts)}" fill="{pal[0]}"/>')
 
 
-_DRAW = {"sun": m_sun, "mountains": m_mountains, "skyline": m_skyline, "waves": m_waves,
+DRAWERS = {"sun": m_sun, "mountains": m_mountains, "skyline": m_skyline, "waves": m_waves,
          "stars": m_stars, "rays": m_rays, "grid": m_grid, "shapes": m_shapes,
          "spiral": m_spiral, "rings": m_rings, "forest": m_forest, "moon": m_moon}
