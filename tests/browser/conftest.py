@@ -70,12 +70,14 @@ def browser(live_server):
         b.close()
 
 
-def open_page(browser, live_server, width: int, height: int, *, phone: bool = False):
-    """A page in a new context on the live server, its console errors collected in
-    `page.console_errors` (close `page.context` when done)."""
+def open_page(browser, live_server, width: int, height: int, *, phone: bool = False,
+              storage_state=None):
+    """A page in a new context on the live server (signed in if `storage_state` carries a
+    session), its console errors collected in `page.console_errors` (close `page.context`
+    when done)."""
     context = browser.new_context(base_url=live_server[0],
                                   viewport={"width": width, "height": height},
-                                  is_mobile=phone, has_touch=phone)
+                                  is_mobile=phone, has_touch=phone, storage_state=storage_state)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

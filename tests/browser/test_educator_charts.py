@@ -82,13 +82,9 @@ def _overlap(a: dict, b: dict) -> bool:
                          ids=["laptop", "phone"])
 def test_pointing_at_a_day_shows_its_values(browser, live_server, finished_run, educator_state,
                                             width, height, phone):
-    context = browser.new_context(base_url=live_server[0], storage_state=educator_state,
-                                  viewport={"width": width, "height": height},
-                                  is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page = open_page(browser, live_server, width, height, phone=phone,
+                     storage_state=educator_state)
+    errors = page.console_errors
     try:
         page.goto(finished_run)
         expect(page.locator("figure.run-chart")).to_have_count(len(METRICS))
@@ -158,4 +154,4 @@ def test_pointing_at_a_day_shows_its_values(browser, live_server, finished_run, 
             assert axe_serious(page) == []
         assert errors == []
     finally:
-        context.close()
+        page.context.close()

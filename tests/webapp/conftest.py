@@ -60,6 +60,27 @@ def active_profile(client, database) -> int | None:
 
 
 @pytest.fixture
+def redis_url():
+    """STREAMSIM_TEST_REDIS_URL's Redis, emptied before and after the test (a database of its
+    own, e.g. /15); the test is skipped, saying why, without one."""
+    import os
+
+    url = os.environ.get("STREAMSIM_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("STREAMSIM_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
+    import redis
+
+    store = redis.Redis.from_url(url)
+    try:
+        store.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"STREAMSIM_TEST_REDIS_URL is set but Redis is unreachable: {exc}")
+    store.flushdb()
+    yield url
+    store.flushdb()
+
+
+@pytest.fixture
 def make_viewer(app, database):
     def factory(email="ada@example.com", **kwargs) -> Viewer:
         account_id, profile_ids = make_account(database, email, **kwargs)

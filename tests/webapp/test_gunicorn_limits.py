@@ -106,119 +106,91 @@ def _served_by(access_log: Path, path: str) -> list[str]:
             if line.split()[1:3] == ["POST", path]]
 
 
-def test_pin_lockouts_hold_across_two_worker_processes_sharing_redis(settings, database,
-                                                                   tmp_path):
-    """Each try on a new connection (reuse_port spreads connections over the two workers by
-    hashing them). A round counts only if both workers served wrong PINs; a new account per
-    round, at most 4 rounds, so the chance that no round spreads is below 1 in 10,000."""
-    import redis
-    import requests
+def _workers_of(access_log: Path, path: str, first: int, count: int) -> set[str]:
+    """The distinct workers that served POSTs number first .. first+count-1 to `path` (the
+    access log is written just after each answer, so wait for those lines)."""
+    deadline = time.monotonic() + DEADLINE_S
+    while len(_served_by(access_log, path)) < first + count:
+        assert time.monotonic() < deadline, "the access log never showed the requests"
+        time.sleep(0.05)
+    return set(_served_by(access_log, path)[first:first + count])
+
+
+def _post_form(base: str, http, form_page: str, path: str, data: dict):
+    """POST `data` to `path` with the CSRF token of `form_page`, each on a new connection
+    (reuse_port spreads new connections over the workers)."""
     from bs4 import BeautifulSoup
+
+    close = {"Connection": "close"}
+    page = http.get(base + form_page, headers=close)
+    token = BeautifulSoup(page.text, "html.parser").select_one("input[name=csrf_token]")["value"]
+    return http.post(base + path, data={**data, "csrf_token": token}, headers=close,
+                     allow_redirects=False)
+
+
+def test_pin_lockouts_hold_across_two_worker_processes_sharing_redis(settings, database,
+                                                                   tmp_path, redis_url):
+    """Five wrong PINs spread over both workers, then the right one is a 429. A round counts
+    only if both workers served wrong PINs; a new account per round, at most 4 rounds, so the
+    chance that no round spreads is below 1 in 10,000."""
+    import requests
 
     from tests.webapp.conftest import PASSWORD, make_account
 
-    url = os.environ.get("STREAMSIM_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("STREAMSIM_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
-    store = redis.Redis.from_url(url)
-    try:
-        store.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"STREAMSIM_TEST_REDIS_URL is set but Redis is unreachable: {exc}")
-    store.flushdb()
-    port, proc, log = _start(settings, tmp_path, STREAMSIM_RATE_LIMIT_STORAGE=url)
-    base = f"http://127.0.0.1:{port}"
-
-    def csrf(http, path):
-        page = http.get(base + path, headers={"Connection": "close"})
-        return BeautifulSoup(page.text, "html.parser").select_one(
-            "input[name=csrf_token]")["value"]
-
+    port, proc, log = _start(settings, tmp_path, STREAMSIM_RATE_LIMIT_STORAGE=redis_url)
+    base, access = f"http://127.0.0.1:{port}", tmp_path / "access.log"
     try:
         for round_ in range(4):
             email = f"workers{round_}@example.com"
             _, (safe,) = make_account(database, email, profiles=({"name": "S", "pin": "4321"},))
             http = requests.Session()
-            r = http.post(base + "/login", data={"email": email, "password": PASSWORD,
-                                                 "csrf_token": csrf(http, "/login")},
-                          headers={"Connection": "close"}, allow_redirects=False)
+            r = _post_form(base, http, "/login", "/login",
+                           {"email": email, "password": PASSWORD})
             assert r.status_code == 302
             path = f"/profiles/{safe}/select"
-            before = len(_served_by(tmp_path / "access.log", path))
+            before = len(_served_by(access, path))
             for wrong in ("0000", "1111", "2222", "3333", "4444"):
-                r = http.post(base + path, data={"pin": wrong,
-                                                 "csrf_token": csrf(http, "/profiles/")},
-                              headers={"Connection": "close"}, allow_redirects=False)
-                assert r.status_code == 303
-            r = http.post(base + path, data={"pin": "4321",
-                                             "csrf_token": csrf(http, "/profiles/")},
-                          headers={"Connection": "close"}, allow_redirects=False)
+                assert _post_form(base, http, "/profiles/", path, {"pin": wrong}
+                                  ).status_code == 303
+            r = _post_form(base, http, "/profiles/", path, {"pin": "4321"})
             assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
-            deadline = time.monotonic() + DEADLINE_S  # the access log is written after replies
-            while len(_served_by(tmp_path / "access.log", path)) < before + 6:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
-            workers = set(_served_by(tmp_path / "access.log", path)[before:before + 5])
-            if len(workers) == 2:
+            if len(_workers_of(access, path, before, 5)) == 2:
                 break
         else:
             pytest.fail("in 4 rounds the wrong PINs never reached both workers")
     finally:
         _stop(proc, log)
-        store.flushdb()
 
 
 def test_login_lockouts_hold_across_two_worker_processes_sharing_redis(settings, database,
-                                                                     tmp_path):
+                                                                     tmp_path, redis_url):
     """The login limit (STREAMSIM_RATE_LIMIT_LOGIN, 10 per minute per address and per IP) with
     Redis storage: 10 wrong passwords spread over both workers, then the right one is a 429.
     Redis is emptied between rounds (the per-IP count would carry over)."""
     import redis
     import requests
-    from bs4 import BeautifulSoup
 
     from tests.webapp.conftest import PASSWORD, make_account
 
-    url = os.environ.get("STREAMSIM_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("STREAMSIM_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
-    store = redis.Redis.from_url(url)
-    try:
-        store.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"STREAMSIM_TEST_REDIS_URL is set but Redis is unreachable: {exc}")
-    store.flushdb()
-    port, proc, log = _start(settings, tmp_path, STREAMSIM_RATE_LIMIT_STORAGE=url,
+    port, proc, log = _start(settings, tmp_path, STREAMSIM_RATE_LIMIT_STORAGE=redis_url,
                              STREAMSIM_RATE_LIMIT_LOGIN="10 per minute")
-    base = f"http://127.0.0.1:{port}"
+    base, access = f"http://127.0.0.1:{port}", tmp_path / "access.log"
     try:
         for round_ in range(3):
-            store.flushdb()
+            redis.Redis.from_url(redis_url).flushdb()
             email = f"guess{round_}@example.com"
             make_account(database, email)
-            before = len(_served_by(tmp_path / "access.log", "/login"))
-
-            def attempt(password, email=email):
-                http = requests.Session()
-                page = http.get(base + "/login", headers={"Connection": "close"})
-                token = BeautifulSoup(page.text, "html.parser").select_one(
-                    "input[name=csrf_token]")["value"]
-                return http.post(base + "/login", data={"email": email, "password": password,
-                                                        "csrf_token": token},
-                                 headers={"Connection": "close"}, allow_redirects=False)
-
+            before = len(_served_by(access, "/login"))
             for n in range(10):
-                assert attempt(f"wrong password {n}").status_code == 401
-            r = attempt(PASSWORD)
+                r = _post_form(base, requests.Session(), "/login", "/login",
+                               {"email": email, "password": f"wrong password {n}"})
+                assert r.status_code == 401
+            r = _post_form(base, requests.Session(), "/login", "/login",
+                           {"email": email, "password": PASSWORD})
             assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
-            deadline = time.monotonic() + DEADLINE_S
-            while len(_served_by(tmp_path / "access.log", "/login")) < before + 11:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
-            if len(set(_served_by(tmp_path / "access.log", "/login")[before:before + 10])) == 2:
+            if len(_workers_of(access, "/login", before, 10)) == 2:
                 break
         else:
             pytest.fail("in 3 rounds the wrong logins never reached both workers")
     finally:
         _stop(proc, log)
-        store.flushdb()

@@ -371,46 +371,33 @@ def test_the_write_lock_is_free_while_a_password_or_pin_is_hashed(app, database,
                  ).status_code == 302
 
 
-def test_pin_lockouts_live_in_the_shared_redis_storage(settings, database):
+def test_pin_lockouts_live_in_the_shared_redis_storage(settings, database, redis_url):
     """With STREAMSIM_RATE_LIMIT_STORAGE pointing at Redis (the production recipe), the wrong-PIN
     counts are kept there, not in one worker's memory: every gunicorn worker sees the same
     lockout. Clearing Redis (what a different worker's empty memory would be) lifts it."""
-    import os
+    import redis
 
     from tests.webapp.conftest import login, make_account, select_profile
     from webapp import create_app
 
-    url = os.environ.get("STREAMSIM_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("STREAMSIM_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/15)")
-    import redis
-
-    store = redis.Redis.from_url(url)
-    try:
-        store.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"STREAMSIM_TEST_REDIS_URL is set but Redis is unreachable: {exc}")
+    store = redis.Redis.from_url(redis_url)
+    app = create_app(settings.with_(rate_limit_storage=redis_url), database)
+    _, (safe,) = make_account(database, "redis@example.com",
+                              profiles=({"name": "S", "pin": "4321"},))
+    c = app.test_client()
+    login(c, "redis@example.com")
+    for wrong in ("0000", "1111", "2222", "3333", "4444"):
+        assert select_profile(c, safe, pin=wrong).status_code == 303
+    assert select_profile(c, safe, pin="4321").status_code == 429
+    keys = [k.decode() for k in store.keys("*")]
+    assert any(f"pin-profile:{safe}" in k for k in keys), keys
+    # A second worker process is a second client of the same Redis: a fresh test client
+    # of a fresh app (its own memory) is locked out too.
+    other = create_app(settings.with_(rate_limit_storage=redis_url), database).test_client()
+    login(other, "redis@example.com")
+    assert select_profile(other, safe, pin="4321").status_code == 429
     store.flushdb()
-    try:
-        app = create_app(settings.with_(rate_limit_storage=url), database)
-        _, (safe,) = make_account(database, "redis@example.com",
-                                  profiles=({"name": "S", "pin": "4321"},))
-        c = app.test_client()
-        login(c, "redis@example.com")
-        for wrong in ("0000", "1111", "2222", "3333", "4444"):
-            assert select_profile(c, safe, pin=wrong).status_code == 303
-        assert select_profile(c, safe, pin="4321").status_code == 429
-        keys = [k.decode() for k in store.keys("*")]
-        assert any(f"pin-profile:{safe}" in k for k in keys), keys
-        # A second worker process is a second client of the same Redis: a fresh test client
-        # of a fresh app (its own memory) is locked out too.
-        other = create_app(settings.with_(rate_limit_storage=url), database).test_client()
-        login(other, "redis@example.com")
-        assert select_profile(other, safe, pin="4321").status_code == 429
-        store.flushdb()
-        assert select_profile(other, safe, pin="4321").status_code == 302
-    finally:
-        store.flushdb()
+    assert select_profile(other, safe, pin="4321").status_code == 302
 
 
 def test_an_old_cookie_cannot_bring_back_a_profile_the_browser_left(app, database):
