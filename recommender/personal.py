@@ -1,10 +1,13 @@
-"""The recommender's rows for one profile: Top picks, Because you watched X, genre rows ranked
-for the profile, the order of genre rows, and the "match" figure on cards.
+"""What the recommender's home rows ask of a model on the site (Top picks, Because you
+watched X, genre rows ranked for the profile, the order of genre rows), the "match" figure on
+cards, "More like this" and the search touch.
 
-Everything here is an explicit branch on `active` (a serving model and a user vector from the
-model or fold-in). When it is False, `arrange` returns the plan unchanged and `build` returns
-None, so HomeRows serves its popularity rows exactly as before. The model is always passed in
-by the caller (the site passes the one its app serves; None means popularity rows only).
+The rows themselves are kinds in `recommender.row_kinds`; `PersonalRows` is their model when
+`active` (a serving model and a user vector from the model or fold-in); when it is not, the
+site's source offers no model and the popularity rows are served. The model is always passed
+in by the caller (the site passes the one its app serves; None means popularity rows only).
+The similarity blend and genre affinity are plain functions of the model's arrays, so the
+simulated site (simulator/site_model.py) computes them the same way from memory.
 """
 
 from __future__ import annotations
@@ -17,18 +20,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import catalog
-from core.models import Profile, Tag, Title, TitleTag, Viewing
+from core.models import Profile, Tag, Title, TitleTag
 from recommender.cache import catalog_cache
 from recommender.model import ServingModel
+from recommender.row_kinds import ROW_LENGTH
 from recommender.scoring import Ranker
 
-ROW_LENGTH = 20
 FACTOR_SHARE = 0.6  # "Because you watched": 60% learned similarity, 40% tag Jaccard
-PERSONAL_PREFIXES = ("top-picks", "watched-", "because-", "genre-")
+AFFINITY_TOP = 5  # a genre's affinity: the mean score of the profile's best 5 titles in it
 
 
 class PersonalRows:
-    """One profile's personal rows from `model` (None: inactive, popularity rows only)."""
+    """One profile's view through `model` (None: inactive, popularity rows only): what the
+    row registry's personal rows (`recommender.row_kinds`) ask of a model on the site."""
 
     def __init__(self, session: Session, profile: Profile, now: datetime,
                  model: ServingModel | None) -> None:
@@ -47,37 +51,16 @@ class PersonalRows:
     def active(self) -> bool:
         return self.ranker is not None and self.ranker.personal
 
-    # -- planning ---------------------------------------------------------------------------
+    @property
+    def folded_in(self) -> bool:
+        return self.ranker.source == "fold-in"
 
-    def recent_completed(self, n: int = 2) -> list[Title]:
-        """The profile's most recently finished titles (hidden ones left out)."""
-        ids = list(dict.fromkeys(self.session.scalars(
-            select(Viewing.title_id).where(Viewing.profile_id == self.profile.id,
-                                           Viewing.completed.is_(True),
-                                           Viewing.hidden.is_(False))
-            .order_by(Viewing.last_watched_at.desc(), Viewing.title_id).limit(n * 4))))
-        if not ids:
-            return []
-        return catalog.load_titles(self.session, ids[:n], self.profile.maturity_limit)
+    def top(self, n: int, *, tag_id: int | None = None, exclude: Iterable[int] = ()
+            ) -> list[int]:
+        return self.ranker.top(n, tag_id=tag_id, exclude=exclude)
 
-    def arrange(self, specs: list, spec_type) -> list:
-        """Top picks first (after Continue Watching), Because you watched after the first screen,
-        genre rows in the profile's order; Trending and Top 10 keep their places."""
-        if not self.active:
-            return specs
-        out = list(specs)
-        at = 1 if out and out[0].key == "continue" else 0
-        out.insert(at, spec_type("top-picks", "Top picks for you"))
-        for n, title in enumerate(self.recent_completed()):
-            out.insert(min(at + 4 + 2 * n, len(out)),
-                       spec_type(f"watched-{title.id}", f"Because you watched {title.name}"))
-        slots = [i for i, s in enumerate(out) if s.key.startswith("genre-")]
-        affinity = self.genre_affinity()
-        ordered = sorted((out[i] for i in slots),
-                         key=lambda s: -affinity.get(s.key.removeprefix("genre-"), -np.inf))
-        for i, spec in zip(slots, ordered, strict=True):
-            out[i] = spec
-        return out
+    def matches(self, title_ids: list[int]) -> dict[int, int]:
+        return self.ranker.matches(title_ids) if self.active else {}
 
     def _genre_matrix(self) -> tuple[list[str], np.ndarray]:
         """Genre slugs and a (genres x model titles) membership matrix, cached per model."""
@@ -98,61 +81,10 @@ class PersonalRows:
                                          ids.size),
                                         compute)
 
-    def genre_affinity(self, top: int = 5) -> dict[str, float]:
-        """Per genre slug: the mean score of the profile's best `top` allowed titles in it."""
+    def genre_affinity(self) -> dict[str, float]:
         slugs, member = self._genre_matrix()
-        if not slugs:
-            return {}
-        mask = member & self.ranker.allowed()[None, :]
-        scores = np.where(mask, self.ranker.scores()[None, :], -np.inf)
-        k = min(top, scores.shape[1])
-        best = -np.partition(-scores, k - 1, axis=1)[:, :k]
-        counts = np.minimum(mask.sum(axis=1), k)
-        finite = np.where(np.isfinite(best), best, 0.0).sum(axis=1)
-        return {slug: float(finite[n] / counts[n]) for n, slug in enumerate(slugs)
-                if counts[n] > 0}
-
-    # -- filling ----------------------------------------------------------------------------
-
-    def build(self, key: str, exclude: set[int], picks: Iterable[int] = ()):
-        """(titles, why) for a personal row, or None to let HomeRows build it as before."""
-        if not self.active:
-            return None
-        limit = self.profile.maturity_limit
-        if key == "top-picks":
-            ids = self.ranker.top(ROW_LENGTH, exclude=exclude)
-            why = ("Updated from your latest picks and thumbs" if self.ranker.source == "fold-in"
-                   else "Chosen for you from what you watched and rated")
-            return catalog.load_titles(self.session, ids, limit), why
-        if key.startswith(("watched-", "because-")):
-            source_id = int(key.split("-", 1)[1])
-            ids = self.similar(source_id, n=ROW_LENGTH, exclude=exclude | set(picks))
-            # The source and its neighbours in one statement; the source is not shown.
-            loaded = catalog.load_titles(self.session, [source_id, *ids], limit) if ids else []
-            if not loaded or loaded[0].id != source_id:
-                return None
-            return (loaded[1:],
-                    f"Viewers who liked {loaded[0].name} liked these, and they share its tags")
-        if key.startswith("genre-"):
-            slug = key.removeprefix("genre-")
-            tag = catalog_cache.get_or_set(  # (id, name), catalog-wide
-                (self._db_key, "genre-slug", slug),
-                lambda: next(((t.id, t.name) for t in [
-                    catalog.tag_by_slug(self.session, "genre", slug)] if t), None))
-            if tag is None:
-                return None
-            ids = self.ranker.top(ROW_LENGTH, tag_id=tag[0], exclude=exclude)
-            return catalog.load_titles(self.session, ids, limit), \
-                f"{tag[1]} titles ranked for you"
-        return None
-
-    def matches(self, key: str, titles: list[Title]) -> dict[int, int]:
-        if not self.active or key.startswith("top10-"):
-            return {}
-        return self.ranker.matches([t.id for t in titles])
-
-    def explains(self, key: str) -> bool:
-        return self.active and key.startswith(PERSONAL_PREFIXES)
+        return genre_affinity(slugs, *best_in_genres(member, self.ranker.scores(),
+                                                     self.ranker.allowed()))
 
     # -- item similarity ------------------------------------------------------------------------
 
@@ -173,39 +105,90 @@ class PersonalRows:
         return catalog_cache.get_or_set((self._db_key, "tag-matrix", self.model.version,
                                          ids.size), compute)
 
-    def similarity(self, title_id: int) -> np.ndarray | None:
-        """Blend of the model's own title similarity (factor cosine, or the title's item-item
-        weights scaled to 0..1 for an item-item model) and tag Jaccard."""
-        src = int(self.model.item_positions([title_id])[0])
-        if src < 0:
-            return None
-        learned = np.zeros(self.model.item_ids.size)
-        if self.model.n_factors:
-            q = self.model.qi
-            norms = np.linalg.norm(q, axis=1) + 1e-9
-            learned = (q @ q[src]) / (norms * norms[src])
-        if self.model.has_neighbours:
-            row = np.zeros(self.model.item_ids.size)
-            np.add.at(row, self.model.nbr_idx[src], self.model.nbr_val[src])
-            top = row.max()
-            row = row / top if top > 0 else row
-            learned = row if not self.model.n_factors else (learned + row) / 2
-        tags = self._tag_matrix()
-        inter = tags @ tags[src]
-        union = tags.sum(axis=1) + tags[src].sum() - inter
-        jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
-        return FACTOR_SHARE * learned + (1 - FACTOR_SHARE) * jaccard
-
     def similar(self, title_id: int, n: int = ROW_LENGTH, exclude: Iterable[int] = (),
                 filtered: bool = True) -> list[int]:
-        sim = self.similarity(title_id)
-        if sim is None:
+        order = similar_order(self.model, self._tag_matrix(), title_id)
+        if order is None:
             return []
-        mask = self.ranker.allowed().copy() if filtered else np.ones(sim.size, bool)
-        mask &= ~np.isin(self.model.item_ids, np.array([title_id, *exclude], np.int64))
-        idx = np.flatnonzero(mask)
-        best = idx[np.argsort(-sim[idx], kind="stable")[:n]]
-        return [int(t) for t in self.model.item_ids[best]]
+        allowed = self.ranker.allowed() if filtered else np.ones(order.size, bool)
+        return most_similar(self.model, order, allowed, title_id, n, exclude)
+
+
+def best_in_genres(member: np.ndarray, scores: np.ndarray, allowed: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Each genre's best AFFINITY_TOP allowed scores, best first, zeros after (`member`:
+    genres x model titles), and how many it has."""
+    mask = member & allowed[None, :]
+    k = min(AFFINITY_TOP, scores.size)
+    best = np.partition(np.where(mask, -scores[None, :], np.inf), k - 1, axis=1)[:, :k]
+    best = -np.sort(best, axis=1)
+    return np.where(np.isfinite(best), best, 0.0), np.minimum(mask.sum(axis=1), k)
+
+
+def genre_affinity(slugs: list[str], best: np.ndarray, counts: np.ndarray) -> dict[str, float]:
+    """Per genre slug: the mean of the profile's best allowed scores in it (`best`: genres x
+    up to AFFINITY_TOP, best first, zeros after each genre's `counts`), added left to right so
+    the site and the simulated site get the same figure to the last bit; genres with no allowed
+    title are left out."""
+    total = np.zeros(len(slugs))
+    for column in best.T:
+        total += column
+    return {slug: float(total[n] / counts[n]) for n, slug in enumerate(slugs) if counts[n] > 0}
+
+
+def similarity(model: ServingModel, tags: np.ndarray, title_id: int,
+               sizes: np.ndarray | None = None) -> np.ndarray | None:
+    """Blend of the model's own title similarity (factor cosine, or the title's item-item
+    weights scaled to 0..1 for an item-item model) and tag Jaccard (`tags`: model titles x
+    tags, 1 where the title carries the tag; `sizes`: its row sums, if the caller keeps them);
+    None when the model lacks the title."""
+    src = int(model.item_positions([title_id])[0])
+    if src < 0:
+        return None
+    learned = np.zeros(model.item_ids.size)
+    if model.n_factors:
+        q = model.qi
+        norms = np.linalg.norm(q, axis=1) + 1e-9
+        learned = (q @ q[src]) / (norms * norms[src])
+    if model.has_neighbours:  # neighbour positions are never negative
+        row = np.bincount(model.nbr_idx[src], weights=model.nbr_val[src],
+                          minlength=model.item_ids.size)
+        top = row.max()
+        row = row / top if top > 0 else row
+        learned = row if not model.n_factors else (learned + row) / 2
+    sizes = tags.sum(axis=1) if sizes is None else sizes
+    inter = tags @ tags[src]
+    union = sizes + sizes[src] - inter
+    jaccard = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+    return FACTOR_SHARE * learned + (1 - FACTOR_SHARE) * jaccard
+
+
+def similar_order(model: ServingModel, tags: np.ndarray, title_id: int,
+                  sizes: np.ndarray | None = None, first: int | None = None
+                  ) -> np.ndarray | None:
+    """Model positions, most like `title_id` first by `similarity` (ties in model order); with
+    `first`, only the start of that order: the `first` most similar and any tied with the
+    last of them."""
+    sim = similarity(model, tags, title_id, sizes)
+    if sim is None:
+        return None
+    idx = np.arange(sim.size)
+    if first is not None and first < sim.size:
+        idx = np.flatnonzero(sim >= -np.partition(-sim, first - 1)[first - 1])
+    return idx[np.argsort(-sim[idx], kind="stable")]
+
+
+def most_similar(model: ServingModel, order, allowed: np.ndarray, title_id: int, n: int,
+                 exclude: Iterable[int] = ()) -> list[int]:
+    """The first n allowed title ids in `order` (from `similar_order`), leaving out the title
+    itself and `exclude`."""
+    skip, out, ids = {title_id, *exclude}, [], model.item_ids
+    for p in order:  # a few dozen steps: the best come first
+        if allowed[p] and (t := int(ids[p])) not in skip:
+            out.append(t)
+            if len(out) == n:
+                break
+    return out
 
 
 def more_like_this(session: Session, profile: Profile, title: Title, now: datetime,

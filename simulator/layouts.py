@@ -1,20 +1,25 @@
 """What a simulated profile is shown: the site's own rows, or a policy's rows (experiments).
 
-`SiteLayout` (seeding, demo) fills rows with `recommender.rows.HomeRows.build`, the site's row
-builder, and follows `HomeRows.plan`'s order (Trending, Top 10 films, Because you picked...,
-My List, New, Top 10 series, genres). The global rows are built once per simulated day and
-maturity limit and the "Because you picked" rows once per pick, since building every row for
-every visit would cost seconds per day of a thousand profiles; the first screen is deduplicated
-like `HomeRows.home`. A "continue watching" row comes first when the profile has something
-in progress.
+`SiteLayout` (seeding, demo) plans and fills rows with the site's row registry
+(`recommender.row_kinds`, what `recommender.rows.HomeRows` uses), so a simulated profile gets
+the rows a browser would, in the same order: Continue Watching, Trending, Top 10, Because you
+picked..., My List, a kids profile's own rows, New, genre rows, and with a model Top picks,
+Because you watched... and genre rows ranked for the profile. What the rows read comes from
+memory (`SimulatedSite`): the profile's state from the simulation, and the rankings that are the
+same for everyone at a maturity limit read through the site's own source (`SiteRows`) once per
+simulated day (Trending, Top 10, New: they change with plays) or once per run (popular titles
+of a genre, titles like a pick: the catalogue's), since reading the database for every visit
+would cost seconds per day of a thousand profiles. A test checks the two give the same rows.
+
+Where the simulated site differs on purpose: it shows only the first `genre_rows` genre rows
+(`N_GENRE_ROWS`; the site plans every genre, loaded as the browser scrolls), a title only from
+its release date on, and the model's scores as of its last training (simulator/site_model.py).
 
 With `model_from_day` set (seeding does), the layout also runs the site's recommender the way the
 scheduler would: from that simulated day on, a production family is trained from the database
 (`recommender.data.load_interactions`, what `streamsim train` reads; one fixed family with
 default params, see simulator/site_model.py) every `retrain_days` days, and profiles the model
-knows get the rows `recommender.personal.PersonalRows` adds: "Top picks for you" first, genre
-rows filled with the profile's best titles of the genre and ordered by the profile's affinity
-for each genre.
+knows get the registry's personal rows from it.
 
 `PolicyLayout` (experiments) is a lightweight layout: a continue row, then `rows` rows of
 `row_len` titles taken from the policy's ranking, with optional epsilon-exploration slots and
@@ -24,19 +29,24 @@ the profile likes most: clickbait that raises clicks, not enjoyment). Events are
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import numpy as np
 from sqlalchemy import select
 
+from core.db import Database
 from core.models import FavouriteGenre, Tag, TastePick
-from recommender.rows import FIRST_SCREEN, HomeRows, RowSpec
+from recommender import row_kinds
+from recommender.row_kinds import ROW_LENGTH, GenreTag, PageOptions, Top10
+from recommender.rows import SiteRows
 from simulator import behaviour as bh
 from simulator.policies import Policy, RankContext
-from simulator.session import ShownRow
-from simulator.site_model import SEED_FAMILY, SiteModel
+from simulator.session import ProfileState, ShownRow
+from simulator.site_model import SEED_FAMILY, ModelView, SiteModel
 
-N_GENRE_ROWS = 5
+N_GENRE_ROWS = 5  # the simulated site shows the first five genre rows (the site: every genre)
 
 
 def continue_row(sim, i: int) -> list[ShownRow]:
@@ -104,22 +114,26 @@ class PolicyLayout:
 
 
 class SiteLayout:
-    """The site's home rows (HomeRows) for simulated profiles; see the module docstring."""
+    """The site's home rows for simulated profiles: the row registry (`recommender.row_kinds`)
+    over `SimulatedSite`; see the module docstring."""
 
     def __init__(self, *, model_from_day: int | None = None, retrain_days: int = 1,
-                 family: str = SEED_FAMILY) -> None:
+                 family: str = SEED_FAMILY, genre_rows: int | None = N_GENRE_ROWS) -> None:
+        self.options = PageOptions(genre_rows=genre_rows)
         self.model: SiteModel | None = None  # made at the first prepare (needs the catalog)
         self._model_args = (model_from_day, retrain_days, family)
-        self.cache: dict[tuple[str, int], np.ndarray] = {}  # daily rows and static rows
-        self.static: set[int] = set()  # maturity limits whose static rows are built
-        self.because: dict[tuple[int, int], np.ndarray] = {}
-        self.picks: dict[int, list[int]] = {}
-        self.favs: dict[int, list[str]] = {}
-        self.genre_order: dict[int, list[str]] = {}
+        self.db: Database | None = None
+        self.now: datetime | None = None
+        self.today: dict[int, dict] = {}  # maturity limit -> rankings that change with plays
+        self.static: dict[tuple, object] = {}  # (method, limit, *args) -> the catalogue's
+        self.picks: dict[int, list[int]] = {}  # profile id -> title ids, oldest first
+        self.favs: dict[int, set[int]] = {}  # profile id -> favourite genre tag ids
+        self.tag_ids: list[int] = []  # the tag of each of the catalog's tag columns
+        self.tag_counts: dict[tuple, dict[int, int]] = {}  # picks -> tags they carry
+        self.memory: dict[int, Recency] = {}  # profile index -> what the layout saw change
+        self.visits = 0
 
     def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
-        from datetime import timedelta
-
         now = sim.start + timedelta(days=day)
         # Titles arrive on their release date (the catalogue may hold some dated in the run).
         sim.available[:] = sim.catalog.release_ordinal <= now.date().toordinal()
@@ -129,78 +143,177 @@ class SiteLayout:
                 self.model = SiteModel(sim.catalog, from_day=from_day,
                                        retrain_days=retrain_days, family=family)
             self.model.maybe_train(sim.db, day, now)
+        self.db, self.now = sim.db, now
         with sim.db.read() as s:
-            if not self.picks:
+            if not self.tag_ids:  # what the profiles told onboarding does not change
+                self.tag_ids = list(s.scalars(select(Tag.id).order_by(Tag.id)))
                 for pid, tid in s.execute(select(TastePick.profile_id, TastePick.title_id)
-                                          .order_by(TastePick.profile_id, TastePick.title_id)):
-                    self.picks.setdefault(pid, []).append(sim.catalog.index[tid])
-                for pid, slug in s.execute(select(FavouriteGenre.profile_id, Tag.slug)
-                                           .join(Tag, Tag.id == FavouriteGenre.tag_id)):
-                    self.favs.setdefault(pid, []).append(slug)
+                                          .order_by(TastePick.profile_id, TastePick.created_at,
+                                                    TastePick.title_id)):
+                    self.picks.setdefault(pid, []).append(tid)
+                for pid, tag_id in s.execute(select(FavouriteGenre.profile_id,
+                                                    FavouriteGenre.tag_id)):
+                    self.favs.setdefault(pid, set()).add(tag_id)
+            self.today = {}
+            top10 = [k.kind for k in row_kinds.KINDS if isinstance(k, Top10)]
             for limit in sorted({int(sim.pop.maturity_limit[i]) for i in visitors.tolist()}):
-                rows = HomeRows(s, SimpleNamespace(id=-1, maturity_limit=limit), now)
-                # Change with plays, or as titles arrive:
-                keys = ["trending", "top10-film", "top10-series", "new"]
-                if limit not in self.static:  # by public popularity
-                    self.static.add(limit)
-                    self.genre_order[limit] = [t.slug for t in rows.ordered_genres()]
-                    keys += [f"genre-{g}" for g in self.genre_order[limit]]
-                for key in keys:
-                    built = rows.build(RowSpec(key, key))
-                    self.cache[(key, limit)] = np.array(
-                        [sim.catalog.index[t.id] for t in built.titles], dtype=np.int64)
-                for i in visitors.tolist():
-                    if int(sim.pop.maturity_limit[i]) != limit:
-                        continue
-                    for p in self.picks.get(int(sim.pop.profile_ids[i]), [])[:3]:
-                        if (p, limit) not in self.because:
-                            tid = int(sim.catalog.title_ids[p])
-                            built = rows.build(RowSpec(f"because-{tid}", ""))
-                            self.because[(p, limit)] = np.array(
-                                [sim.catalog.index[t.id] for t in built.titles], dtype=np.int64)
+                db = SiteRows(s, _stand_in(limit), now)  # read as the site reads them
+                self.today[limit] = {"trending": db.trending(), "new": db.newest(),
+                                     **{kind: db.top10(kind) for kind in top10}}
+
+    def catalogue(self, limit: int, method: str, *args):
+        """A ranking of the catalogue alone (by public popularity or tags), read through the
+        site's own source the first time it is asked for, then kept for the run."""
+        key = (method, limit, *args)
+        if key not in self.static:
+            with self.db.read() as s:
+                self.static[key] = getattr(SiteRows(s, _stand_in(limit), self.now),
+                                           method)(*args)
+        return self.static[key]
 
     def rows(self, sim, i: int, day: int) -> list[ShownRow]:
-        pid, limit = int(sim.pop.profile_ids[i]), int(sim.pop.maturity_limit[i])
-        picks = self.picks.get(pid, [])[:3]
-        specs: list[tuple[str, np.ndarray]] = [("trending", self.cache[("trending", limit)]),
-                                               ("top10-film", self.cache[("top10-film", limit)])]
-        because = [(f"because-{int(sim.catalog.title_ids[p])}",
-                    np.array([t for t in self.because.get((p, limit), []) if t not in picks],
-                             dtype=np.int64)) for p in picks]
-        specs += because[:1]
-        listed = sorted(sim.states[i].listed)
-        if listed:
-            specs.insert(FIRST_SCREEN, ("my-list", np.array(listed, dtype=np.int64)))
-        specs += [("new", self.cache[("new", limit)]),
-                  ("top10-series", self.cache[("top10-series", limit)])]
-        specs += because[1:]
-        favs = self.favs.get(pid, [])
-        order = sorted(self.genre_order.get(limit, []), key=lambda g: g not in favs)
-        personal = self._personal(sim, i, pid, limit)
-        if personal is None:
-            specs += [(f"genre-{g}", self.cache[(f"genre-{g}", limit)])
-                      for g in order[:N_GENRE_ROWS] if (f"genre-{g}", limit) in self.cache]
-        else:  # as PersonalRows.arrange: Top picks first, genre rows ranked and ordered
-            top, genres = personal
-            specs.insert(0, ("top-picks", top))
-            specs += [(f"genre-{g}", ids) for g, ids in genres[:N_GENRE_ROWS]]
-        # First screen deduplicated like HomeRows.home: Top 10 keeps its ranks.
-        seen = {t for key, ids in specs[:FIRST_SCREEN] if key.startswith("top10") for t in ids}
-        out = continue_row(sim, i)
-        for n, (key, ids) in enumerate(specs):
-            if n < FIRST_SCREEN and not key.startswith("top10"):
-                ids = np.array([t for t in ids if t not in seen], dtype=np.int64)[:20]
-                seen.update(ids.tolist())
-            ids = ids[sim.available[ids]] if len(ids) else ids
-            if len(ids):
-                out.append(ShownRow(key, ids, np.zeros(len(ids), dtype=int)))
+        site = SimulatedSite(self, sim, i)
+        out = []
+        index, available = sim.catalog.index, sim.available.tolist()
+        for spec, ids, _ in row_kinds.fill_page(site, row_kinds.plan(site, self.options)):
+            idx = [index[t] for t in ids]
+            idx = [i for i in idx if available[i]]  # released by today
+            if idx:
+                out.append(ShownRow(spec.key, np.array(idx, dtype=np.int64),
+                                    np.zeros(len(idx), dtype=int)))
         return out
 
-    def _personal(self, sim, i: int, pid: int, limit: int):
-        if self.model is None or self.model.model is None:
-            return None
-        allowed = sim.available & (sim.catalog.maturity <= limit)
-        started = sim.states[i].watched
-        if started:
-            allowed[np.fromiter(started, np.int64)] = False
-        return self.model.personal_rows(pid, allowed)
+
+def _stand_in(limit: int) -> SimpleNamespace:
+    """A profile for reading what is the same for everyone at a maturity limit."""
+    return SimpleNamespace(id=-1, maturity_limit=limit)
+
+
+class Recency:
+    """When the layout saw each change in one profile's state. The site orders My List,
+    Continue Watching and Because you watched by time; the simulator's state keeps sets, so
+    the layout stamps what changed each time it shows the profile its rows (titles changed
+    within one visit: in catalogue order). Catalog indexes."""
+
+    def __init__(self) -> None:
+        self.listed: dict[int, int] = {}  # title -> when added to My List
+        self.played: dict[int, int] = {}  # title -> when last played
+        self.completed: dict[int, int] = {}  # title -> when a film or an episode last finished
+        self.hidden: set[int] = set()  # left unfinished and hidden from history
+        self._last: dict[int, tuple] = {}  # title -> (progress, next episode, finished)
+
+    def update(self, state: ProfileState, stamp: int) -> None:
+        for t in state.listed:
+            self.listed.setdefault(t, stamp)
+        if len(self.listed) != len(state.listed):
+            self.listed = {t: at for t, at in self.listed.items() if t in state.listed}
+        for t in state.watched:
+            now = (state.progress.get(t), state.next_episode.get(t), t in state.finished)
+            before = self._last.get(t, (None, None, False))
+            if now == self._last.get(t):
+                continue
+            self._last[t] = now
+            self.played[t] = stamp
+            finished = now[1] != before[1] or (now[2] and not before[2])
+            if finished:
+                self.completed[t] = stamp
+            if now[0] is None and not finished:  # stopped early, no resume point: hidden
+                self.hidden.add(t)
+            else:
+                self.hidden.discard(t)
+
+    @staticmethod
+    def newest(stamps: dict[int, int], titles: Iterable[int]) -> list[int]:
+        return sorted(titles, key=lambda t: (-stamps[t], t))
+
+
+class SimulatedSite:
+    """The row registry's `RowSource` for one simulated visit: the profile from the
+    simulation's memory, the catalogue's rankings from the database once a day (those that
+    change with plays) or once a run (`SiteLayout`), the model from `SiteModel`."""
+
+    def __init__(self, layout: SiteLayout, sim, i: int) -> None:
+        self.layout, self.catalog, self.state = layout, sim.catalog, sim.states[i]
+        self.pid = int(sim.pop.profile_ids[i])
+        self.limit = int(sim.pop.maturity_limit[i])
+        self.is_kids = bool(sim.pop.is_kids[i])
+        self.name = ""  # headings are not shown to simulated viewers
+        self.memory = layout.memory.setdefault(i, Recency())
+        layout.visits += 1
+        self.memory.update(self.state, layout.visits)
+        self._continue: list[int] | None = None
+        self.personal: ModelView | None = None
+        model = layout.model
+        if model is not None and model.scores(self.pid) is not None:  # known at the training
+            allowed = sim.available & (self.catalog.maturity <= self.limit)
+            skip = [*self.state.watched, *(self.catalog.index[t] for t in self.picks())]
+            allowed[np.array(skip, dtype=np.int64)] = False
+            self.personal = model.view(self.pid, allowed)
+
+    # -- the profile ------------------------------------------------------------------------
+
+    def picks(self) -> list[int]:
+        return self.layout.picks.get(self.pid, [])
+
+    def list_ids(self) -> list[int]:
+        listed = self.memory.listed
+        return self._ids(Recency.newest(listed, listed))
+
+    def favourite_genres(self) -> set[int]:
+        return self.layout.favs.get(self.pid, set())
+
+    def names(self, ids: list[int]) -> list[tuple[int, str]]:
+        index, cat = self.catalog.index, self.catalog
+        return [(t, cat.names[index[t]]) for t in ids
+                if t in index and cat.maturity[index[t]] <= self.limit]
+
+    def continue_ids(self) -> list[int]:
+        """Titles in progress, and series with an episode to go, most recently played first."""
+        if self._continue is None:
+            state, mem = self.state, self.memory
+            todo = [t for t in mem.played if t not in mem.hidden and (
+                t in state.progress or (t in state.next_episode and t not in state.finished))]
+            self._continue = self._ids(Recency.newest(mem.played, todo)[:ROW_LENGTH])
+        return self._continue
+
+    def has_continue(self) -> bool:
+        return bool(self.continue_ids())
+
+    def recent_completed(self, n: int) -> list[tuple[int, str]]:
+        mem = self.memory
+        done = Recency.newest(mem.completed, (t for t in mem.completed if t not in mem.hidden))
+        return self.names(self._ids(done[:n]))
+
+    def _ids(self, indexes: list[int]) -> list[int]:
+        return [int(self.catalog.title_ids[t]) for t in indexes]
+
+    # -- the catalogue at the limit ---------------------------------------------------------
+
+    def genres(self) -> list[GenreTag]:
+        return self.layout.catalogue(self.limit, "genres")
+
+    def genre_weight(self) -> dict[int, float]:
+        return self.layout.catalogue(self.limit, "genre_weight")
+
+    def tag_counts(self, ids: list[int]) -> dict[int, int]:
+        key = tuple(ids)
+        if key not in self.layout.tag_counts:
+            counts = self.catalog.tags[[self.catalog.index[t] for t in ids]].sum(axis=0)
+            self.layout.tag_counts[key] = {self.layout.tag_ids[j]: int(counts[j])
+                                           for j in np.flatnonzero(counts)}
+        return self.layout.tag_counts[key]
+
+    def popular(self, tag_id: int, kind: str | None) -> list[int]:
+        return self.layout.catalogue(self.limit, "popular", tag_id, kind)
+
+    def similar(self, title_id: int) -> list[int]:
+        return self.layout.catalogue(self.limit, "similar", title_id)
+
+    def newest(self) -> list[int]:
+        return self.layout.today[self.limit]["new"]
+
+    def trending(self) -> tuple[list[int], list[int]]:
+        return self.layout.today[self.limit]["trending"]
+
+    def top10(self, kind: str) -> tuple[list[int], list[int]]:
+        return self.layout.today[self.limit][kind]

@@ -12,16 +12,21 @@ retrains many times and must stay fast (bench/bench_seed.py). Every profile with
 training data is scored then, in one batch (`recommender.state.batch_scores`: learned vectors
 for factor models, the profile's history for item-item ones).
 
-`personal_rows` then gives what `PersonalRows` would show such a profile: "Top picks for you"
-(its best allowed titles) and each genre's best titles for it, with the genres ordered by its
-affinity (mean score of its best five in the genre). Allowed = within the maturity limit, not
-started before (the site leaves out watched titles), available. Profiles with no signals in
-the training data keep the popularity rows.
+`view(profile_id, allowed)` then gives the profile as the row registry's personal rows see it
+(`recommender.row_kinds`: Top picks, genre rows ranked for it and ordered by its affinity,
+Because you picked / watched), from those scores in memory: the rows the site's
+`PersonalRows` shows over the same model when nothing newer than the training is folded in
+(the similarity blend and genre affinity are the site's own functions, and agree to the last
+bit). Allowed = within the maturity limit, not started before, not an onboarding pick (the site
+leaves those out too), released. Profiles with no signals in the training data keep the
+popularity rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 from sqlalchemy import select
@@ -31,11 +36,12 @@ from core.models import Tag
 from recommender import models
 from recommender.data import SignalMapping, load_interactions
 from recommender.model import ServingModel
+from recommender.personal import AFFINITY_TOP, genre_affinity, most_similar, similar_order
+from recommender.row_kinds import ROW_LENGTH
 from recommender.state import batch_scores
 
-ROW_LENGTH = 20
 SEED_FAMILY = "ease"
-AFFINITY_TOP = 5
+SIMILAR_FIRST = ROW_LENGTH * 4  # titles kept of a title's similarity order (row + left out)
 
 
 class SiteModel:
@@ -55,8 +61,10 @@ class SiteModel:
         self.profiles: np.ndarray = np.zeros(0, np.int64)  # scored at the last training
         self._scores = np.zeros((0, len(catalog)))
         self.trainings = 0
-        self._genres: tuple[list[str], np.ndarray] | None = None
-        self._by_title: np.ndarray | None = None
+        self._genres: tuple[list[int], list[str], np.ndarray] | None = None
+        self._similar: dict[tuple, list[int] | None] = {}  # (title, whole) -> similar first
+        self._tag_sizes = catalog.tags.sum(axis=1)
+        self._title_genres: tuple[np.ndarray, np.ndarray] | None = None
 
     def due(self, day: int) -> bool:
         return day >= self.from_day and (day - self.from_day) % self.retrain_days == 0
@@ -73,19 +81,22 @@ class SiteModel:
             return False
         self.model = models.fit(self.family, inter, self.catalog.title_ids, self.params)
         self.profiles = np.unique(inter.users)
+        self._similar = {}
         # Model order is catalog order: both are the title ids, sorted.
         self._scores = batch_scores(self.model, self.profiles, inter)
         self.trainings += 1
         return True
 
-    def _genre_membership(self, session) -> tuple[list[str], np.ndarray]:
-        """Genre slugs and a (genres x titles) mask from the catalog's public tag columns."""
+    def _genre_membership(self, session) -> tuple[list[int], list[str], np.ndarray]:
+        """Genre tag ids, slugs and a (genres x titles) mask from the catalog's public tag
+        columns."""
         tag_rows = session.execute(select(Tag.id, Tag.kind, Tag.slug).order_by(Tag.id)).all()
-        cols = [(j, slug) for j, (_, kind, slug) in enumerate(tag_rows) if kind == "genre"]
-        slugs = [slug for _, slug in cols]
-        mask = np.array([self.catalog.tags[:, j] > 0 for j, _ in cols], dtype=bool) \
+        cols = [(j, tid, slug) for j, (tid, kind, slug) in enumerate(tag_rows)
+                if kind == "genre"]
+        mask = np.array([self.catalog.tags[:, j] > 0 for j, _, _ in cols], dtype=bool) \
             if cols else np.zeros((0, len(self.catalog)), bool)
-        return slugs, mask.reshape(len(slugs), len(self.catalog))
+        return ([tid for _, tid, _ in cols], [slug for _, _, slug in cols],
+                mask.reshape(len(cols), len(self.catalog)))
 
     def scores(self, profile_id: int) -> np.ndarray | None:
         """Scores over catalog indexes, or None when the profile had no signals at the last
@@ -97,31 +108,94 @@ class SiteModel:
             return None
         return self._scores[row]
 
-    def personal_rows(self, profile_id: int, allowed: np.ndarray
-                      ) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]] | None:
-        """(Top picks, [(genre slug, titles)] in the profile's order) or None (not known)."""
+    def view(self, profile_id: int, allowed: np.ndarray) -> ModelView | None:
+        """The profile through the model (the row registry's `PersonalSource`), or None when
+        it had no signals at the last training (or there is no model yet)."""
         scores = self.scores(profile_id)
-        if scores is None:
-            return None
-        ranked = np.where(allowed, scores, -np.inf)
-        order = _best(ranked, ranked.size)  # every allowed title, best first
-        top = order[:ROW_LENGTH]
-        slugs, member = self._genres or ([], np.zeros((0, len(scores)), bool))
-        if self._by_title is None:
-            self._by_title = np.ascontiguousarray(member.T)  # (titles x genres)
-        # Each genre's row: its titles in that same order, the first ROW_LENGTH of them; its
-        # affinity: the mean score of its first AFFINITY_TOP. Every genre at once, by a running
-        # count of members along the order (this runs once per simulated visit).
-        inside = self._by_title[order]
-        rank = np.cumsum(inside, axis=0, dtype=np.int32)
-        keep = inside & (rank <= ROW_LENGTH)
-        counts = np.minimum(rank[-1], AFFINITY_TOP) if order.size else np.zeros(len(slugs))
-        affinity = (scores[order] @ (inside & (rank <= AFFINITY_TOP))) / np.maximum(counts, 1)
-        shown = [n for n in np.lexsort((np.arange(len(slugs)), -affinity)).tolist() if counts[n]]
-        return top, [(slugs[n], order[keep[:, n]]) for n in shown]
+        return None if scores is None else ModelView(self, scores, allowed)
+
+    @property
+    def title_genres(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each title's genres (rows of `_genres`), as (starts, genres): title i's are
+        genres[starts[i]:starts[i + 1]]."""
+        if self._title_genres is None:
+            titles, genres = np.nonzero(self._genres[2].T)
+            starts = np.zeros(len(self.catalog) + 1, np.int64)
+            np.cumsum(np.bincount(titles, minlength=len(self.catalog)), out=starts[1:])
+            self._title_genres = starts, genres.astype(np.int16)  # int16: a radix sort
+        return self._title_genres
+
+    def similar_order(self, title_id: int, whole: bool = False) -> list[int] | None:
+        """Catalog indexes, most like the title first by the site's similarity blend: the
+        start of that order (enough for a row, nearly always), or the `whole` of it; kept
+        until the next training."""
+        key = (title_id, whole)
+        if key not in self._similar:
+            order = similar_order(self.model, self.catalog.tags, title_id, self._tag_sizes,
+                                  first=None if whole else SIMILAR_FIRST)
+            self._similar[key] = None if order is None else order.tolist()
+        return self._similar[key]
 
 
-def _best(scores: np.ndarray, n: int) -> np.ndarray:
-    """Indexes of the n highest finite scores, best first (ties by index)."""
-    idx = np.flatnonzero(np.isfinite(scores))
-    return idx[np.argsort(-scores[idx], kind="stable")[:n]]
+class ModelView:
+    """One simulated profile through the site model, in title ids as the row registry asks:
+    scores as of the last training (the site would fold in signals given since; rescoring
+    every visit would cost more than the rest of it), over `allowed` titles (within the
+    limit, released, not started, not an onboarding pick, as the site's `Ranker` filters)."""
+
+    folded_in = False
+
+    def __init__(self, site: SiteModel, scores: np.ndarray, allowed: np.ndarray) -> None:
+        self.site, self.scores, self.allowed = site, scores, allowed
+        allowed_idx = np.flatnonzero(allowed)  # allowed titles, best first (ties: catalog order)
+        self.order = allowed_idx[np.argsort(-scores[allowed_idx], kind="stable")]
+
+    def top(self, n: int, *, tag_id: int | None = None, exclude: Iterable[int] = ()
+            ) -> list[int]:
+        order = self.order
+        if tag_id is not None:
+            tag_ids = self.site._genres[0]
+            if tag_id not in tag_ids:
+                return []
+            titles, first, size = self._by_genre
+            g = tag_ids.index(tag_id)
+            order = titles[first[g]:first[g] + size[g]]
+        exclude = set(exclude)
+        ids = self.site.catalog.title_ids[order[:n + len(exclude)]].tolist()
+        return [t for t in ids if t not in exclude][:n]
+
+    @cached_property
+    def _by_genre(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The allowed titles of every genre, best first, one genre after another, from the
+        titles' genres (`SiteModel.title_genres`): (titles, each genre's first, its size)."""
+        starts, genres = self.site.title_genres
+        order = self.order
+        counts = starts[order + 1] - starts[order]  # genres per title, best first
+        ends = np.cumsum(counts)
+        genre = genres[np.arange(ends[-1] if ends.size else 0)
+                       - np.repeat(ends - counts - starts[order], counts)]
+        by = np.argsort(genre, kind="stable")  # each genre's titles together, best first
+        size = np.bincount(genre, minlength=len(self.site._genres[0]))
+        first = np.concatenate(([0], np.cumsum(size)[:-1]))
+        return np.repeat(order, counts)[by], first, size
+
+    def genre_affinity(self) -> dict[str, float]:
+        """What the site's `best_in_genres` finds, read off the genres' titles in order."""
+        titles, first, size = self._by_genre
+        count = np.minimum(size, AFFINITY_TOP)
+        genre = np.repeat(np.arange(size.size), count)
+        rank = np.arange(genre.size) - np.repeat(np.cumsum(count) - count, count)
+        best = np.zeros((size.size, AFFINITY_TOP))
+        best[genre, rank] = self.scores[titles[first[genre] + rank]]
+        return genre_affinity(self.site._genres[1], best, count)
+
+    def similar(self, title_id: int, n: int = ROW_LENGTH, exclude: Iterable[int] = ()
+                ) -> list[int]:
+        order = self.site.similar_order(title_id)
+        if order is None:
+            return []
+        ids = most_similar(self.site.model, order, self.allowed, title_id, n, exclude)
+        if len(ids) < n and len(order) < len(self.allowed):  # the start was not enough
+            ids = most_similar(self.site.model, self.site.similar_order(title_id, whole=True),
+                               self.allowed, title_id, n, exclude)
+        return ids

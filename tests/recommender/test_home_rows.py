@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from core.models import Profile, Tag, Title, TitleTag, Viewing
 from recommender.cache import TTLCache
-from recommender.rows import ADULT_GENRES, HomeRows, RowSpec
+from recommender.row_kinds import ADULT_GENRES, RowSpec
+from recommender.rows import HomeRows
 from tests.conftest import TEST_NOW, soup
 from webapp.home import ROWS_CACHE
 

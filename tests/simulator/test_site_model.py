@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from core.models import Impression
 from recommender import models
+from recommender.personal import best_in_genres, genre_affinity
+from recommender.row_kinds import ROW_LENGTH
 from simulator.seed import seed_history
-from simulator.site_model import ROW_LENGTH, SiteModel
+from simulator.site_model import SiteModel
 from simulator.world import load_catalog
 from tests.conftest import TEST_NOW
 
@@ -54,21 +56,37 @@ def test_site_model_cadence_and_filters(database):
     known = int(site.profiles[0])
     allowed = catalog.maturity <= 13
     allowed[:50] = False  # as if started already
-    top, genres = site.personal_rows(known, allowed)
-    assert 0 < len(top) <= ROW_LENGTH and allowed[top].all()
+    view = site.view(known, allowed)
+    top = np.array([catalog.index[t] for t in view.top(ROW_LENGTH)])
+    assert len(top) == ROW_LENGTH and allowed[top].all()
     scores = site.scores(known)
     assert np.all(np.diff(scores[top]) <= 0)  # best first
     best_allowed = np.max(np.where(allowed, scores, -np.inf))
     assert scores[top[0]] == best_allowed
-    assert genres and all(allowed[ids].all() for _, ids in genres)
-    # every title in a genre row carries that genre (catalog tag columns)
-    slugs, member = site._genres
-    for slug, ids in genres:
-        assert member[slugs.index(slug)][ids].all()
-    # genre rows come in the profile's order: mean of its best five scores, descending
-    affinity = [float(np.mean(scores[ids[:5]])) for _, ids in genres]
-    assert affinity == sorted(affinity, reverse=True)
-    assert site.personal_rows(-12345, allowed) is None  # unknown profile: popularity rows
+    shown = set(view.top(5))
+    assert shown.isdisjoint(view.top(ROW_LENGTH, exclude=shown))  # exclude leaves them out
+    # a genre row: the genre's best allowed titles, in the same order
+    tag_ids, slugs, member = site._genres
+    genre = tag_ids[int(np.argmax(member[:, allowed].sum(axis=1)))]
+    row = np.array([catalog.index[t] for t in view.top(ROW_LENGTH, tag_id=genre)])
+    inside = member[tag_ids.index(genre)]
+    assert len(row) == ROW_LENGTH and inside[row].all() and allowed[row].all()
+    assert scores[row[0]] == np.max(np.where(allowed & inside, scores, -np.inf))
+    assert np.all(np.diff(scores[row]) <= 0)
+    # affinity: the mean of a genre's best five allowed scores; genres with none left out
+    affinity = view.genre_affinity()
+    for n, slug in enumerate(slugs):
+        pool = np.sort(scores[allowed & member[n]])[::-1][:5]
+        if pool.size:
+            assert affinity[slug] == pytest.approx(float(pool.mean()))
+        else:
+            assert slug not in affinity
+    # ... to the last bit as the site computes it (genre rows are ordered by it)
+    for pid in site.profiles[:20].tolist():
+        mine = site.view(int(pid), allowed)
+        assert mine.genre_affinity() == genre_affinity(
+            slugs, *best_in_genres(member, site.scores(int(pid)), allowed))
+    assert site.view(-12345, allowed) is None  # unknown profile: popularity rows
 
 
 def test_site_model_rejects_bad_cadence(database):
@@ -90,5 +108,4 @@ def test_site_model_serves_any_production_family(database):
                      params=models.default_params("svd", epochs=5, factors=8))
     assert site.maybe_train(database, 0, TEST_NOW) and site.model.has_factors
     allowed = np.ones(len(catalog), bool)
-    top, _ = site.personal_rows(int(site.profiles[0]), allowed)
-    assert len(top) == ROW_LENGTH
+    assert len(site.view(int(site.profiles[0]), allowed).top(ROW_LENGTH)) == ROW_LENGTH
