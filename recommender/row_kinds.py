@@ -202,8 +202,9 @@ class Trending(RowKind):
 
 class Top10(RowKind):
     keeps_order, match = True, False
-    why = "The {}s most profiles watched in the last 24 hours"
-    why_popular = "The most popular {}s (too few plays today to rank by viewing)"
+    why = "The {} most profiles watched in the last 24 hours"
+    why_popular = "The most popular {} (too few plays today to rank by viewing)"
+    plural = {"film": "films", "series": "series"}
 
     def __init__(self, kind: str, heading: str, slot: float) -> None:
         self.kind, self.heading, self.slot = kind, heading, slot
@@ -216,9 +217,9 @@ class Top10(RowKind):
         played, popular = src.top10(self.kind)
         ids = played[:10]
         if len(ids) == 10:
-            return ids, self.why.format(self.kind)
+            return ids, self.why.format(self.plural[self.kind])
         return ((ids + [t for t in popular if t not in ids])[:10],
-                self.why_popular.format(self.kind))
+                self.why_popular.format(self.plural[self.kind]))
 
 
 class BecauseYouPicked(RowKind):
