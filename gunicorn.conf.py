@@ -26,7 +26,7 @@ reuse_port = True
 # drop it after promising keep-alive; marking the request closes it cleanly instead, with
 # "Connection: close" on the 413. (Browsers never send chunked bodies; a chunked request is
 # closed after its answer too, as its length is unknown until read.)
-BODY_LIMIT_BYTES = 160 * 1024  # the smallest cap of any route: webapp/events.MAX_BODY_BYTES
+from webapp.events import MAX_BODY_BYTES as BODY_LIMIT_BYTES  # noqa: E402 - the smallest cap
 
 
 def pre_request(worker, req):

@@ -193,9 +193,8 @@ def close_browser_sessions(session: Session, account_id: int,
 
 def choose_profile(session: Session, browser_id: str, account_id: int,
                    profile_id: int | None) -> None:
-    """Record which profile this browser uses (None: none yet)."""
-    if profile_id is not None and get_profile(session, account_id, profile_id) is None:
-        raise AccountError("That profile is not on this account.")
+    """Record which profile this browser uses (None: none yet). Callers pass a profile they
+    have already checked belongs to the account (`current_profile` re-checks on every read)."""
     done = session.execute(
         update(BrowserSession)
         .where(BrowserSession.id == browser_id, BrowserSession.account_id == account_id)

@@ -58,15 +58,16 @@ def login():
     status = 200
     if form.validate_on_submit():
         account = accounts.authenticate(db_session(), form.email.data, form.password.data)
-        if account is not None and account.email_confirmed_at is None:
+        if account is None:
+            form.form_errors.append(LOGIN_FAILED)
+            status = 401
+        elif account.email_confirmed_at is None:
             form.form_errors.append(UNCONFIRMED)
-            return render_template("auth/login.html", form=form, demo=None), 403
-        if account is not None:
+            status = 403
+        else:
             with get_database().write() as s:  # one short write: this browser's record
                 sign_in(s, account, system_clock.now())
             return redirect(safe_next(form.next.data) or url_for("profiles.picker"))
-        form.form_errors.append(LOGIN_FAILED)
-        status = 401
     elif request.method == "POST":
         status = 400
     settings = current_app.config["STREAMSIM"]
