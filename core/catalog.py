@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.models import Credit, Person, Tag, Title, TitleTag
@@ -52,6 +53,53 @@ def load_titles(session: Session, ids: Sequence[int], max_age: int, *,
     ).unique().all()
     by_id = {t.id: t for t in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass(frozen=True, slots=True)
+class TagFacts:
+    id: int
+    kind: str
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TagLinkFacts:
+    tag: TagFacts
+    position: int
+
+
+_TITLE_COLUMNS = tuple(c.key for c in sa_inspect(Title).column_attrs)
+
+
+class TitleCard:
+    """A read-only copy of a title as its card and the home billboard show it: every column,
+    the tags in order and `maturity_label`. The same for every viewer and bound to no
+    session, so the site may keep cards between requests (for a short time: an edit to a
+    title shows once its card expires). Anything else (credits, episodes, artworks) is on
+    the title page, which loads the title itself."""
+
+    __slots__ = (*_TITLE_COLUMNS, "tag_links")
+    maturity_label = Title.maturity_label
+
+    def __init__(self, title: Title) -> None:
+        for name in _TITLE_COLUMNS:
+            object.__setattr__(self, name, getattr(title, name))
+        links = tuple(TagLinkFacts(TagFacts(link.tag.id, link.tag.kind, link.tag.slug,
+                                            link.tag.name), link.position)
+                      for link in title.tag_links)
+        object.__setattr__(self, "tag_links", links)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a TitleCard is read-only")
+
+    def __repr__(self) -> str:
+        return f"TitleCard({self.id}, {self.name!r})"
+
+
+def load_cards(session: Session, ids: Sequence[int], max_age: int) -> list[TitleCard]:
+    """load_titles, as read-only cards (one statement)."""
+    return [TitleCard(t) for t in load_titles(session, ids, max_age)]
 
 
 def popular_ids(session: Session, max_age: int, *, n: int = 20, kind: str | None = None,
@@ -288,7 +336,7 @@ def onboarding_candidates(session: Session, max_age: int, *, n: int = 40,
     return load_titles(session, chosen, max_age)
 
 
-def top_tags(title: Title, k: int = 3) -> list[Tag]:
+def top_tags(title: Title | TitleCard, k: int = 3) -> list[Tag | TagFacts]:
     """The first k tags of a title, genre first then moods (for the card's 'Dark · Tense')."""
     order = {"genre": 0, "mood": 1, "theme": 2}
     links = sorted(title.tag_links, key=lambda link: (order[link.tag.kind], link.position))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -38,6 +38,26 @@ class TTLCache:
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
         return value
+
+    def get_many(self, keys: Iterable[Hashable]) -> dict[Hashable, object]:
+        """The entries among `keys` that are present and fresh."""
+        now, found = self.clock(), {}
+        with self._lock:
+            for key in keys:
+                hit = self._data.get(key)
+                if hit is not None and now - hit[0] < self.ttl_s:
+                    self._data.move_to_end(key)
+                    found[key] = hit[1]
+        return found
+
+    def set_many(self, items: dict[Hashable, object]) -> None:
+        now = self.clock()
+        with self._lock:
+            for key, value in items.items():
+                self._data[key] = (now, value)
+                self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

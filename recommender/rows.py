@@ -74,7 +74,8 @@ class SiteRows:
     that are the same for everyone this way)."""
 
     def __init__(self, session: Session, profile: Profile, now: datetime,
-                 model: ServingModel | None = None, shared: TTLCache | None = None) -> None:
+                 model: ServingModel | None = None, shared: TTLCache | None = None,
+                 cards: TTLCache | None = None) -> None:
         self.session, self.profile, self.now = session, profile, now
         self.limit = profile.maturity_limit
         self.is_kids = bool(getattr(profile, "is_kids", False))
@@ -82,10 +83,13 @@ class SiteRows:
         # Rankings the same for everyone at this limit, shared between requests for a short
         # time; None: computed for each source.
         self.shared = shared
+        # Title cards (catalog.TitleCard) kept between requests for a short time; None: the
+        # rows hold titles loaded for this request.
+        self.cards = cards
         self._db_key = str(session.get_bind().url)
         self._facts: ProfileFacts | None = None
         self._continue: list[history.Resume] | None = None
-        self._titles: dict[int, Title] = {}  # loaded in this request, within the limit
+        self._titles: dict[int, Title | catalog.TitleCard] = {}  # this request's, in the limit
         self.model_rows = PersonalRows(session, profile, now, model)  # inactive without a model
 
     @property
@@ -160,14 +164,29 @@ class SiteRows:
             .order_by(Viewing.last_watched_at.desc(), Viewing.title_id).limit(n * 4))))
         return [(t.id, t.name) for t in self.load(ids[:n])]
 
-    def load(self, ids: list[int]) -> list[Title]:
+    def load(self, ids: list[int]) -> list[Title | catalog.TitleCard]:
         """The titles, in order, within the limit: one statement, or none when this request
-        has them already."""
-        if all(i in self._titles for i in ids):
-            return [self._titles[i] for i in ids]
-        titles = catalog.load_titles(self.session, ids, self.limit)
-        self._titles.update((t.id, t) for t in titles)
-        return titles
+        has them already (or, with a cards cache, when every card is in it)."""
+        if not all(i in self._titles for i in ids):
+            if self.cards is None:
+                self._titles.update((t.id, t) for t in
+                                    catalog.load_titles(self.session, ids, self.limit))
+            else:
+                self._load_cards([i for i in ids if i not in self._titles])
+        return [self._titles[i] for i in ids if i in self._titles]
+
+    def _load_cards(self, ids: list[int]) -> None:
+        keys = {i: (self._db_key, "card", i) for i in ids}
+        found = self.cards.get_many(keys.values())
+        missing = [i for i in ids if keys[i] not in found]
+        if missing:  # loaded without the limit, so one card serves every profile
+            loaded = {t.id: t for t in catalog.load_cards(self.session, missing, 18)}
+            self.cards.set_many({keys[i]: card for i, card in loaded.items()})
+            found.update((keys[i], card) for i, card in loaded.items())
+        for i in ids:
+            card = found.get(keys[i])
+            if card is not None and card.maturity_age <= self.limit:
+                self._titles[i] = card
 
     # -- the catalogue at the limit ---------------------------------------------------------
 
@@ -256,9 +275,10 @@ class HomeRows:
     """One profile's home page: planned and filled by the row registry over `SiteRows`."""
 
     def __init__(self, session: Session, profile: Profile, now: datetime,
-                 model: ServingModel | None = None, shared: TTLCache | None = None) -> None:
+                 model: ServingModel | None = None, shared: TTLCache | None = None,
+                 cards: TTLCache | None = None) -> None:
         self.session, self.profile, self.now = session, profile, now
-        self.source = SiteRows(session, profile, now, model, shared)
+        self.source = SiteRows(session, profile, now, model, shared, cards)
         self._plan: list[RowSpec] | None = None
 
     def plan(self) -> list[RowSpec]:

@@ -2,7 +2,8 @@
 
 Rows that are the same for everyone at a maturity limit (Trending, Top 10, popular genre rows)
 come from a short-lived cache kept per app in app.extensions (settings.home_rows_cache_s;
-entries expire by time only), handed to the row builder.
+entries expire by time only), handed to the row builder; so do the title cards the rows show
+(catalog.TitleCard: read-only copies, the same for every viewer), kept as long.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from webapp.viewer import current_profile, profile_required
 
 bp = Blueprint("home", __name__)
 ROWS_CACHE = "streamsim.home_rows"
+CARDS_CACHE = "streamsim.title_cards"
 
 
 def init_app(app: Flask, settings: Settings) -> None:
     app.extensions[ROWS_CACHE] = TTLCache(ttl_s=settings.home_rows_cache_s, max_entries=512)
+    app.extensions[CARDS_CACHE] = TTLCache(ttl_s=settings.home_rows_cache_s, max_entries=20_000)
 
 
 def rows_cache() -> TTLCache:
@@ -32,7 +35,8 @@ def rows_cache() -> TTLCache:
 
 
 def _builder(profile) -> HomeRows:
-    return HomeRows(db_session(), profile, system_clock.now(), serving_model(), rows_cache())
+    return HomeRows(db_session(), profile, system_clock.now(), serving_model(), rows_cache(),
+                    current_app.extensions[CARDS_CACHE])
 
 
 @bp.get("/home")

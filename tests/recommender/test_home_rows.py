@@ -142,3 +142,53 @@ def test_continue_watching_shows_the_newest_twenty_of_a_long_history(viewer, dat
     page = soup(viewer.client.get("/home"))
     cards = page.select("section[aria-labelledby='row-continue'] article.card--wide")
     assert [int(c["data-title-id"]) for c in cards] == expected  # finished films left out
+
+
+def test_title_cards_match_the_titles_and_are_read_only(database):
+    from core import catalog
+
+    with database.read() as s:
+        ids = list(s.scalars(select(Title.id).order_by(Title.id).limit(5)))
+        titles = catalog.load_titles(s, ids, 18)
+        cards = catalog.load_cards(s, ids, 18)
+        for title, card in zip(titles, cards, strict=True):
+            assert (card.id, card.name, card.kind, card.year, card.maturity_age,
+                    card.maturity_label, card.synopsis) == (
+                title.id, title.name, title.kind, title.year, title.maturity_age,
+                title.maturity_label, title.synopsis)
+            assert ([t.name for t in catalog.top_tags(card)]
+                    == [t.name for t in catalog.top_tags(title)])
+    with pytest.raises(AttributeError):
+        cards[0].name = "changed"
+
+
+def test_cached_cards_respect_each_profiles_limit_and_expire(make_viewer, kids_viewer,
+                                                             database):
+    """One cache of cards serves every profile, so the limit is applied to each request's
+    titles, not when the card was cached; an edited title shows once its card expires."""
+    clock = FakeClock()
+    cards = TTLCache(ttl_s=45, clock=clock)
+    adult = make_viewer("cards@example.com")
+    with database.read() as s:
+        mixed = list(s.scalars(select(Title.id).order_by(Title.maturity_age.desc(), Title.id)
+                               .limit(3)))
+        mixed += list(s.scalars(select(Title.id).where(Title.maturity_age == 0)
+                                .order_by(Title.id).limit(3)))
+        ages = dict(s.execute(select(Title.id, Title.maturity_age)
+                              .where(Title.id.in_(mixed))).all())
+
+    def load(profile_id: int) -> list:
+        with database.read() as s:
+            profile = s.get(Profile, profile_id)
+            return HomeRows(s, profile, TEST_NOW, None, None, cards).source.load(mixed)
+
+    assert [t.id for t in load(adult.profile_id)] == mixed  # fills the cache with all six
+    assert max(ages[i] for i in mixed) == 18
+    kids = load(kids_viewer.profile_id)
+    assert [t.id for t in kids] == [i for i in mixed if ages[i] <= 7] and kids
+    with database.write() as s:
+        s.get(Title, mixed[-1]).name = "Renamed Title"
+    clock.t += 44
+    assert load(adult.profile_id)[-1].name != "Renamed Title"  # the cached card, within TTL
+    clock.t += 2
+    assert load(adult.profile_id)[-1].name == "Renamed Title"
