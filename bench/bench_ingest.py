@@ -24,9 +24,9 @@ run, whose phases alone take 2 min 20 s, before building and signing in): gunico
 on the same database in the production layout (gunicorn.conf.py: 2 workers x 4 threads, so an
 argon2 check, which releases the GIL, does not hold up a worker's other requests) with the
 site's own login limit (the phases above raise it, so that 100 players can sign in from one
-address). The players send single events at a pace the machine sustains with room to spare (1
-every 200 ms each, 500 events/s; the 1,111 events/s phase above already uses both cores, and on
-a saturated server any added work queues, which measures capacity, not isolation), for
+address). The players send single events at half the rate this server sustains, measured by a
+5-second closed loop just before (on a saturated server any added work queues, which measures
+capacity, not whether guessers hurt players; the phases above measure capacity), for
 STREAMSIM_BENCH_GUESS_SECONDS (default 15) on their own and then as long again while six
 clients try wrong PINs (three, each signed in to an account with two PIN-locked profiles) and
 wrong passwords (three, one player's e-mail each) back to back. It prints the event latency with
@@ -36,7 +36,8 @@ tries were checked (the PIN or password verified: argon2, ~60 ms of a core) and 
 logins: 10 per minute per address and per e-mail). The limits count in Redis, shared by both
 workers as in production, when STREAMSIM_BENCH_REDIS_URL names a Redis database the bench may
 empty first (e.g. redis://127.0.0.1:6379/14); otherwise in each worker (memory://). Each guesser
-keeps one keep-alive connection. STREAMSIM_BENCH_GUESS_EVERY_MS sets the players' pace.
+keeps one keep-alive connection. STREAMSIM_BENCH_GUESS_EVERY_MS fixes the players' pace instead
+and STREAMSIM_BENCH_GUESS_THREADS gunicorn's threads (default 4).
 
 Lost: acknowledged (2xx) but not in the database. Duplicated: stored more than once. Prints
 figures; asserts nothing about time. STREAMSIM_BENCH_SECONDS sets each paced phase's length
@@ -95,8 +96,12 @@ EVENT = ('{"event_id":"%s","type":"heartbeat","title_id":%d,"position_s":%d,"spe
 LATE_MS = 10.0
 DRAIN_S = 10.0
 GUESS_SECONDS = float(os.environ.get("STREAMSIM_BENCH_GUESS_SECONDS", "15"))
-GUESS_EVERY_S = float(os.environ.get("STREAMSIM_BENCH_GUESS_EVERY_MS", "200")) / 1000
-GUESS_THREADS = 4  # the production layout (gunicorn.conf.py)
+# The players' pace in the guessers' phase: half the single-event throughput a short closed
+# loop measures on the same server just before (or STREAMSIM_BENCH_GUESS_EVERY_MS, fixed).
+GUESS_EVERY_S = float(os.environ.get("STREAMSIM_BENCH_GUESS_EVERY_MS", "0")) / 1000
+GUESS_LOAD = 0.5
+CALIBRATE_SECONDS = 5.0
+GUESS_THREADS = int(os.environ.get("STREAMSIM_BENCH_GUESS_THREADS", "4"))  # gunicorn.conf.py
 GUESS_REDIS = os.environ.get("STREAMSIM_BENCH_REDIS_URL", "")
 GUESSERS = 6  # half try PINs, half try passwords
 PIN = "4321"  # every locked profile's PIN: the guessers never try it
@@ -427,9 +432,15 @@ async def guessing(base: Server, url: str, players: list[Player], guessers: list
     host, port = base.removeprefix("http://").split(":")
     guess_conns = [Connection(host, int(port), b"") for _ in guessers]
     run = (url, base, players, conns)
-    pace = f"1 event every {GUESS_EVERY_S * 1000:.0f} ms per player"
+    every_s = GUESS_EVERY_S
+    if not every_s:  # half of what this server sustains now, measured by a short closed loop
+        await phase("closed loop, single events (the guessers' phase's capacity)", 7, *run, 1,
+                    0.0, CALIBRATE_SECONDS)
+        capacity = sum(len(p.acked) for p in players) / CALIBRATE_SECONDS
+        every_s = len(players) / (GUESS_LOAD * capacity)
+    pace = f"1 event every {every_s * 1000:.0f} ms per player"
     quiet, quiet_lost, quiet_dup = await phase(f"guessers off: {pace}", 5, *run, 1,
-                                               GUESS_EVERY_S, seconds)
+                                               every_s, seconds)
 
     async def guess(start: float, end: float) -> int:
         tries = await asyncio.gather(*(run_guesser(g, c, start, end)
@@ -438,7 +449,7 @@ async def guessing(base: Server, url: str, players: list[Player], guessers: list
 
     loud, loud_lost, loud_dup = await phase(
         f"guessers on: {pace}, {len(guessers)} clients trying wrong PINs and passwords",
-        6, *run, 1, GUESS_EVERY_S, seconds, alongside=guess)
+        6, *run, 1, every_s, seconds, alongside=guess)
     for c in conns + guess_conns:
         c.close()
 

@@ -38,14 +38,20 @@ def _render(status: int, heading: str | None = None, detail: str | None = None,
     if request.accept_mimetypes.best == "application/json" or request.is_json:
         return jsonify({"error": heading, "detail": detail, "status": status}), status, \
             headers or {}
+    if status == 429:  # rapid-fire clients get the page that reads nothing and costs least
+        return _plain(status, heading, detail), status, headers or {}
     try:  # the site's own page, with its header (which may read the signed-in user) ...
         body = render_template("errors/error.html", status=status, heading=heading,
                                detail=detail)
     except Exception:  # noqa: BLE001 - ... or, if that fails too (database down), a page
         # that needs nothing but the template: no context processors (they load the user).
-        body = current_app.jinja_env.get_template("errors/plain.html").render(
-            status=status, heading=heading, detail=detail)
+        body = _plain(status, heading, detail)
     return body, status, headers or {}
+
+
+def _plain(status: int, heading: str, detail: str) -> str:
+    return current_app.jinja_env.get_template("errors/plain.html").render(
+        status=status, heading=heading, detail=detail)
 
 
 def _http_error(exc: HTTPException):

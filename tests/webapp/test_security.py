@@ -303,6 +303,9 @@ def test_wrong_pins_are_limited_per_profile_and_per_account(app, database):
     for pin in ("5555", "4321"):  # locked out, even with the right PIN
         r = select_profile(c, locked, pin=pin)
         assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+        # the plain error page: a client trying too fast costs no user lookup or navigation
+        assert "topbar--bare" in r.text and "Slow down" in r.text
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert select_profile(c, other, pin="0000").status_code == 429  # the account's PINs
     assert select_profile(c, plain).status_code == 302  # an open profile is never throttled
     assert active_profile(c, database) == plain
