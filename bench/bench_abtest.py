@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.abtest import ABConfig, calibrate, summary_lines  # noqa: E402
+from simulator.studies.abtest import ABConfig, calibrate, summary_lines  # noqa: E402
 
 
 def main() -> None:

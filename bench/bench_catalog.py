@@ -14,7 +14,7 @@ from pathlib import Path
 from core.db import Database
 from core.models import Base
 from core.settings import Settings
-from simulator.catalog import generate_catalog
+from simulator.catalog.generate import generate_catalog
 
 
 def main() -> None:

@@ -77,7 +77,7 @@ from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
 from core.models import PlaybackEvent, Title  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from simulator.catalog import generate_catalog  # noqa: E402
+from simulator.catalog.generate import generate_catalog  # noqa: E402
 from webapp.extensions import PIN_LIMIT  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)

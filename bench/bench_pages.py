@@ -1,6 +1,6 @@
 """Home page and lazy rows under concurrent load, for a profile with a long viewing history.
 
-Demo size: 1,200 titles, 300 simulated profiles with 30 days of history (simulator.seed), a
+Demo size: 1,200 titles, 300 simulated profiles with 30 days of history (simulator.studies.seed), a
 model trained by the real retrain, the demo account (Alex, Robin, Kids), and Alex given a long
 history (LONG_HISTORY titles half watched, so Continue Watching has far more than a row's
 worth). gunicorn in the production layout (gunicorn.conf.py: 2 workers x 4 threads), 16
@@ -39,7 +39,7 @@ from core.migrate import upgrade  # noqa: E402
 from core.models import Profile, Title, Viewing  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from recommender.lifecycle import retrain  # noqa: E402
-from simulator.seed import seed_history  # noqa: E402
+from simulator.studies.seed import seed_history  # noqa: E402
 from webapp.demo import ensure_demo_account  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)

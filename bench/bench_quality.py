@@ -37,8 +37,8 @@ from core.settings import Settings  # noqa: E402
 from recommender.data import catalog_arrays, load_interactions, tag_matrix  # noqa: E402
 from recommender.movielens import import_folder  # noqa: E402
 from recommender.selection import compare  # noqa: E402
-from simulator.seed import seed_history  # noqa: E402
-from simulator.world import truth_scorer  # noqa: E402
+from simulator.studies.seed import seed_history  # noqa: E402
+from simulator.viewers.world import truth_scorer  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
 DEFAULT_REAL = Path(__file__).resolve().parent.parent / ".cache" / "data" / "ml-100k"

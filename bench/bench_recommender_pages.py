@@ -1,6 +1,6 @@
 """Home page p50/p99 with personalised rows at demo size, idle and while retrains run.
 
-Demo size: 1,200 titles, 300 simulated profiles with 30 days of history (simulator.seed), a
+Demo size: 1,200 titles, 300 simulated profiles with 30 days of history (simulator.studies.seed), a
 model trained by the real retrain, gunicorn (2 workers x 4 threads). Then the same home page
 while another process retrains in a loop (as `streamsim scheduler` would). Prints figures.
 
@@ -27,7 +27,7 @@ from core.migrate import upgrade  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from recommender.lifecycle import retrain  # noqa: E402
 from recommender.scheduler import lower_priority  # noqa: E402
-from simulator.seed import seed_history  # noqa: E402
+from simulator.studies.seed import seed_history  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
 PASSWORD = "bench password 123"

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core.db import Database  # noqa: E402
 from core.models import Base  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from simulator.catalog import generate_catalog  # noqa: E402
-from simulator.seed import seed_history  # noqa: E402
+from simulator.catalog.generate import generate_catalog  # noqa: E402
+from simulator.studies.seed import seed_history  # noqa: E402
 
 
 def main() -> None:

@@ -434,7 +434,7 @@ class TitleTruth(Base):
     quality: Mapped[float] = mapped_column(Float)
     features: Mapped[bytes] = mapped_column(LargeBinary)
     # Marketing buzz at release (0 = nobody has heard of it); it decays after release
-    # (simulator.behaviour.awareness), down to an evergreen floor.
+    # (simulator.viewers.behaviour.awareness), down to an evergreen floor.
     awareness: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 

@@ -7,7 +7,7 @@ The rows themselves are kinds in `recommender.row_kinds`; `PersonalRows` is thei
 site's source offers no model and the popularity rows are served. The model is always passed
 in by the caller (the site passes the one its app serves; None means popularity rows only).
 The similarity blend and genre affinity are plain functions of the model's arrays, so the
-simulated site (simulator/site_model.py) computes them the same way from memory.
+simulated site (simulator/studies/site_model.py) computes them the same way from memory.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 how it is filled, and why.
 
 Two callers plan and fill rows here: the site (`recommender.rows.HomeRows`, over the database)
-and the simulated site (`simulator.layouts.SiteLayout`, over the simulation's memory, which is
-what keeps seeding fast). Each hands in a `RowSource`, the little the rows need to read about
+and the simulated site (`simulator.studies.layouts.SiteLayout`, over the simulation's memory, which
+is what keeps seeding fast). Each hands in a `RowSource`, the little the rows need to read about
 one profile and the catalogue, in title ids; a test checks that both show the same rows for the
 same profile and state.
 
@@ -15,7 +15,7 @@ and the Top 10 keep their order, and the other rows leave out what the screen sh
 
 Where the simulated site's page differs on purpose, `PageOptions` says so (the site uses the
 defaults); where what it reads differs (titles from their release date, the model's scores as
-of its last training), simulator/layouts.py says so.
+of its last training), simulator/studies/layouts.py says so.
 """
 
 from __future__ import annotations

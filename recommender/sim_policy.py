@@ -18,7 +18,7 @@ profiles, or profiles who watched since the last retrain), and popularity for a 
 no usable signal (cold start: the popularity model fitted on the same signals, public
 popularity before the first retrain).
 
-The recommender never imports the simulator (the arrows point one way): `simulator.policies`
+The recommender never imports the simulator (the arrows point one way): `simulator.studies.policies`
 imports this module and registers `make_svd_policy` and `check_options` as "svd". Only public
 catalog fields are used (title ids, public popularity).
 """

@@ -60,7 +60,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
 def _schema(settings: Settings) -> Iterator[Database]:
     """Migrate an empty database to head once per run, and seed a small catalog."""
     from core.migrate import upgrade
-    from simulator.catalog import generate_catalog
+    from simulator.catalog.generate import generate_catalog
 
     db = Database(settings)
     with db.engine.begin() as conn:

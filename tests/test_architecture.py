@@ -1,5 +1,5 @@
 """The dependency arrows stay one way (docs/architecture.md), checked by walking imports with
-ast."""
+ast: between the top-level packages, and between the simulator's three parts."""
 
 import ast
 from pathlib import Path
@@ -97,3 +97,33 @@ def test_no_import_cycles_among_the_artwork_modules():
     for node in graph:
         visit(node)
     assert "webapp.artwork.spec" in graph
+
+
+SIMULATOR_PARTS = ("catalog", "viewers", "studies")  # lowest first
+
+
+def _simulator_part(module: str) -> str | None:
+    """The part of simulator a dotted module name lies in, or None (simulator itself, bulk, rng)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in SIMULATOR_PARTS else None
+
+
+def test_simulator_parts_import_downward_only():
+    """simulator's parts stand in order, lowest first: catalog, viewers, studies. A module may
+    import its own part and the parts below it, never one above (catalog imports neither viewers
+    nor studies; viewers never imports studies); bulk, rng and simulator/__init__.py import none
+    of the parts. Every .py file under simulator/ is checked, with absolute imports only (a
+    relative import would slip past this walk, so there must be none)."""
+    rank = {part: i for i, part in enumerate(SIMULATOR_PARTS)}
+    offenders = {}
+    for path in sorted((ROOT / "simulator").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        own = _simulator_part(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        highest = rank[own] if own else -1
+        above = sorted(m for m in _modules_imported(path, "simulator")
+                       if (part := _simulator_part(m)) is not None and rank[part] > highest)
+        relative = [node.lineno for node in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(node, ast.ImportFrom) and node.level > 0]
+        if above or relative:
+            offenders[name] = above + [f"relative import, line {n}" for n in relative]
+    assert offenders == {}

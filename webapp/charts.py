@@ -9,7 +9,7 @@ labels, drawn in separate unstretched SVGs beside and below it, keep their size 
 and on a phone. Lines and dots keep their width with `vector-effect: non-scaling-stroke`.
 
 Per arm and day the chart shows the mean over seeds and a band of the 95% interval over seeds
-(the same t-interval as the run's summary, `simulator.metrics.mean_ci`) when there are
+(the same t-interval as the run's summary, `simulator.studies.metrics.mean_ci`) when there are
 MIN_BAND_SEEDS seeds or more, at most BAND_MAX_ARMS arms, and the bands do not stretch the axis
 past BAND_STRETCH times the lines' spread. With two seeds or more the interval is in the
 tooltip and the table whether or not a band is drawn.
@@ -23,7 +23,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from simulator.metrics import mean_ci
+from simulator.studies.metrics import mean_ci
 
 PLOT_W = 1000  # the plot's x units (stretched to the card's width)
 PLOT_H = 200  # the plot's height: CSS pixels, never stretched

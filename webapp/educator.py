@@ -13,15 +13,15 @@ from wtforms import BooleanField, SelectField
 from core import analytics
 from core.clock import system_clock
 from core.models import ExperimentRun, Title
-from simulator import worker
-from simulator.experiment import load_config
-from simulator.metrics import METRIC_GROUPS, METRICS
-from simulator.realism import SESSION_GAP_MINUTES, realism_report
-from simulator.references import SOURCES
-from simulator.report import LABELS
-from simulator.runs import queue as queue_run
-from simulator.runs import settle_crashed
-from simulator.world import expected_utility
+from simulator.studies import worker
+from simulator.studies.experiment import load_config
+from simulator.studies.metrics import METRIC_GROUPS, METRICS
+from simulator.studies.realism import SESSION_GAP_MINUTES, realism_report
+from simulator.studies.references import SOURCES
+from simulator.studies.report import LABELS
+from simulator.studies.runs import queue as queue_run
+from simulator.studies.runs import settle_crashed
+from simulator.viewers.world import expected_utility
 from webapp.charts import run_charts
 from webapp.database import db_session, get_database
 from webapp.htmx import is_fragment_request, render_page
@@ -44,7 +44,7 @@ def _form() -> StartRunForm:
 
 
 def _settle() -> None:
-    """Runs whose process died show as failed, with why (simulator/runs.py)."""
+    """Runs whose process died show as failed, with why (simulator/studies/runs.py)."""
     if settle_crashed(get_database()):
         db_session().rollback()  # end the request's read snapshot: it predates the change
 

@@ -35,7 +35,7 @@ def live_app(tmp_path_factory):
     """The real app with its own SQLite database and catalog (served by `live_server`)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    from simulator.catalog import generate_catalog
+    from simulator.catalog.generate import generate_catalog
     from webapp import create_app
 
     folder = tmp_path_factory.mktemp("live")

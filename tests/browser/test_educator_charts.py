@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from core import accounts
 from core.models import ExperimentRun
-from simulator.experiment import normalise, summarise
-from simulator.metrics import METRICS
-from simulator.model_metrics import MODEL_METRICS
+from simulator.studies.experiment import normalise, summarise
+from simulator.studies.metrics import METRICS
+from simulator.studies.model_metrics import MODEL_METRICS
 from tests.browser.conftest import open_page, shot
 from tests.browser.test_journey import axe_serious
 from tests.conftest import TEST_NOW

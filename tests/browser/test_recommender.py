@@ -97,7 +97,7 @@ def test_model_page_for_educators(page, live_server, serving_model):
     expect(page.locator("h1")).to_have_text("Audience drop-off")
     assert axe_serious(page) == []
     page.goto("/educator/")
-    from simulator.worker import shipped_configs
+    from simulator.studies.worker import shipped_configs
 
     expect(page.locator(".experiment-card")).to_have_count(len(shipped_configs()))
     shot(page, "educator-experiments", full_page=True)

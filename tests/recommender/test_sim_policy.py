@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from recommender.sim_policy import check_options
-from simulator.policies import DayLog, Retraining, make_policy, policy_names
+from simulator.studies.policies import DayLog, Retraining, make_policy, policy_names
 from tests.recommender import synth
 
 

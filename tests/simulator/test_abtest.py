@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 from scipy import stats
 
-from simulator.abtest import (
+from simulator.rng import derive
+from simulator.studies.abtest import (
     ABConfig,
     binomial_ci,
     calibrate,
@@ -18,7 +19,6 @@ from simulator.abtest import (
     run_world,
     split,
 )
-from simulator.rng import derive
 from webapp.cli.abtest import abtest
 
 SMALL = ABConfig(profiles=200, titles=80, days=5)
@@ -101,8 +101,8 @@ def test_cli_prints_summary_and_json():
 
 
 def test_policies_come_from_the_one_registry():
-    from simulator.abtest import POLICIES
-    from simulator.policies import policy_names
+    from simulator.studies.abtest import POLICIES
+    from simulator.studies.policies import policy_names
 
     assert set(POLICIES) <= set(policy_names())
     choice = next(p for p in abtest.params if p.name == "policy")

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import numpy as np
 
-from simulator import behaviour as bh
 from simulator.rng import derive
-from simulator.session import ProfileState, ShownRow, Viewer, run_session
+from simulator.viewers import behaviour as bh
+from simulator.viewers.session import ProfileState, ShownRow, Viewer, run_session
 
 
 def test_choice_probabilities_sum_to_one_and_include_no_click():
@@ -75,7 +75,7 @@ def test_drift_moves_toward_watched_and_keeps_length():
 
 
 def _tiny_catalog():
-    from simulator.world import Catalog
+    from simulator.viewers.world import Catalog
 
     n = 12
     feats = np.eye(n, 4, dtype=np.float32)

@@ -20,9 +20,9 @@ from core.models import (
     TitleTag,
     TitleTruth,
 )
-from simulator import vocab
-from simulator.catalog import generate_catalog
-from simulator.features import FEATURE_INDEX, N_FEATURES, decode_features
+from simulator.catalog import vocab
+from simulator.catalog.features import FEATURE_INDEX, N_FEATURES, decode_features
+from simulator.catalog.generate import generate_catalog
 from simulator.rng import derive, derive_int, streams
 from tests.simulator.worlds import make_db
 

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from core import catalog as core_catalog
 from core.db import Database
 from core.models import Artwork, Credit, Episode, Person, Title, TitleTag, TitleTruth
-from simulator import vocab
-from simulator.catalog import generate_catalog
-from simulator.people import People
+from simulator.catalog import vocab
+from simulator.catalog.generate import generate_catalog
+from simulator.catalog.people import People
+from simulator.catalog.title_text import CatalogText, TitleWords
 from simulator.rng import derive
-from simulator.title_text import CatalogText, TitleWords
 from tests.simulator.worlds import make_db
 from webapp.artwork.compose import still_svg, wide_svg
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from core import catalog as core_catalog
 from core.models import Base, TastePick
-from simulator.coldstart import ROWS, run_coldstart
-from simulator.experiment import _database
-from simulator.population import choose_picks, generate_population
+from simulator.studies.coldstart import ROWS, run_coldstart
+from simulator.studies.experiment import _database
+from simulator.viewers.population import choose_picks, generate_population
 from tests.conftest import TEST_NOW
 from webapp.cli import sim as cli_sim
 
@@ -60,8 +60,8 @@ def test_cli_text_output_is_registered_and_readable():
 
 
 def test_simulated_viewers_pick_what_they_like_from_what_the_picker_shows(tmp_path):
-    from simulator.catalog import generate_catalog
-    from simulator.world import load_catalog
+    from simulator.catalog.generate import generate_catalog
+    from simulator.viewers.world import load_catalog
 
     db = _database(tmp_path / "picks.sqlite3")
     Base.metadata.create_all(db.engine)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from simulator.experiment import normalise, run_experiment
+from simulator.studies.experiment import normalise, run_experiment
 
 ARMS = [{"name": "popularity", "policy": "popularity"}, {"name": "random", "policy": "random"},
         {"name": "ideal", "policy": "ideal"}]
@@ -149,7 +149,7 @@ def test_config_needs_arms():
 
 
 def test_metric_groups_cover_every_metric_once():
-    from simulator.metrics import METRIC_GROUPS, METRICS
+    from simulator.studies.metrics import METRIC_GROUPS, METRICS
 
     grouped = [m for _, names in METRIC_GROUPS for m in names]
     assert sorted(grouped) == sorted(METRICS) and len(grouped) == len(set(grouped))
@@ -183,7 +183,7 @@ def test_production_svd_arm_serves_more_true_utility_than_random(tmp_path):
     """The `svd` policy's default model is the production rule (choose + refit, as the site's
     retrain): after a shared random launch, what it shows is enjoyed more than random rows.
     Arms run straight through `run_arm` (no report: plotting is the slow part)."""
-    from simulator.experiment import build_world, run_arm
+    from simulator.studies.experiment import build_world, run_arm
 
     cfg = normalise({"name": "svd-vs-random", "profiles": 80, "days": 8, "titles": 150,
                      "seeds": [1], "explore_days": 3,
@@ -222,7 +222,7 @@ def test_a_figure_the_run_does_not_have_is_n_a_not_zero(tmp_path):
     """Homogenization is measured against the ideal arm: without one it is n/a (None in the
     summary, empty in the CSV, "n/a" in the report), never 0 ± 0; and one seed gives a mean
     without an interval."""
-    from simulator.report import figure
+    from simulator.studies.report import figure
 
     cfg = normalise({"name": "na", "profiles": 15, "days": 2, "titles": 60, "seeds": [5],
                      "arms": ARMS[:2]})  # popularity and random: no ideal arm

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.features import (
+from simulator.catalog.features import (
     FEATURE_INDEX,
     FEATURE_NAMES,
     N_FEATURES,

@@ -11,8 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from recommender.model import ServingModel
-from simulator.experiment import normalise, run_experiment
-from simulator.model_metrics import (
+from simulator.studies.experiment import normalise, run_experiment
+from simulator.studies.model_metrics import (
     holdout_rmse,
     no_preference,
     rmse_against_truth,

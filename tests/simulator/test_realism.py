@@ -18,8 +18,8 @@ from sqlalchemy import func, select, text
 from core import activity
 from core.models import Account, Episode, PlaybackEvent, Profile, Title
 from core.playback import PlaybackInput, record_playback
-from simulator import realism
-from simulator.references import ML100K, SOURCES, reference_figures
+from simulator.studies import realism
+from simulator.studies.references import ML100K, SOURCES, reference_figures
 from tests.conftest import TEST_NOW
 
 ML100K_DIR = Path(__file__).resolve().parents[2] / ".cache" / "data" / "ml-100k"
@@ -146,7 +146,7 @@ def test_json_keys(database):
 
 def _gini_by_pairs(x) -> float:
     """Gini as the mean absolute difference over twice the mean (another formula than
-    simulator.metrics.gini's)."""
+    simulator.studies.metrics.gini's)."""
     x = np.asarray(x, dtype=np.float64)
     return float(np.abs(x[:, None] - x[None, :]).sum() / (2 * x.size ** 2 * x.mean()))
 
@@ -157,7 +157,7 @@ def _top_fifth(x) -> float:
 
 
 def test_figures_match_direct_sql_on_a_seeded_world(database):
-    from simulator.seed import seed_history
+    from simulator.studies.seed import seed_history
 
     seed_history(database, 30, 4, 2, TEST_NOW, model_from_day=None)
     with database.read() as s:

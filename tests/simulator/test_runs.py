@@ -1,5 +1,5 @@
-"""Experiment runs, one way (simulator/runs.py): queued runs are claimed under a lock, at most
-`limit` at once; a run whose process dies is settled as failed with the reason; an error in
+"""Experiment runs, one way (simulator/studies/runs.py): queued runs are claimed under a lock, at
+most `limit` at once; a run whose process dies is settled as failed with the reason; an error in
 the experiment is recorded, never lost."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import sys
 from sqlalchemy import select
 
 from core.models import ExperimentRun
-from simulator import runs
-from simulator.experiment import normalise
+from simulator.studies import runs
+from simulator.studies.experiment import normalise
 from tests.conftest import TEST_NOW
 
 TINY = normalise({"name": "tiny", "profiles": 8, "days": 2, "titles": 40, "seeds": [1],
@@ -57,7 +57,7 @@ def test_an_error_in_the_experiment_is_recorded_and_frees_the_slot(database, tmp
 def test_a_killed_worker_leaves_a_failed_run_with_the_reason(database, tmp_path):
     [run_id] = _queue(database, tmp_path)
     code = ("import sys, time; from pathlib import Path; from core.db import Database; "
-            "from core.settings import Settings; from simulator import runs; "
+            "from core.settings import Settings; from simulator.studies import runs; "
             "db = Database(Settings(env='testing', database_url=sys.argv[1])); "
             "got = runs.claim(db, Path(sys.argv[2]), limit=1); "
             "print('claimed' if got else 'none', flush=True); time.sleep(60)")

@@ -19,11 +19,11 @@ from core import accounts, activity
 from core.models import Profile, Tag, Title, Viewing
 from recommender.row_kinds import ADULT_GENRES
 from recommender.rows import HomeRows
-from simulator.engine import Simulation
-from simulator.layouts import SiteLayout
-from simulator.population import load_population
-from simulator.seed import attach_truth, seed_history
-from simulator.world import load_catalog
+from simulator.studies.layouts import SiteLayout
+from simulator.studies.seed import attach_truth, seed_history
+from simulator.viewers.engine import Simulation
+from simulator.viewers.population import load_population
+from simulator.viewers.world import load_catalog
 from tests.conftest import TEST_NOW
 
 SEED = 5

@@ -21,7 +21,7 @@ from core.models import (
 )
 from core.playback import PlaybackInput, record_playback
 from core.playback_bulk import Batch, CatalogCache, record_playback_bulk
-from simulator.seed import seed_history
+from simulator.studies.seed import seed_history
 from tests.conftest import TEST_NOW
 
 
@@ -123,9 +123,9 @@ def _fresh_population(path, seed):
     from core.db import Database
     from core.models import Base
     from core.settings import Settings
-    from simulator.catalog import generate_catalog
-    from simulator.population import generate_population
-    from simulator.world import load_catalog
+    from simulator.catalog.generate import generate_catalog
+    from simulator.viewers.population import generate_population
+    from simulator.viewers.world import load_catalog
 
     db = Database(Settings(env="testing", database_url=f"sqlite:///{path}"))
     Base.metadata.create_all(db.engine)

@@ -14,9 +14,9 @@ from core.models import Impression
 from recommender import models
 from recommender.personal import best_in_genres, genre_affinity
 from recommender.row_kinds import ROW_LENGTH
-from simulator.seed import seed_history
-from simulator.site_model import SiteModel
-from simulator.world import load_catalog
+from simulator.studies.seed import seed_history
+from simulator.studies.site_model import SiteModel
+from simulator.viewers.world import load_catalog
 from tests.conftest import TEST_NOW
 
 

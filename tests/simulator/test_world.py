@@ -22,14 +22,15 @@ from core.models import (
     TitleTruth,
     Viewing,
 )
-from simulator import behaviour as bh
-from simulator.catalog import decode_features, generate_catalog
-from simulator.discovery import Discovery
-from simulator.metrics import gini
-from simulator.population import draw_traits, load_population
+from simulator.catalog.features import decode_features
+from simulator.catalog.generate import generate_catalog
 from simulator.rng import derive
-from simulator.seed import seed_history
-from simulator.world import expected_utility, load_catalog, truth_scorer
+from simulator.studies.metrics import gini
+from simulator.studies.seed import seed_history
+from simulator.viewers import behaviour as bh
+from simulator.viewers.discovery import Discovery
+from simulator.viewers.population import draw_traits, load_population
+from simulator.viewers.world import expected_utility, load_catalog, truth_scorer
 from tests.simulator.worlds import make_db
 
 NOW = datetime(2026, 6, 1)
@@ -204,7 +205,7 @@ def test_discovery_ranks_titles_as_the_sites_services_do(tmp_path):
 def test_public_holidays_in_the_viewers_country_bring_more_visits():
     from datetime import date
 
-    from simulator.engine import is_public_holiday
+    from simulator.viewers.engine import is_public_holiday
 
     july4, boxing_day = date(2026, 7, 4), date(2026, 12, 26)
     assert is_public_holiday("US", july4) and not is_public_holiday("GB", july4)

@@ -185,7 +185,7 @@ def test_from_title_without_artworks_falls_back_to_the_genre():
 
 @pytest.mark.db
 def test_generated_catalog_artwork_renders(tmp_path):
-    from simulator.catalog import generate_catalog
+    from simulator.catalog.generate import generate_catalog
 
     db = Database(Settings(env="testing", database_url=f"sqlite:///{tmp_path / 'a.sqlite3'}"))
     Base.metadata.create_all(db.engine)

@@ -44,7 +44,7 @@ from core.db import Database
 from core.migrate import upgrade
 from core.models import PlaybackEvent, Title
 from core.settings import PROJECT_ROOT, Settings
-from simulator.catalog import generate_catalog
+from simulator.catalog.generate import generate_catalog
 from tests.conftest import TEST_NOW
 
 pytestmark = pytest.mark.stress

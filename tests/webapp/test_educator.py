@@ -15,7 +15,7 @@ def _run(database, tmp_path) -> int:
     three days: coverage climbs 0.2, 0.4, 0.6 for popularity, stays at 0.1 for random, each
     seed 0.01 either side of the mean; homogenization has no ideal
     arm, so it is None, n/a) and a report."""
-    from simulator.metrics import METRICS
+    from simulator.studies.metrics import METRICS
 
     (tmp_path / "report.html").write_text("<!doctype html><title>r</title>")
     summary = {"name": "Pop vs random", "profiles": 10, "days": 3, "titles": 50, "seeds": [1, 2],
@@ -39,7 +39,7 @@ def _run(database, tmp_path) -> int:
 
 
 def test_educator_sees_runs_and_report(make_viewer, database, tmp_path):
-    from simulator.metrics import METRICS
+    from simulator.studies.metrics import METRICS
 
     teacher = make_viewer("teach@example.com", role="educator")
     run_id = _run(database, tmp_path)
@@ -128,7 +128,7 @@ def test_home_records_impressions(viewer, database):
 
 
 def test_educator_starts_a_run_in_the_background(make_viewer, app, database):
-    from simulator import worker
+    from simulator.studies import worker
 
     launched = []
     app.extensions["streamsim.launch"] = launched.append
@@ -169,7 +169,7 @@ def test_educator_starts_a_run_in_the_background(make_viewer, app, database):
 
 
 def test_worker_runs_a_queued_experiment(make_viewer, database, tmp_path):
-    from simulator.experiment import normalise
+    from simulator.studies.experiment import normalise
 
     cfg = normalise({"name": "tiny", "profiles": 12, "days": 2, "titles": 60, "seeds": [1],
                      "arms": [{"policy": "popularity"}, {"policy": "random"}]})
@@ -179,7 +179,7 @@ def test_worker_runs_a_queued_experiment(make_viewer, database, tmp_path):
         s.add(run)
         s.flush()
         run_id = run.id
-    from simulator import runs
+    from simulator.studies import runs
 
     assert runs.work(database, tmp_path, limit=1) == 1
     with database.read() as s:

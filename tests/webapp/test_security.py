@@ -239,7 +239,7 @@ def test_a_lost_database_gives_the_sites_own_503_pages_and_the_documented_api_an
     Retry-After, as its OpenAPI document says."""
     from core.db import Database
     from core.migrate import upgrade
-    from simulator.catalog import generate_catalog
+    from simulator.catalog.generate import generate_catalog
     from tests.conftest import TEST_NOW
     from tests.webapp.conftest import login, make_account, select_profile
     from webapp import create_app

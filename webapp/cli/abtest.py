@@ -16,7 +16,8 @@ import click
 @click.option("--titles", default=200, show_default=True, type=click.IntRange(20, 20_000))
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1, 365))
 @click.option("--policy", default="popularity", show_default=True,
-              type=click.Choice(["popularity", "ideal", "random"]),  # simulator.abtest.POLICIES
+              # the names of simulator.studies.abtest.POLICIES
+              type=click.Choice(["popularity", "ideal", "random"]),
               help="How the rows are ranked (names from the simulator's policy registry).")
 @click.option("--metric", default="minutes", show_default=True,
               type=click.Choice(["minutes", "plays"]))
@@ -26,7 +27,7 @@ import click
 def abtest(seeds: int, effect: float, profiles: int, titles: int, days: int, policy: str,
            metric: str, alpha: float, as_json: bool) -> None:
     """A/A rejection rate vs alpha, planted-effect detection rate vs predicted power."""
-    from simulator.abtest import ABConfig, calibrate, summary_lines
+    from simulator.studies.abtest import ABConfig, calibrate, summary_lines
 
     cfg = ABConfig(profiles=profiles, titles=titles, days=days, policy=policy, metric=metric,
                    alpha=alpha)

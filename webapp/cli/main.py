@@ -93,7 +93,7 @@ def seed_catalog(n_titles: int, seed: int) -> None:
     """Generate a catalog of titles, people, episodes and artwork (deterministic by seed)."""
     from tqdm import tqdm
 
-    from simulator.catalog import generate_catalog
+    from simulator.catalog.generate import generate_catalog
 
     with _database().session() as session, tqdm(total=n_titles, unit="title",
                                                  desc="Generating catalog") as bar:

@@ -121,7 +121,7 @@ def evaluate(as_json: bool, seeds: int, names: str | None) -> None:
     """Every recommender on held-out data: mean and spread over split seeds."""
     from recommender.data import SignalMapping, catalog_arrays, load_interactions, tag_matrix
     from recommender.selection import compare
-    from simulator.world import truth_scorer
+    from simulator.viewers.world import truth_scorer
 
     settings = _settings()
     candidates = settings.rec_candidates

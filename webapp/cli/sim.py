@@ -41,7 +41,7 @@ def seed(profiles: int, days: int, seed: int, titles: int, model_from_day: int,
     --retrain-days, unless --no-model."""
     from tqdm import tqdm
 
-    from simulator.seed import seed_history
+    from simulator.studies.seed import seed_history
 
     if _settings().is_production:
         raise click.ClickException("seed is refused under the production configuration.")
@@ -63,8 +63,8 @@ def simulate(config: Path, out: Path | None) -> None:
     """Run an experiment CONFIG.toml in isolated databases and write its results folder."""
     from tqdm import tqdm
 
-    from simulator.experiment import load_config
-    from simulator.runs import execute, start_now
+    from simulator.studies.experiment import load_config
+    from simulator.studies.runs import execute, start_now
 
     try:
         cfg = load_config(config)
@@ -111,7 +111,7 @@ def grant_educator(email: str) -> None:
 
 def demo_history(profiles: int, days: int, seed: int, demo_profile_ids: list[int]) -> None:
     """Seed simulated viewers whose history includes the demo account's profiles."""
-    from simulator.seed import seed_history
+    from simulator.studies.seed import seed_history
 
     summary = seed_history(_database(), profiles, days, seed,
                            system_clock.now(),
@@ -135,7 +135,7 @@ def coldstart(profiles: int, seed: int, history_profiles: int, days: int, titles
     2 favourite genres)."""
     import json
 
-    from simulator.coldstart import run_coldstart
+    from simulator.studies.coldstart import run_coldstart
 
     r = run_coldstart(profiles=profiles, seed=seed, history_profiles=history_profiles,
                       history_days=days, titles=titles)
@@ -153,7 +153,7 @@ def realism(as_json: bool) -> None:
     """The world's figures beside public reference figures (MovieLens 100k), with verdicts."""
     import json
 
-    from simulator.realism import realism_report
+    from simulator.studies.realism import realism_report
 
     with _database().read() as s:
         report = realism_report(s)

@@ -35,21 +35,21 @@ import numpy as np
 from core.db import Database
 from core.migrate import upgrade
 from core.settings import Settings
-from simulator.catalog import generate_catalog
-from simulator.engine import Simulation
-from simulator.layouts import PolicyLayout
-from simulator.metrics import METRICS, Tracker, mean_ci, nearest_neighbours
-from simulator.model_metrics import MODEL_METRICS, ModelTracker, summarise_model
-from simulator.policies import (
+from simulator.catalog.generate import generate_catalog
+from simulator.rng import derive
+from simulator.studies.layouts import PolicyLayout
+from simulator.studies.metrics import METRICS, Tracker, mean_ci, nearest_neighbours
+from simulator.studies.model_metrics import MODEL_METRICS, ModelTracker, summarise_model
+from simulator.studies.policies import (
     DayLog,
     Retraining,
     check_policy_options,
     make_policy,
     policy_names,
 )
-from simulator.population import generate_population, load_population
-from simulator.rng import derive
-from simulator.world import load_catalog
+from simulator.viewers.engine import Simulation
+from simulator.viewers.population import generate_population, load_population
+from simulator.viewers.world import load_catalog
 
 DEFAULTS = {"profiles": 100, "days": 14, "titles": 300, "seeds": [1, 2], "start": "2026-01-05",
             "rows": 4, "row_len": 10, "warmup_days": 3, "explore_days": 0}
@@ -259,7 +259,7 @@ def summarise(cfg: dict, rows: list[dict]) -> dict:
 
 
 def write_results(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
-    from simulator.report import write_report
+    from simulator.studies.report import write_report
 
     fields = ["seed", "arm", "day", *METRICS, *MODEL_METRICS]
     with open(out / "metrics.csv", "w", newline="") as fh:

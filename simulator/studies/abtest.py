@@ -10,8 +10,8 @@ Welch's t-test (`scipy.stats.ttest_ind(equal_var=False)`).
 Over many seeds: the A/A rejection rate at alpha must sit near alpha (binomial 95% CI), and the
 planted effect's detection rate must match the power a standard calculator predicts.
 
-Fast by design: this study runs the behaviour model (`simulator.behaviour`) directly on numpy
-arrays, without the database or the core services. The world is drawn in memory (titles from
+Fast by design: this study runs the behaviour model (`simulator.viewers.behaviour`) directly on
+numpy arrays, without the database or the core services. The world is drawn in memory (titles from
 `feature_vector_for` over random tags, viewers from the population module's taste and trait
 draws); each visit browses up to `screens` screens of rows x row_len titles ranked by the
 policy, chooses by the same multinomial logit (sampled with the Gumbel-max trick), and a click
@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from simulator import behaviour as bm
-from simulator import vocab
-from simulator.catalog import feature_vector_for
-from simulator.population import N_COMMUNITIES, community_centres, draw_tastes, draw_traits
+from simulator.catalog import vocab
+from simulator.catalog.features import feature_vector_for
 from simulator.rng import derive
+from simulator.viewers import behaviour as bm
+from simulator.viewers.population import N_COMMUNITIES, community_centres, draw_tastes, draw_traits
 
 # The registry's policies this in-memory world can run ("ideal" ranks by expected enjoyment).
 POLICIES = ("popularity", "ideal", "random")

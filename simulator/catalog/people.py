@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from faker import Faker
 
-from simulator import vocab
+from simulator.catalog import vocab
 from simulator.rng import derive_int, pick
 
 DIRECTOR_SHARE = 0.15  # of each pool

@@ -1,5 +1,5 @@
-"""The experiment worker process: `python -m simulator.worker` claims queued runs and runs
-them (`simulator.runs`), at most STREAMSIM_EXPERIMENT_WORKERS at once across processes.
+"""The experiment worker process: `python -m simulator.studies.worker` claims queued runs and runs
+them (`simulator.studies.runs`), at most STREAMSIM_EXPERIMENT_WORKERS at once across processes.
 
 The educator page queues a run and starts this module as a subprocess (so a long experiment
 never blocks a web worker); progress is written back to the run row in short transactions.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from core.db import Database
 from core.settings import Settings
-from simulator import runs
+from simulator.studies import runs
 
 SHIPPED = Path(__file__).resolve().parent / "experiments"
 QUICK = {"profiles": 40, "days": 10, "titles": 200, "seeds": [1, 2]}
@@ -39,11 +39,11 @@ def shipped_configs() -> dict[str, Path]:
 
 def launch(results_root: Path) -> subprocess.Popen:
     """Start a worker process in the background (same environment); it claims queued runs
-    (`simulator.runs.work`) until none is left, its output appended to worker.log."""
+    (`simulator.studies.runs.work`) until none is left, its output appended to worker.log."""
     results_root = Path(results_root)
     results_root.mkdir(parents=True, exist_ok=True)
     with open(results_root / "worker.log", "ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "simulator.worker"],  # nosec B603
+        return subprocess.Popen([sys.executable, "-m", "simulator.studies.worker"],  # nosec B603
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 

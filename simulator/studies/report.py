@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.metrics import METRICS
-from simulator.model_metrics import MODEL_METRICS
+from simulator.studies.metrics import METRICS
+from simulator.studies.model_metrics import MODEL_METRICS
 
 LABELS = {
     "sessions": "Sessions per day", "plays": "Plays per day", "ctr": "Click-through rate",

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator import vocab
-from simulator.people import People
+from simulator.catalog import vocab
+from simulator.catalog.people import People
 from simulator.rng import pick
 
 _MOOD = {m.slug: m for m in vocab.MOODS}

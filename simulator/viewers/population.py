@@ -30,7 +30,7 @@ from core.models import (
     TastePick,
 )
 from simulator.bulk import insert_rows, next_id, sync_sequences
-from simulator.catalog import (
+from simulator.catalog.features import (
     FEATURE_INDEX,
     N_FEATURES,
     N_LATENT,
@@ -38,7 +38,7 @@ from simulator.catalog import (
     encode_features,
 )
 from simulator.rng import derive, derive_int
-from simulator.world import Catalog
+from simulator.viewers.world import Catalog
 
 N_COMMUNITIES = 6
 # Taste length. With unit-length title features and quality ~ N(0, 0.25), the taste term makes

@@ -10,7 +10,7 @@ profile's first rows closer to its true tastes than the popularity rows?
 3. Newcomers: `profiles` new simulated profiles (same generator, same taste communities). Each
    onboards through the picker: it is shown `core.catalog.onboarding_candidates` for its
    maturity limit and picks the 3 it expects to enjoy most, and names its 2 favourite genres
-   (`simulator.population.onboard`).
+   (`simulator.viewers.population.onboard`).
 4. Rows, for each newcomer:
    - `onboarding`: what the site serves it, `recommender.scoring.Ranker(...).top(10)`: its
      state from `recommender.state.user_state` (source "fold-in"), the model's scores, the
@@ -49,10 +49,10 @@ from recommender.models.content import attach, load_favourite_genres, load_title
 from recommender.models.svd import log_popularity
 from recommender.scoring import Ranker
 from recommender.selection import choose, refit
-from simulator import behaviour as bh
-from simulator.experiment import ARM_DEFAULTS, _database, build_world, normalise, run_arm
-from simulator.population import generate_population
-from simulator.world import load_catalog
+from simulator.studies.experiment import ARM_DEFAULTS, _database, build_world, normalise, run_arm
+from simulator.viewers import behaviour as bh
+from simulator.viewers.population import generate_population
+from simulator.viewers.world import load_catalog
 
 K = 10
 ROWS = ("onboarding", "prior", "popular", "model_alone", "content_alone")

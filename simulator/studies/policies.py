@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from recommender import sim_policy
-from simulator.world import Catalog
+from simulator.viewers.world import Catalog
 
 
 @dataclass

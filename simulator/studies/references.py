@@ -1,4 +1,4 @@
-"""Reference figures from public data sets, for the realism report (simulator.realism).
+"""Reference figures from public data sets, for the realism report (simulator.studies.realism).
 
 Each figure keeps its source and how it was computed. The MovieLens 100k figures below were
 computed by `reference_figures` from the data set's `u.data` and `u.item` (`make real-data`
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.metrics import gini
+from simulator.studies.metrics import gini
 
 TOP_SHARE = 0.2  # "top 20%": the floor(20%) largest, at least one
 

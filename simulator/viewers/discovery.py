@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.catalog import FEATURE_INDEX
-from simulator.session import ShownRow, Viewer
-from simulator.world import Catalog
+from simulator.catalog.features import FEATURE_INDEX
+from simulator.viewers.session import ShownRow, Viewer
+from simulator.viewers.world import Catalog
 
 SEARCH_LIMIT = 48
 BROWSE_PAGE = 36

@@ -12,9 +12,9 @@ Ground truth (`truth_titles`): `quality` ~ N(0, 0.25) with ~6% great (+0.4..0.8)
 titles, and a unit-length float32 feature vector over FEATURE_NAMES (one dimension per genre,
 mood, theme and pace, plus a few latent ones), built from the title's tags plus a little noise.
 
-The feature space lives in simulator.features, the people pool in simulator.people, the
-title words (names, synopses, credits, episodes, drawn from their own stream) in
-simulator.title_text and the bulk-insert helpers in simulator.bulk.
+The feature space lives in simulator.catalog.features, the people pool in simulator.catalog.people,
+the title words (names, synopses, credits, episodes, drawn from their own stream) in
+simulator.catalog.title_text and the bulk-insert helpers in simulator.bulk.
 """
 
 from __future__ import annotations
@@ -28,32 +28,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.models import Artwork, Credit, Episode, Person, Tag, Title, TitleTag, TitleTruth
-from simulator import vocab
 from simulator.bulk import insert_rows, next_id, sync_sequences
-from simulator.features import (
-    FEATURE_INDEX,
-    FEATURE_NAMES,
-    N_FEATURES,
-    N_LATENT,
-    decode_features,
-    encode_features,
-    feature_vector_for,
-)
-from simulator.people import People
+from simulator.catalog import vocab
+from simulator.catalog.features import N_LATENT, encode_features, feature_vector_for
+from simulator.catalog.people import People
+from simulator.catalog.title_text import CatalogText
 from simulator.rng import derive, pick
-from simulator.title_text import CatalogText
-
-# The feature space is re-exported: other simulator modules and the tests import it from here.
-__all__ = [
-    "FEATURE_NAMES",
-    "FEATURE_INDEX",
-    "N_FEATURES",
-    "CatalogSummary",
-    "decode_features",
-    "encode_features",
-    "feature_vector_for",
-    "generate_catalog",
-]
 
 # --- the summary ----------------------------------------------------------------------------
 
@@ -117,7 +97,7 @@ def title_dynamics(rng: np.random.Generator, quality: np.ndarray, popularity: np
     - awareness (hidden buzz at release, 0..1): public popularity's share of its maximum,
       times log-normal noise; titles arriving in the period get a launch campaign (x3, and
       at least 0.5).
-    How buzz decays after release is `simulator.behaviour.awareness`."""
+    How buzz decays after release is `simulator.viewers.behaviour.awareness`."""
     n = quality.size
     arrive = rng.random(n) < ARRIVAL_SHARE
     offsets = rng.random(n)

@@ -37,7 +37,7 @@ import numpy as np
 from recommender.data import SignalMapping
 from recommender.evaluate import split_holdout
 from recommender.model import ServingModel
-from simulator.behaviour import true_thumbs
+from simulator.viewers.behaviour import true_thumbs
 
 MODEL_METRICS = ("model_rmse_truth", "model_holdout_rmse")
 

@@ -1,8 +1,8 @@
 """One simulated session of one profile: look at rows, maybe search, click, watch, react.
 
 `run_session` is pure (no database): it returns what happened as playback events, ratings,
-My List additions, searches and impressions, which `simulator.engine` then writes through the
-core services. The rows come from a layout (the site's row builder or a policy's rows).
+My List additions, searches and impressions, which `simulator.viewers.engine` then writes through
+the core services. The rows come from a layout (the site's row builder or a policy's rows).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from core.playback import PlaybackInput
-from simulator import behaviour as bh
-from simulator.world import Catalog
+from simulator.viewers import behaviour as bh
+from simulator.viewers.world import Catalog
 
 SCREEN_ROWS = 3  # rows visible on one screen
 MAX_SCREENS = 10
@@ -94,8 +94,8 @@ def run_session(rng: np.random.Generator, viewer: Viewer, state: ProfileState,
                 start: datetime, discovery=None, buzz: np.ndarray | None = None,
                 ) -> SessionResult:
     """Simulate one visit. `utility` is the profile's true utility of every title;
-    `discovery` (optional, a `simulator.discovery.Discovery`) opens the paths besides the home
-    rows: a viewer may come to look up a title it heard about, and one who finds nothing on a
+    `discovery` (optional, a `simulator.viewers.discovery.Discovery`) opens the paths besides the
+    home rows: a viewer may come to look up a title it heard about, and one who finds nothing on a
     screen may search, browse or open "More like this" instead of scrolling on; `buzz`
     (awareness today, per title) pulls clicks toward titles the viewer has heard of."""
     res = SessionResult(viewer.id, start, start)

@@ -15,7 +15,7 @@ real viewers, or both). Definitions, stated once here and in docs/realism.md:
   episode, the unit of core.playback and core.analytics): completed is the viewing's
   `completed` flag (core.playback's rule: 90% of the runtime or the credits mark, after real
   watching); abandoned is not completed with the furthest point short of
-  simulator.metrics.ABANDON_BELOW of the runtime, the simulator's own abandonment rule;
+  simulator.studies.metrics.ABANDON_BELOW of the runtime, the simulator's own abandonment rule;
 * a **session** is a run of one profile's playback events (client clock) with no idle gap
   longer than SESSION_GAP_MINUTES, where idle time between two events is the time between
   them minus the watching the later one credited (players need not send heartbeats: a film
@@ -25,8 +25,8 @@ real viewers, or both). Definitions, stated once here and in docs/realism.md:
   the active profiles over the profiles that existed (the first and last day of a history of
   3 days or more are left out, as a history starts and ends at the time it was made).
 
-Reference figures (simulator.references) come from MovieLens 100k; a figure no public data set
-gives like for like shows "no public reference" rather than a number. Each comparable figure
+Reference figures (simulator.studies.references) come from MovieLens 100k; a figure no public data
+set gives like for like shows "no public reference" rather than a number. Each comparable figure
 has a band (Band): inside it the world is "close" to the reference, outside it "differs".
 """
 
@@ -43,8 +43,8 @@ from sqlalchemy import DateTime, Float, and_, case, cast, extract, func, select
 from sqlalchemy.orm import Session
 
 from core.models import Episode, PlaybackEvent, Profile, Rating, Title, Viewing
-from simulator.metrics import ABANDON_BELOW
-from simulator.references import ML100K, SOURCES, TOP_SHARE, Reference, concentration
+from simulator.studies.metrics import ABANDON_BELOW
+from simulator.studies.references import ML100K, SOURCES, TOP_SHARE, Reference, concentration
 
 SESSION_GAP_MINUTES = 30
 
@@ -114,7 +114,7 @@ SPECS = (
          "or the credits mark, after real watching (core.playback)"),
     Spec("abandonment_rate", "Abandonment rate", WATCHING, "share",
          f"share of viewings not completed whose furthest point is short of "
-         f"{ABANDON_BELOW:.0%} of the runtime (simulator.metrics)"),
+         f"{ABANDON_BELOW:.0%} of the runtime (simulator.studies.metrics)"),
     Spec("session_minutes_p50", "Minutes per session, median", SESSIONS, "minutes",
          f"first to last playback event of a session (a new session after "
          f"{SESSION_GAP_MINUTES} idle minutes), pauses included"),

@@ -27,8 +27,8 @@ from core.models import (
     TitleTag,
     TitleTruth,
 )
-from simulator.behaviour import true_utility
-from simulator.catalog import FEATURE_INDEX, N_FEATURES, decode_features
+from simulator.catalog.features import FEATURE_INDEX, N_FEATURES, decode_features
+from simulator.viewers.behaviour import true_utility
 
 
 @dataclass(frozen=True)
@@ -197,7 +197,7 @@ def truth_scorer(session: Session, title_ids: np.ndarray):
         if int(t) in pos:
             feats[pos[int(t)]] = decode_features(b)
             quality[pos[int(t)]] = q
-    from simulator.population import latest_tastes
+    from simulator.viewers.population import latest_tastes
 
     start = dict(session.execute(select(ProfileTruth.profile_id, ProfileTruth.taste)).all())
     start.update(latest_tastes(session, start))

@@ -16,10 +16,12 @@ from sqlalchemy import func, select
 
 from core.db import Database
 from core.models import FavouriteGenre, Profile, ProfileTruth, Tag, Title
-from simulator.catalog import FEATURE_INDEX, encode_features, generate_catalog
-from simulator.engine import Simulation
-from simulator.layouts import SiteLayout
-from simulator.population import (
+from simulator.catalog.features import FEATURE_INDEX, encode_features
+from simulator.catalog.generate import generate_catalog
+from simulator.rng import derive
+from simulator.studies.layouts import SiteLayout
+from simulator.viewers.engine import Simulation
+from simulator.viewers.population import (
     N_COMMUNITIES,
     Population,
     community_centres,
@@ -28,8 +30,7 @@ from simulator.population import (
     generate_population,
     load_population,
 )
-from simulator.rng import derive
-from simulator.world import load_catalog
+from simulator.viewers.world import load_catalog
 
 
 @dataclass

@@ -25,13 +25,13 @@ from core import impressions as core_impressions
 from core.db import Database
 from core.models import TasteDay
 from core.playback_bulk import Batch, CatalogCache, record_playback_bulk
-from simulator import behaviour as bh
-from simulator.catalog import encode_features
-from simulator.discovery import Discovery
-from simulator.population import Population
+from simulator.catalog.features import encode_features
 from simulator.rng import derive
-from simulator.session import ProfileState, SessionResult, ShownRow, Viewer, run_session
-from simulator.world import Catalog
+from simulator.viewers import behaviour as bh
+from simulator.viewers.discovery import Discovery
+from simulator.viewers.population import Population
+from simulator.viewers.session import ProfileState, SessionResult, ShownRow, Viewer, run_session
+from simulator.viewers.world import Catalog
 
 CHUNK_SESSIONS = 150
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulator import vocab
+from simulator.catalog import vocab
 
 __all__ = [
     "FEATURE_NAMES",

@@ -2,8 +2,8 @@
 maturity ages, artwork motifs, and the word lists that titles and synopses are made from.
 
 Slugs are unique across genres, moods and themes, so a slug alone names a tag (and a feature).
-Changing these lists changes the feature space (see simulator.features.FEATURE_NAMES) and every
-seeded catalog, so add to the end rather than reorder.
+Changing these lists changes the feature space (see simulator.catalog.features.FEATURE_NAMES) and
+every seeded catalog, so add to the end rather than reorder.
 """
 
 from __future__ import annotations
@@ -477,13 +477,13 @@ TAG_MOTIFS: dict[str, tuple[str, ...]] = {
 }
 
 # --- words for titles ---------------------------------------------------------------------
-# Everything from here on only words a catalogue: simulator.title_text draws it from its own
+# Everything from here on only words a catalogue: simulator.catalog.title_text draws it from its own
 # random stream, so these lists may grow or change without moving any numeric draw.
 
 
 @dataclass(frozen=True)
 class TitleTemplate:
-    """One way to name a title. Slots in braces are filled by simulator.title_text; a slot
+    """One way to name a title. Slots in braces are filled by simulator.catalog.title_text; a slot
     that names a place, a time or a person is also used by the synopsis, so the two agree."""
 
     pattern: str  # also the template's id

@@ -1,6 +1,6 @@
 """Experiment runs, one way: queue, claim, run, finish, and settle the ones whose process died.
 
-The educator page queues a run and starts a worker process (`simulator.worker`); `streamsim
+The educator page queues a run and starts a worker process (`simulator.studies.worker`); `streamsim
 simulate` runs one in its own process; both go through here. A run's life:
 
     queued --claim--> running --> done | failed
@@ -32,7 +32,7 @@ from core.clock import Clock, system_clock
 from core.db import Database
 from core.locks import exclusive, is_held, try_lock, unlock
 from core.models import ExperimentRun
-from simulator.experiment import normalise, run_experiment
+from simulator.studies.experiment import normalise, run_experiment
 
 CLAIM_LOCK = ".claim.lock"
 RUN_LOCK = ".running.lock"

@@ -13,13 +13,14 @@ would cost seconds per day of a thousand profiles. A test checks the two give th
 
 Where the simulated site differs on purpose: it shows only the first `genre_rows` genre rows
 (`N_GENRE_ROWS`; the site plans every genre, loaded as the browser scrolls), a title only from
-its release date on, and the model's scores as of its last training (simulator/site_model.py).
+its release date on, and the model's scores as of its last training
+(simulator/studies/site_model.py).
 
 With `model_from_day` set (seeding does), the layout also runs the site's recommender the way the
 scheduler would: from that simulated day on, a production family is trained from the database
 (`recommender.data.load_interactions`, what `streamsim train` reads; one fixed family with
-default params, see simulator/site_model.py) every `retrain_days` days, and profiles the model
-knows get the registry's personal rows from it.
+default params, see simulator/studies/site_model.py) every `retrain_days` days, and profiles the
+model knows get the registry's personal rows from it.
 
 `PolicyLayout` (experiments) is a lightweight layout: a continue row, then `rows` rows of
 `row_len` titles taken from the policy's ranking, with optional epsilon-exploration slots and
@@ -41,10 +42,10 @@ from core.models import FavouriteGenre, Tag, TastePick
 from recommender import row_kinds
 from recommender.row_kinds import ROW_LENGTH, GenreTag, PageOptions, Top10
 from recommender.rows import SiteRows
-from simulator import behaviour as bh
-from simulator.policies import Policy, RankContext
-from simulator.session import ProfileState, ShownRow
-from simulator.site_model import SEED_FAMILY, ModelView, SiteModel
+from simulator.studies.policies import Policy, RankContext
+from simulator.studies.site_model import SEED_FAMILY, ModelView, SiteModel
+from simulator.viewers import behaviour as bh
+from simulator.viewers.session import ProfileState, ShownRow
 
 N_GENRE_ROWS = 5  # the simulated site shows the first five genre rows (the site: every genre)
 
