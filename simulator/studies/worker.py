@@ -8,6 +8,8 @@ Also here: the shipped configs and their quick versions, which the page offers.
 
 from __future__ import annotations
 
+import argparse
+
 # Runs a fixed argv of our own module, never a shell.
 import os
 import subprocess  # nosec B404
@@ -47,14 +49,23 @@ def launch(results_root: Path) -> subprocess.Popen:
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator.studies.worker",
+        description="Claim the experiment runs queued on the educator pages and run them, "
+                    "until none is left; at most "
+                    "STREAMSIM_EXPERIMENT_WORKERS run at once across processes. Reads the "
+                    "database and results folder from the STREAMSIM_* settings.")
+    parser.parse_args(argv)
     settings = Settings.from_env()
     db = Database(settings)
     try:
-        return runs.work(db, settings.results_dir, settings.experiment_workers)
+        done = runs.work(db, settings.results_dir, settings.experiment_workers)
     finally:
         db.dispose()
+    print(f"worker {os.getpid()}: ran {done} experiment(s)", flush=True)
+    return done
 
 
 if __name__ == "__main__":
-    print(f"worker {os.getpid()}: ran {main()} experiment(s)", flush=True)
+    main()

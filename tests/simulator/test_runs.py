@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import select
 
 from core.models import ExperimentRun
@@ -76,3 +77,14 @@ def test_a_killed_worker_leaves_a_failed_run_with_the_reason(database, tmp_path)
     assert status == "failed" and "stopped before it finished" in error
     [again] = _queue(database, tmp_path)
     assert runs.claim(database, tmp_path, limit=1)[0] == again
+
+
+def test_the_worker_answers_help_without_running_anything(capsys):
+    """`python -m simulator.studies.worker --help` used to start the worker, claiming queued
+    runs from whatever database the environment named."""
+    from simulator.studies import worker
+
+    with pytest.raises(SystemExit) as stop:
+        worker.main(["--help"])
+    assert stop.value.code == 0
+    assert "usage: python -m simulator.studies.worker" in capsys.readouterr().out
