@@ -71,7 +71,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.common import Server, gunicorn, logged_in, quantile_ms  # noqa: E402
+from bench.common import Server, gunicorn, logged_in, machine_speed, quantile_ms  # noqa: E402
 from core import accounts, activity, catalog  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
@@ -556,6 +556,7 @@ def main() -> None:
               f"({url.split(':')[0]}; {SECONDS:.0f} s per paced phase; gunicorn {WORKERS} "
               f"workers x {THREADS} threads; load {os.getloadavg()[0]:.2f} at "
               f"{datetime.now(UTC):%H:%M} UTC)", flush=True)
+        print(machine_speed(), flush=True)
         if not args.guessers_only:
             in_process_cost(url, *people[0], catalog_films[0])
         with gunicorn(url, workers=WORKERS, threads=THREADS) as base:

@@ -30,6 +30,7 @@ from bench.common import (  # noqa: E402
     concurrent_gets,
     gunicorn,
     logged_in,
+    machine_speed,
     percentiles,
     worker_shares,
 )
@@ -116,6 +117,7 @@ def main() -> None:
             lazy = [base + "/home/rows/" + key for key in
                     sorted(set(_lazy_keys(page)))] or [base + "/home"]
             concurrent_gets(clients, [base + "/home"], 5)  # warm up both workers
+            print(machine_speed())
             print(f"{n_clients} keep-alive clients, {seconds:.0f} s per phase, "
                   f"gunicorn 2 workers x 4 threads")
             phase("home page", base, clients, [base + "/home"], seconds, log)
