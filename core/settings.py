@@ -58,7 +58,8 @@ class Settings:
     max_profiles: int = field(default=5, metadata=FIXED)
     sqlite_busy_timeout_ms: int = 10_000
     # Seconds the home page keeps the rows that are the same for everyone at a maturity limit
-    # (Trending, Top 10, popular genre rows) before computing them again; 0 turns it off.
+    # (Trending, Top 10, popular genre rows), and the title cards the rows show, before
+    # computing them again; 0 turns it off.
     home_rows_cache_s: float = 45.0
     # Experiment runs allowed at once (each a worker process on this machine).
     experiment_workers: int = 1
