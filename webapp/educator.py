@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField
@@ -14,6 +15,13 @@ from core import analytics
 from core.clock import system_clock
 from core.models import ExperimentRun, Title
 from simulator.studies import worker
+from simulator.studies.compare import (
+    NEEDS_ARM,
+    WINDOW_LABELS,
+    WINDOWS,
+    compare_window,
+    window_days,
+)
 from simulator.studies.experiment import load_config
 from simulator.studies.metrics import METRIC_GROUPS, METRICS
 from simulator.studies.realism import SESSION_GAP_MINUTES, realism_report
@@ -100,28 +108,94 @@ def run(run_id: int):
     run = _run(run_id)
     summary_path = Path(run.results_dir) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
-    charts = None
+    charts = comparison = None
+    compare_only = request.headers.get("HX-Target") == "run-compare"
     if summary:  # columns in the config's order of arms (summary.json sorts its keys)
         order = [a.get("name") for a in (run.config or {}).get("arms", [])]
         summary["arms"] = dict(sorted(summary["arms"].items(), key=lambda kv: (
             order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
+        rows = _rows(run)
+        comparison = _comparison(run, summary, rows)
         if not is_fragment_request():
-            charts = _charts(run, list(summary["arms"]))
-    response = render_page("educator/run.html", "status", run=run, summary=summary,
-                           charts=charts, metrics=METRICS, groups=METRIC_GROUPS, labels=LABELS,
-                           profile=current_profile())
-    if is_fragment_request() and run.status in ("done", "failed"):
+            charts = _charts(run, list(summary["arms"]), rows)
+    response = render_page("educator/run.html", "compare" if compare_only else "status",
+                           run=run, summary=summary, charts=charts, comparison=comparison,
+                           metrics=METRICS, groups=METRIC_GROUPS, labels=LABELS,
+                           windows=WINDOW_LABELS, profile=current_profile())
+    if is_fragment_request() and not compare_only and run.status in ("done", "failed"):
         response.headers["HX-Refresh"] = "true"  # finished: reload to show the results
     return response
 
 
-def _charts(run: ExperimentRun, arms: list[str]) -> dict | None:
-    """A chart per metric from the run's per-day rows (metrics.json: seed, arm, day and every
-    metric), arms in `arms`' order; None when the folder has no such file."""
-    path = Path(run.results_dir) / "metrics.json"
-    if not path.is_file():
+def _rows(run: ExperimentRun) -> list[dict] | None:
+    """The run's per-day rows (seed, arm, day and every metric): metrics.json, or metrics.csv
+    (an empty cell is a figure the run does not have); None when the folder has neither."""
+    folder = Path(run.results_dir)
+    if (folder / "metrics.json").is_file():
+        return json.loads((folder / "metrics.json").read_text())
+    if not (folder / "metrics.csv").is_file():
         return None
-    rows = json.loads(path.read_text())
+    with open(folder / "metrics.csv", newline="") as fh:
+        return [{k: (int(v) if k in ("seed", "day") else v if k == "arm"
+                     else None if v == "" else float(v)) for k, v in row.items()}
+                for row in csv.DictReader(fh)]
+
+
+def _comparison(run: ExperimentRun, summary: dict, rows: list[dict] | None) -> dict:
+    """The figures of one window (?window=, the whole run by default) against one baseline arm
+    (?baseline=, the run's own by default): per arm, each metric's mean over seeds ("mean")
+    and its difference from the baseline paired by seed ("vs_baseline"). From summary.json
+    when it holds them, else computed from the per-day rows (runs older than the paired
+    comparison); without rows, only the figures summary.json has, and a note."""
+    arms = list(summary["arms"])
+    cfg = run.config or {}
+    default = summary.get("baseline") or cfg.get("baseline")
+    default = default if default in arms else arms[0]
+    baseline = request.args.get("baseline")
+    baseline = baseline if baseline in arms else default
+    window = request.args.get("window")
+    window = window if window in WINDOWS else "all"
+    launch = int(summary.get("launch_days", cfg.get("explore_days") or 0))
+    days = int(summary.get("days") or cfg.get("days") or 0)
+    out = {"baseline": baseline, "window": window, "arms": arms, "launch_days": launch,
+           "days": None, "figures": None, "note": None}
+    saved = (summary.get("windows") or {}).get(window)
+    if saved and summary.get("baseline") == baseline:
+        out["days"], out["figures"] = saved["days"], saved["arms"]
+    elif rows:
+        days = max([days, *(int(r["day"]) + 1 for r in rows)])
+        span = window_days(days, launch)[window]
+        out["days"] = list(span) if span else None
+        out["figures"] = compare_window(rows, arms, baseline, span)
+    else:
+        old = {"all": "run_mean", "last_day": "last_day"}.get(window)
+        if old:
+            out["figures"] = {a: {"mean": {m: _old_figure((data.get(old) or {}).get(m), m)
+                                           for m in METRICS}, "vs_baseline": None}
+                              for a, data in summary["arms"].items()}
+        out["note"] = ("This run's folder has no per-day figures (metrics.json or "
+                       "metrics.csv), so its differences from a baseline cannot be computed"
+                       + ("." if old else ", nor its figures for this window."))
+    return out
+
+
+def _old_figure(block: dict | None, metric: str) -> dict:
+    """A figure of a summary.json older than the windows, with a note when it is n/a."""
+    block = dict(block or {"mean": None, "ci95": None, "n": 0})
+    if block.get("mean") is None:
+        needed = NEEDS_ARM.get(metric)
+        block["note"] = (f"Measured against the {needed} arm, which this run does not have."
+                         if needed else "This run's summary has no value for this figure.")
+    else:
+        block["note"] = None
+    return block
+
+
+def _charts(run: ExperimentRun, arms: list[str], rows: list[dict] | None) -> dict | None:
+    """A chart per metric from the run's per-day rows (seed, arm, day and every metric), arms
+    in `arms`' order; None when the folder has no such rows."""
+    if rows is None:
+        return None
     return run_charts(rows, METRICS, arms, shares=SHARES,
                       shade_days=int((run.config or {}).get("explore_days") or 0))
 

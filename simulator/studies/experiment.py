@@ -5,19 +5,24 @@ catalog + population database and draws visits and behaviour from the same named
 Writes to the results folder: metrics.csv and metrics.json (per seed, arm and day),
 summary.json (per arm and metric: mean of the daily values over the run, and of the last day,
 as mean and 95% CI over seeds; per pair of arms, the difference in mean true utility paired by
-seed, `utility_vs`; byte-identical for the same config), plots and report.html.
+seed, `utility_vs`; per arm, `vs_baseline`: every metric's difference from the baseline arm
+paired by seed, as mean and 95% interval (low, high) over seeds, for the whole run; `windows`:
+per window of days (whole run, after the launch phase, last day, last 7 days) every arm's
+means and `vs_baseline`, see compare.py; byte-identical for the same config), plots and
+report.html.
 Arms with a model (svd) also get `model_metrics.MODEL_METRICS` per day and a "model" block in
 the summary, and model_log.json lists every retrain with its training time.
 
 Config (TOML; defaults in DEFAULTS/ARM_DEFAULTS): name, description (shown to educators),
-profiles, days, titles, seeds, start,
-rows and row_len (the layout), warmup_days (when a "warmup" retrain happens), explore_days (a
-launch phase of random rows shared by every arm before the policies take over; 0 = none), and
-one [[arms]] table per arm: name, policy (popularity, random, content, ideal, svd), retrain
-(daily, warmup, never or every N days), epsilon (exploration slots), new_per_day (releases),
-artwork (default, random, matched), rows and row_len (this arm's layout), plus policy options
-(svd: `model` = "production" (the site's retrain rule, the default) or one family (svd, als,
-ease, knn, blend), and that model's options; an unknown model or option is refused here).
+profiles, days, titles, seeds, start, baseline (the arm the others are compared with, paired by
+seed; the first arm by default), rows and row_len (the layout), warmup_days (when a "warmup"
+retrain happens), explore_days (a launch phase of random rows shared by every arm before the
+policies take over; 0 = none), and one [[arms]] table per arm: name, policy (popularity,
+random, content, ideal, svd), retrain (daily, warmup, never or every N days), epsilon
+(exploration slots), new_per_day (releases), artwork (default, random, matched), rows and
+row_len (this arm's layout), plus policy options (svd: `model` = "production" (the site's
+retrain rule, the default) or one family (svd, als, ease, knn, blend), and that model's
+options; an unknown model or option is refused here).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from core.migrate import upgrade
 from core.settings import Settings
 from simulator.catalog.generate import generate_catalog
 from simulator.rng import derive
+from simulator.studies.compare import compare
 from simulator.studies.layouts import PolicyLayout
 from simulator.studies.metrics import METRICS, Tracker, mean_ci, nearest_neighbours
 from simulator.studies.model_metrics import MODEL_METRICS, ModelTracker, summarise_model
@@ -80,6 +86,10 @@ def normalise(raw: dict) -> dict:
     names = [a["name"] for a in cfg["arms"]]
     if len(set(names)) != len(names):
         raise ValueError("Arm names must be unique.")
+    baseline = cfg.setdefault("baseline", names[0])
+    if baseline not in names:
+        raise ValueError(f"baseline must name one of the arms ({', '.join(map(repr, names))}), "
+                         f"not {baseline!r}.")
     for arm in cfg["arms"]:
         for key in LAYOUT_KEYS:
             value = arm.get(key, cfg[key])
@@ -241,6 +251,9 @@ def _run_mean(values: list) -> float | None:
 def summarise(cfg: dict, rows: list[dict]) -> dict:
     arms = {}
     utility_vs = paired(cfg, rows)
+    names = [a["name"] for a in cfg["arms"]]
+    baseline = cfg.get("baseline") or names[0]
+    windows = compare(rows, names, baseline, cfg["days"], int(cfg["explore_days"]))
     for arm in cfg["arms"]:
         name = arm["name"]
         per_seed = {seed: [r for r in rows if r["arm"] == name and r["seed"] == seed]
@@ -253,9 +266,11 @@ def summarise(cfg: dict, rows: list[dict]) -> dict:
             "last_day": {m: mean_ci([rs[-1][m] for rs in per_seed.values()]) for m in METRICS},
             "model": summarise_model(per_seed, mean_ci),
             "utility_vs": utility_vs[name],
+            "vs_baseline": windows["all"]["arms"][name]["vs_baseline"],
         }
     return {"name": cfg["name"], "profiles": cfg["profiles"], "days": cfg["days"],
-            "titles": cfg["titles"], "seeds": list(cfg["seeds"]), "arms": arms}
+            "titles": cfg["titles"], "seeds": list(cfg["seeds"]), "arms": arms,
+            "baseline": baseline, "launch_days": int(cfg["explore_days"]), "windows": windows}
 
 
 def write_results(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:

@@ -155,3 +155,61 @@ def test_pointing_at_a_day_shows_its_values(browser, live_server, finished_run, 
         assert errors == []
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("width,height,phone", [(1440, 900, False), (390, 844, True)],
+                         ids=["laptop", "phone"])
+def test_baseline_and_window_pickers(browser, live_server, finished_run, educator_state,
+                                     width, height, phone):
+    """The pickers swap the comparison in place (htmx) and put the choice in the URL; the
+    paired table does not widen the page. Every metric of random is 0.1 above popularity's,
+    and content's 0.2, on every day of every seed: paired, the differences are exact."""
+    page = open_page(browser, live_server, width, height, phone=phone,
+                     storage_state=educator_state)
+    try:
+        page.goto(finished_run)
+        section = page.locator("#run-compare")
+        heads = section.locator("table.educator__paired thead th")
+        expect(heads).to_have_text(["Metric", "random − popularity", "content − popularity"])
+        cell = section.locator("tr[data-metric='coverage'] td[data-arm='content']")
+        expect(cell.locator(".paired__mean")).to_have_text("+0.2")
+        expect(cell).to_have_attribute("data-excludes-zero", "")
+        na = section.locator("tr[data-metric='homogenization'] td[data-arm='random'] "
+                             ".run-compare__na")
+        expect(na).to_have_attribute("title", re.compile("ideal arm"))
+        section.locator("select[name=window]").select_option("after_launch")
+        expect(page).to_have_url(re.compile(r"window=after_launch"))
+        expect(section.locator(".run-compare__days")).to_contain_text("days 2 to 7")
+        page.locator("#run-compare select[name=baseline]").select_option("content")
+        expect(page).to_have_url(re.compile(r"baseline=content"))
+        expect(page.locator("#run-compare table.educator__paired thead th")).to_have_text(
+            ["Metric", "popularity − content", "random − content"])
+        expect(page.locator("#run-compare tr[data-metric='coverage'] td[data-arm='popularity'] "
+                            ".paired__mean")).to_have_text("-0.2")
+        expect(page.locator("figure.run-chart")).to_have_count(len(METRICS))  # still there
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.locator("#run-compare").scroll_into_view_if_needed()
+        shot(page, f"educator-paired-{'phone' if phone else 'laptop'}")
+        if not phone:
+            assert axe_serious(page) == []
+        assert page.console_errors == []
+    finally:
+        page.context.close()
+
+
+def test_the_pickers_work_without_javascript(browser, live_server, finished_run,
+                                             educator_state):
+    context = browser.new_context(base_url=live_server[0], java_script_enabled=False,
+                                  storage_state=educator_state)
+    try:
+        page = context.new_page()
+        page.goto(finished_run)
+        page.locator("select[name=window]").select_option("last_day")
+        page.locator("select[name=baseline]").select_option("random")
+        page.locator("button.run-compare__show").click()
+        expect(page).to_have_url(re.compile(r"window=last_day&baseline=random"))
+        expect(page.locator(".run-compare__days")).to_contain_text("day 7 of 0 to 7")
+        expect(page.locator("tr[data-metric='ctr'] td[data-arm='popularity'] .paired__mean")) \
+            .to_have_text("-0.1")
+    finally:
+        context.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import func, select
 
@@ -41,6 +42,9 @@ def test_simulate_writes_results_and_a_run_row(app, database, tmp_path):
     result = app.test_cli_runner().invoke(cli_sim.simulate, [str(config), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "popularity: utility" in result.output
+    # The second arm against the first, paired by seed; one seed gives no interval, and says so.
+    assert "Utility against the baseline (popularity)" in result.output
+    assert re.search(r"ideal: [+-]\d\.\d{3} \(Only one seed", result.output), result.output
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary["arms"]) == {"popularity", "ideal"}
     with database.read() as s:
@@ -64,6 +68,8 @@ def test_simulate_refuses_a_bad_config_clearly_and_stores_nothing(app, database,
                           ('name = "x"\n[[arms]]\npolicy = "random"\nrows = 0\n', "rows"),
                           ('name = "x"\n[[arms]]\npolicy = "svd"\nmodel = "deep"\n',
                            "unknown model 'deep'"),
+                          ('name = "x"\nbaseline = "b"\n[[arms]]\nname = "a"\n'
+                           'policy = "random"\n', "baseline must name one of the arms ('a')"),
                           ('name = "x\n', "bad.toml")):
         bad.write_text(text)
         result = app.test_cli_runner().invoke(cli_sim.simulate, [str(bad)])

@@ -232,6 +232,17 @@ def test_a_figure_the_run_does_not_have_is_n_a_not_zero(tmp_path):
     ctr = summary["arms"]["popularity"]["run_mean"]["ctr"]
     assert ctr["mean"] > 0 and ctr["ci95"] is None  # one seed: no interval
     assert figure(homog) == "n/a" and "±" not in figure(ctr)
+    # Against the baseline (the first arm), paired by seed: one seed, so no interval, and why.
+    assert summary["baseline"] == "popularity"
+    vs = summary["arms"]["random"]["vs_baseline"]
+    assert vs["ctr"]["n"] == 1 and vs["ctr"]["low"] is None and vs["ctr"]["high"] is None
+    assert vs["ctr"]["mean"] == pytest.approx(
+        summary["arms"]["random"]["run_mean"]["ctr"]["mean"] - ctr["mean"], abs=2e-6)
+    assert "at least 2" in vs["ctr"]["note"]
+    homog_vs = vs["homogenization_taste"]
+    assert homog_vs["mean"] is None and "ideal" in homog_vs["note"]
+    saved = json.loads((tmp_path / "summary.json").read_text())
+    assert saved["windows"]["last_day"]["arms"]["random"]["vs_baseline"]["ctr"]["high"] is None
     report = (tmp_path / "report.html").read_text()
     assert "n/a" in report and "0 ± 0" not in report
     header, *lines = (tmp_path / "metrics.csv").read_text().splitlines()

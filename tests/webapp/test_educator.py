@@ -101,6 +101,117 @@ def test_a_run_without_per_day_rows_still_shows_its_summary(make_viewer, databas
     doc = soup(teacher.client.get(f"/educator/runs/{run_id}"))
     assert doc.select("table.educator__summary tbody tr") and not doc.select("figure.run-chart")
     assert "no figures by day" in doc.get_text()
+    # Its summary.json predates the paired comparison and nothing is left to compute it
+    # from: the page says so instead of showing a table of zeros.
+    assert not doc.select("table.educator__paired")
+    assert "no per-day figures" in doc.select_one(".run-compare__note").text
+
+
+def _paired_cells(doc) -> dict[str, dict[str, object]]:
+    """The paired table's cells: metric -> arm -> the cell."""
+    return {tr["data-metric"]: {td["data-arm"]: td for td in tr.select("td")}
+            for tr in doc.select("table.educator__paired tbody tr[data-metric]")}
+
+
+def test_run_page_compares_arms_with_a_baseline_paired_by_seed(make_viewer, database, tmp_path):
+    """The run page's pickers (plain GET, so they work without JS; htmx swaps the section) and
+    the paired differences, computed from the per-day rows of a run whose summary.json
+    predates them. Coverage of popularity minus random is 0.2, 0.4, 0.6 minus 0.1 in both
+    seeds (each seed moves both arms alike), so paired it is exact: an interval that excludes
+    0; every other figure is equal across arms (0 in [0, 0]: not marked)."""
+    from simulator.studies.compare import WINDOWS
+
+    run_id = _run(database, tmp_path)
+    teacher = make_viewer("paired@example.com", role="educator")
+    url = f"/educator/runs/{run_id}"
+    doc = soup(teacher.client.get(url))
+    form = doc.select_one("#run-compare form.run-compare__pickers")
+    assert form["method"] == "get" and form["action"] == url and form.select_one("button")
+    windows = form.select("select[name=window] option")
+    assert [o["value"] for o in windows] == list(WINDOWS)
+    assert [o["value"] for o in windows if o.has_attr("selected")] == ["all"]
+    arms = form.select("select[name=baseline] option")
+    assert [o["value"] for o in arms] == ["random", "popularity"]
+    assert [o["value"] for o in arms if o.has_attr("selected")] == ["random"]  # the first arm
+    heads = [th.get_text(" ", strip=True) for th in doc.select("table.educator__paired thead th")]
+    assert heads == ["Metric", "popularity − random"]
+    cells = _paired_cells(doc)
+    cover = cells["coverage"]["popularity"]
+    assert cover.has_attr("data-excludes-zero") and "paired--clear" in cover["class"]
+    assert cover.select_one(".paired__mean").text == "+0.3"
+    assert cover.select_one(".paired__ci").text == "[0.3, 0.3]"
+    ctr = cells["ctr"]["popularity"]
+    assert not ctr.has_attr("data-excludes-zero") and ctr.select_one(".paired__ci").text == "[0, 0]"
+    # No ideal arm: homogenization is n/a, with the reason on hover, in both tables.
+    na = cells["homogenization"]["popularity"].select_one(".run-compare__na")
+    assert na.text == "n/a" and "ideal arm" in na["title"]
+    means = doc.select("table.educator__summary .run-compare__na")
+    assert means and all("ideal arm" in n["title"] for n in means)
+
+    # Another baseline and the last day only, from the query string.
+    doc = soup(teacher.client.get(f"{url}?baseline=popularity&window=last_day"))
+    heads = [th.get_text(" ", strip=True) for th in doc.select("table.educator__paired thead th")]
+    assert heads == ["Metric", "random − popularity"]
+    cover = _paired_cells(doc)["coverage"]["random"]
+    assert cover.select_one(".paired__mean").text == "-0.5"  # 0.1 - 0.6 on day 2
+    assert "day 2 of 0 to 2" in doc.select_one(".run-compare__days").get_text(" ", strip=True)
+    assert [o["value"] for o in doc.select("select[name=window] option[selected]")] == \
+        ["last_day"]
+    # The means follow the window too: coverage on the last day, random then popularity.
+    row = next(tr for tr in doc.select("table.educator__summary tbody tr")
+               if tr.th.get_text(strip=True) == "Catalog coverage")
+    assert [td.get_text(" ", strip=True) for td in row.select("td")] == \
+        ["0.1 ± 0.13", "0.6 ± 0.13"]
+    # Unknown values fall back to the defaults instead of failing.
+    doc = soup(teacher.client.get(f"{url}?baseline=nope&window=forever"))
+    assert [o["value"] for o in doc.select("select[name=baseline] option[selected]")] == ["random"]
+    # htmx asks for the section alone (no status block, no reload).
+    fragment = teacher.client.get(f"{url}?window=last_7_days",
+                                  headers={"HX-Request": "true", "HX-Target": "run-compare"})
+    part = soup(fragment)
+    assert part.select_one("section#run-compare table.educator__paired")
+    assert part.select_one("#run-status") is None and part.select_one("h1") is None
+    assert "HX-Refresh" not in fragment.headers
+
+
+def test_paired_table_from_metrics_csv_and_from_a_new_summary(make_viewer, database, tmp_path):
+    """An older folder with metrics.csv but no metrics.json still gets its paired table; a
+    summary.json written by the simulator is read as it is for its own baseline."""
+    import csv
+
+    from simulator.studies.experiment import normalise, summarise
+
+    run_id = _run(database, tmp_path)
+    rows = json.loads((tmp_path / "metrics.json").read_text())
+    (tmp_path / "metrics.json").unlink()
+    with open(tmp_path / "metrics.csv", "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    teacher = make_viewer("csv@example.com", role="educator")
+    url = f"/educator/runs/{run_id}"
+    cells = _paired_cells(soup(teacher.client.get(url)))
+    assert cells["coverage"]["popularity"].select_one(".paired__mean").text == "+0.3"
+    assert cells["homogenization"]["popularity"].select_one(".run-compare__na")
+    # The simulator's own summary (baseline popularity, named in the config), rows gone:
+    # the figures come from summary.json; another baseline cannot be computed, and says so.
+    cfg = normalise({"name": "Pop vs random", "profiles": 10, "days": 3, "titles": 50,
+                     "seeds": [1, 2], "baseline": "popularity",
+                     "arms": [{"name": "random", "policy": "random"},
+                              {"name": "popularity", "policy": "popularity"}]})
+    from simulator.studies.model_metrics import MODEL_METRICS
+
+    full = [{**r, **dict.fromkeys(MODEL_METRICS)} for r in rows]
+    (tmp_path / "summary.json").write_text(json.dumps(summarise(cfg, full)))
+    (tmp_path / "metrics.csv").unlink()
+    doc = soup(teacher.client.get(url))
+    assert [o["value"] for o in doc.select("select[name=baseline] option[selected]")] == \
+        ["popularity"]
+    cover = _paired_cells(doc)["coverage"]["random"]
+    assert cover.select_one(".paired__mean").text == "-0.3"
+    other = soup(teacher.client.get(f"{url}?baseline=random"))
+    assert not other.select("table.educator__paired")
+    assert "no per-day figures" in other.select_one(".run-compare__note").text
 
 
 def test_everyone_else_gets_404(viewer, client, database, tmp_path):
@@ -320,6 +431,10 @@ def test_a_run_whose_process_died_shows_as_failed_on_the_page(make_viewer, datab
     teacher = make_viewer("lost@example.com", role="educator")
     page = soup(teacher.client.get(f"/educator/runs/{run_id}"))
     assert "stopped before it finished" in page.select_one("#run-status").get_text()
+    # No results: the comparison section asked for alone is empty, not an error.
+    part = teacher.client.get(f"/educator/runs/{run_id}",
+                              headers={"HX-Request": "true", "HX-Target": "run-compare"})
+    assert part.status_code == 200 and not soup(part).select("table, form")
     with database.read() as s:
         assert s.get(ExperimentRun, run_id).status == "failed"
 

@@ -91,6 +91,18 @@ def simulate(config: Path, out: Path | None) -> None:
         click.echo(f"  {name}: utility {m['mean_true_utility']['mean']:.3f}, "
                    f"coverage {m['coverage']['mean']:.3f}, Gini {m['gini_plays']['mean']:.3f}, "
                    f"CTR {m['ctr']['mean']:.4f}")
+    base = summary.get("baseline")
+    click.echo(f"Utility against the baseline ({base}), paired by seed, whole run:")
+    for name, arm in summary["arms"].items():
+        if name != base:
+            d = arm["vs_baseline"]["mean_true_utility"]
+            if d["mean"] is None or d["low"] is None:
+                click.echo(f"  {name}: "
+                           + ("n/a" if d["mean"] is None else f"{d['mean']:+.3f}")
+                           + f" ({d['note']})")
+            else:
+                click.echo(f"  {name}: {d['mean']:+.3f}, "
+                           f"95% interval [{d['low']:+.3f}, {d['high']:+.3f}]")
 
 
 @click.command("grant-educator")
