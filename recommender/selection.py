@@ -206,7 +206,8 @@ def compare(inter: Interactions, item_ids: np.ndarray, *, seeds: Iterable[int] =
             on_step: Callable[[str], None] | None = None) -> dict:
     """`streamsim evaluate`: every family and the production choice over several splits.
 
-    Per split seed: test = 20% of each profile's signals; validation = 20% of the rest. Each
+    Per split seed: test = 20% of each profile's signals; validation = 20% of the rest
+    (onboarding picks are never held out of either: recommender/evaluate.py). Each
     family is tuned on validation, then refitted on the whole training part and measured on
     test. `production` is the champion the retrain rule picks on validation."""
     item_ids = np.asarray(item_ids, np.int64)
@@ -249,8 +250,10 @@ def compare(inter: Interactions, item_ids: np.ndarray, *, seeds: Iterable[int] =
     report: dict = {}
     for name, rows in per.items():
         report[name] = {**summarise(rows), "chosen": chosen.get(name, []),
-                        "split": {"method": "per-profile random 80/20", "seeds": list(seeds),
-                                  "validation": "20% of each profile's training signals",
+                        "split": {"method": "per-profile random 80/20, onboarding picks "
+                                            "never held out", "seeds": list(seeds),
+                                  "validation": "20% of each profile's training signals "
+                                                "(onboarding picks stay in the fit part)",
                                   "relevance": RELEVANCE, "splits": splits}}
     base = report["popularity"]["ndcg@10"] or 1e-12
     for row in report.values():

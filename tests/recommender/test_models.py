@@ -6,7 +6,7 @@ import scipy.sparse as sp
 
 from recommender import models
 from recommender.data import Interactions
-from recommender.evaluate import split_holdout, validation_split
+from recommender.evaluate import selection_split, split_holdout, validation_split
 from recommender.foldin import fold_in
 from recommender.model import neighbours_from_dense
 from recommender.models.base import Signal, TrainingData
@@ -176,3 +176,31 @@ def test_a_version_written_before_item_item_arrays_still_loads(tmp_path):
     old = artifacts.load(tmp_path, "old")
     assert not old.has_neighbours and old.family == "svd"
     assert np.allclose(old.qi, model.qi)
+
+
+def test_onboarding_picks_never_land_in_a_test_or_validation_part():
+    inter, _ = _world(users=80)
+    rng = np.random.default_rng(5)
+    picked = np.zeros(len(inter), bool)
+    for u in np.unique(inter.users):  # three picks per profile, as the onboarding page takes
+        rows = np.flatnonzero(inter.users == u)
+        picked[rng.choice(rows, min(3, rows.size), replace=False)] = True
+    marked = Interactions(inter.users, inter.items, inter.pref, inter.weight, inter.explicit,
+                          picked)
+    for seed in range(3):
+        for split in (split_holdout(marked, seed=seed), selection_split(marked)):
+            train, held = split
+            assert len(held) and not held.picked.any()
+            assert train.picked.sum() == picked.sum()
+            fit, val = validation_split(train, seed)
+            assert len(val) and not val.picked.any() and fit.picked.sum() == picked.sum()
+    # Without picks the split is the plain per-profile one, row for row (MovieLens unchanged):
+    # each profile's rows in id order, a seeded permutation, the first 20% held out.
+    rng, held = np.random.default_rng(1), np.zeros(len(inter), bool)
+    for u in np.unique(inter.users):
+        rows = np.flatnonzero(inter.users == u)
+        if rows.size >= 3:
+            held[rows[rng.permutation(rows.size)[:max(1, round(0.2 * rows.size))]]] = True
+    got = split_holdout(inter, seed=1)[1]
+    assert set(zip(got.users.tolist(), got.items.tolist(), strict=True)) == set(
+        zip(inter.users[held].tolist(), inter.items[held].tolist(), strict=True))
