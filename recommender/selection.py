@@ -41,9 +41,9 @@ from recommender.models.base import TrainingData, params_dict, params_with
 from recommender.models.blend import combine
 
 FACTOR_FAMILIES = ("svd", "als")
-NEIGHBOUR_FAMILIES = ("ease", "knn")
+NEIGHBOUR_FAMILIES = ("ease", "dlae", "knn")
 BLEND_WEIGHTS = (0.25, 0.5, 0.75)
-DEFAULT_CANDIDATES = ("svd", "als", "ease", "knn", "popularity")
+DEFAULT_CANDIDATES = ("svd", "als", "ease", "dlae", "knn", "popularity")
 SELECTION_PROFILES = 2000  # validation profiles sampled when choosing (all of them below this)
 PARALLEL_FROM = 100_000  # signals from which candidates are fitted in two worker processes
 WORKERS = 2
@@ -161,6 +161,7 @@ class Choice:
                        "recall@20": t.validation["recall@20"],
                        "coverage": t.validation["coverage"],
                        "fit_seconds": round(t.seconds, 3),
+                       "serving_memory_bytes": t.model.memory_bytes(),
                        "params": params_dict(t.params)}
                 for name, t in self.tuned.items()}
 
