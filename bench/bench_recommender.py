@@ -66,7 +66,7 @@ def bench_training(n_interactions: int) -> None:
     # (STREAMSIM_REC_FACTORS, _EPOCHS); then the SVD at evaluate's largest grid point.
     grids = candidate_grids(Settings())
     svd_point = SvdParams(**grids["svd"][0])
-    runs = [(n, None) for n in ("popularity", "als", "ease", "knn")]
+    runs = [(n, None) for n in ("popularity", "als", "ease", "dlae", "knn")]
     runs += [("svd", svd_point), ("svd", SvdParams(factors=64))]
     total = 0.0
     for name, params in runs:
@@ -83,7 +83,7 @@ def bench_training(n_interactions: int) -> None:
           flush=True)
     start = time.perf_counter()
     train, held = selection_split(inter)
-    choice = choose(train, held, ids, ("svd", "als", "ease", "knn", "popularity"),
+    choice = choose(train, held, ids, ("svd", "als", "ease", "dlae", "knn", "popularity"),
                     grids=grids)
     chosen = time.perf_counter() - start
     refit(choice.champion, inter, ids, choice.tuned)
