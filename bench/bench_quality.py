@@ -35,6 +35,7 @@ from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from recommender.data import catalog_arrays, load_interactions, tag_matrix  # noqa: E402
+from recommender.models.base import params_dict  # noqa: E402
 from recommender.movielens import import_folder  # noqa: E402
 from recommender.selection import compare  # noqa: E402
 from simulator.studies.seed import seed_history  # noqa: E402
@@ -42,7 +43,8 @@ from simulator.viewers.world import truth_scorer  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
 DEFAULT_REAL = Path(__file__).resolve().parent.parent / ".cache" / "data" / "ml-100k"
-ORDER = ("production", "blend", "ease", "als", "knn", "svd", "popularity", "random", "oracle")
+ORDER = ("production", "blend", "ease", "dlae", "als", "knn", "svd", "popularity", "random",
+         "oracle")
 
 
 def table(label: str, report: dict, seconds: float) -> None:
@@ -67,10 +69,32 @@ def table(label: str, report: dict, seconds: float) -> None:
         elif truth:
             cells += f"{'-':>14}"
         print(cells)
-    chosen = sorted({c["model"] for c in report["production"]["chosen"]})
-    print(f"[{label}] production chose: {', '.join(chosen)}; per seed NDCG@10 production "
-          f"{report['production']['ndcg@10_seeds']} vs popularity "
-          f"{report['popularity']['ndcg@10_seeds']}", flush=True)
+    pop = report["popularity"]["ndcg@10_seeds"]
+    print(f"[{label}] x popularity per split (seeds {report['production']['split']['seeds']}):")
+    for name in ORDER:
+        row = report.get(name)
+        if row is not None:
+            per = " ".join(f"{v / max(p, 1e-12):.2f}" for v, p in
+                           zip(row["ndcg@10_seeds"], pop, strict=True))
+            print(f"  {name:<11}{per}")
+    picks = "; ".join(f"seed {c['seed']}: {c['model']} {_short(c['params'])}"
+                      for c in report["production"]["chosen"])
+    print(f"[{label}] production chose: {picks}", flush=True)
+
+
+def _short(params: dict) -> str:
+    """The chosen params that differ from the family's defaults (a blend: its parts)."""
+    from recommender import models
+
+    name = params.get("factor_family")
+    if name is not None:
+        return f"({name} + {params['neighbour_family']}, weight {params['weight']})"
+    for family in models.FAMILIES.values():
+        defaults = params_dict(family.params())
+        if set(defaults) == set(params):
+            diff = {k: v for k, v in params.items() if defaults[k] != v}
+            return str(diff) if diff else "(defaults)"
+    return str(params)
 
 
 def real(folder: Path, seeds: int) -> None:

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.settings import Settings  # noqa: E402
 from recommender import models  # noqa: E402
-from recommender.evaluate import split_holdout  # noqa: E402
+from recommender.evaluate import selection_split  # noqa: E402
 from recommender.lifecycle import candidate_grids  # noqa: E402
 from recommender.models.base import TrainingData, signal_of  # noqa: E402
 from recommender.models.svd import SvdParams, to_serving, train_surprise  # noqa: E402
@@ -66,7 +66,7 @@ def bench_training(n_interactions: int) -> None:
     # (STREAMSIM_REC_FACTORS, _EPOCHS); then the SVD at evaluate's largest grid point.
     grids = candidate_grids(Settings())
     svd_point = SvdParams(**grids["svd"][0])
-    runs = [(n, None) for n in ("popularity", "als", "ease", "knn")]
+    runs = [(n, None) for n in ("popularity", "als", "ease", "dlae", "knn")]
     runs += [("svd", svd_point), ("svd", SvdParams(factors=64))]
     total = 0.0
     for name, params in runs:
@@ -82,8 +82,8 @@ def bench_training(n_interactions: int) -> None:
     print(f"  every candidate as the retrain trains it, one after another: {total:.1f} s",
           flush=True)
     start = time.perf_counter()
-    train, held = split_holdout(inter, seed=0)
-    choice = choose(train, held, ids, ("svd", "als", "ease", "knn", "popularity"),
+    train, held = selection_split(inter)
+    choice = choose(train, held, ids, ("svd", "als", "ease", "dlae", "knn", "popularity"),
                     grids=grids)
     chosen = time.perf_counter() - start
     refit(choice.champion, inter, ids, choice.tuned)

@@ -27,7 +27,7 @@ FIXED = {"fixed": True}  # a setting the environment does not set
 
 # The recommender families a retrain may train (recommender.models.FAMILIES minus "random",
 # which is reference only); a test keeps the two lists equal.
-MODEL_NAMES = ("popularity", "svd", "als", "ease", "knn")
+MODEL_NAMES = ("popularity", "svd", "als", "ease", "dlae", "knn")
 
 
 def _names(value: str | None) -> tuple[str, ...]:
@@ -66,7 +66,7 @@ class Settings:
     # Recommender: the candidates each retrain trains and chooses between (champion/challenger,
     # docs/recommenders.md), whether a blend competes, the SVD candidate's size, retrain
     # interval, versions kept, recency half-life.
-    rec_candidates: tuple[str, ...] = ("svd", "als", "ease", "knn", "popularity")
+    rec_candidates: tuple[str, ...] = ("svd", "als", "ease", "dlae", "knn", "popularity")
     rec_blend: bool = True
     rec_factors: int = 32
     rec_epochs: int = 40

@@ -10,6 +10,10 @@ are (confidence times recency). The mapping is data (`SignalMapping`) so a lesso
   Hidden viewings are left out entirely (the profile asked us to forget them).
 - My List -> 0.75 (weight 1); onboarding pick -> 0.85 (weight 2).
 
+A row that includes an onboarding pick is marked `picked`: the site knows it from the onboarding
+page before it recommends anything, so held-out measurement never holds it out
+(recommender/evaluate.py).
+
 Several signals for one (profile, title) combine: explicit thumbs win the preference; otherwise
 the strongest implicit signal wins. Weights add up. Each signal's weight is multiplied by
 0.5 ** (age_days / half_life_days), so recent activity counts more (tastes change). Age is
@@ -83,6 +87,11 @@ class Interactions:
     pref: np.ndarray  # float64 0..1
     weight: np.ndarray  # float64 > 0
     explicit: np.ndarray  # bool: has thumbs (the "rating" a plain rating SVD learns from)
+    picked: np.ndarray | None = None  # bool: includes an onboarding pick (None: no picks)
+
+    def __post_init__(self) -> None:
+        if self.picked is None:
+            self.picked = np.zeros(self.users.size, bool)
 
     def __len__(self) -> int:
         return int(self.users.size)
@@ -90,11 +99,11 @@ class Interactions:
     @classmethod
     def empty(cls) -> Interactions:
         z = np.zeros(0)
-        return cls(z.astype(np.int64), z.astype(np.int64), z, z, z.astype(bool))
+        return cls(z.astype(np.int64), z.astype(np.int64), z, z, z.astype(bool), z.astype(bool))
 
     def subset(self, mask: np.ndarray) -> Interactions:
         return Interactions(self.users[mask], self.items[mask], self.pref[mask],
-                            self.weight[mask], self.explicit[mask])
+                            self.weight[mask], self.explicit[mask], self.picked[mask])
 
     def for_user(self, profile_id: int) -> Interactions:
         return self.subset(self.users == profile_id)
@@ -106,12 +115,13 @@ class _Combiner:
 
     def __init__(self, mapping: SignalMapping, ceiling: datetime | None) -> None:
         self.mapping, self.ceiling = mapping, ceiling
-        self.pending: list[tuple[int, int, float, float, bool, datetime]] = []
-        self.rows: dict[tuple[int, int], list] = {}  # key -> [pref, weight, explicit, implicit]
+        self.pending: list[tuple[int, int, float, float, bool, datetime, bool]] = []
+        # key -> [pref, weight, explicit, implicit, picked]
+        self.rows: dict[tuple[int, int], list] = {}
 
     def add(self, user: int, item: int, pref: float, weight: float, explicit: bool,
-            when: datetime) -> None:
-        self.pending.append((user, item, pref, weight, explicit, when))
+            when: datetime, picked: bool = False) -> None:
+        self.pending.append((user, item, pref, weight, explicit, when, picked))
 
     def reference(self) -> datetime | None:
         """The newest signal's time (capped at `ceiling`, so a clock-skewed row in the future
@@ -124,10 +134,11 @@ class _Combiner:
 
     def _combine(self) -> None:
         ref = self.reference()
-        for user, item, pref, weight, explicit, when in self.pending:
+        for user, item, pref, weight, explicit, when, picked in self.pending:
             age = _age_days(ref, when) if ref is not None and when is not None else 0.0
-            row = self.rows.setdefault((user, item), [None, 0.0, False, None])
+            row = self.rows.setdefault((user, item), [None, 0.0, False, None, False])
             row[1] += weight * self.mapping.recency(age)
+            row[4] = row[4] or picked
             if explicit:
                 row[0], row[2] = pref, True
             else:
@@ -145,6 +156,7 @@ class _Combiner:
             pref=np.array([v[0] if v[2] else v[3] for v in vals], dtype=np.float64),
             weight=np.array([v[1] for v in vals], dtype=np.float64),
             explicit=np.array([v[2] for v in vals], dtype=bool),
+            picked=np.array([v[4] for v in vals], dtype=bool),
         )
 
 
@@ -192,7 +204,7 @@ def load_interactions(session: Session, now: datetime | None = None,
     for pid, tid, when in parts[2]:
         out.add(pid, tid, m.listed[0], m.listed[1], False, when)
     for pid, tid, when in parts[3]:
-        out.add(pid, tid, m.picked[0], m.picked[1], False, when)
+        out.add(pid, tid, m.picked[0], m.picked[1], False, when, picked=True)
     return out.build()
 
 

@@ -1,11 +1,16 @@
 """Held-out measurement: documented splits and ranking metrics, the same for every model.
 
-Split (`split_holdout`): for every profile with at least `min_rows` signals, a seeded random 20%
-of its signals is held out; the rest trains. Hyperparameters are chosen on a *validation* split
-carved the same way from the training part only (`validation_split`), never on the test part.
+Split (`split_holdout`, the one split function every caller uses): for every profile with at
+least `min_rows` signals besides its onboarding picks, a seeded random 20% of those signals is
+held out; the rest trains. Onboarding picks are never held out: they are answers the site has
+from the onboarding page before it recommends anything, not future behaviour, so asking a model
+to predict them would measure nothing the site needs. Hyperparameters are chosen on a
+*validation* split carved the same way from the training part only (`validation_split`), never
+on the test part; the retrain's champion/challenger chooses on `selection_split`, the same split.
 
 Relevance: a held-out title is relevant when its preference is >= 0.5 (a finished or rewatched
-viewing, thumbs up, a list add or an onboarding pick; on MovieLens, a rating of 3 or more).
+viewing, thumbs up or a list add; on MovieLens, a rating of 3 or more). Onboarding picks are
+never held out, so they are never relevant test titles.
 Every title the profile did not touch in training is ranked (no sampled candidates).
 
 Metrics over profiles with a relevant held-out title:
@@ -36,8 +41,9 @@ RECALL_K = 20
 RELEVANT = 0.5
 BATCH = 512
 RELEVANCE = ("a held-out title is relevant when its preference is >= 0.5 (finished or "
-             "rewatched, thumbs up, listed, picked; MovieLens: rated 3 or more); every title "
-             "not touched in training is ranked")
+             "rewatched, thumbs up, listed; MovieLens: rated 3 or more); onboarding picks are "
+             "never held out (the site has them before it recommends anything), they always "
+             "train; every title not touched in training is ranked")
 
 Scorer = Callable[[np.ndarray], np.ndarray]  # profile ids -> (profiles x items) scores
 Truth = Callable[[np.ndarray], np.ndarray]  # profile ids -> (profiles x items) true utility
@@ -45,10 +51,16 @@ Truth = Callable[[np.ndarray], np.ndarray]  # profile ids -> (profiles x items) 
 
 def split_holdout(inter: Interactions, frac: float = 0.2, seed: int = 0,
                   min_rows: int = 3) -> tuple[Interactions, Interactions]:
-    """(train, test): a seeded random `frac` of each profile's signals held out."""
+    """(train, held-out): a seeded random `frac` of each profile's signals held out.
+
+    Onboarding picks (`inter.picked`) are never held out: the site has them from the onboarding
+    page before it recommends anything, so they always stay in the training part. Only a
+    profile's other signals are drawn from (`frac` of them, when it has at least `min_rows`);
+    on data without picks (MovieLens) the split is exactly the plain per-profile one."""
     rng = np.random.default_rng(seed)
     test = np.zeros(len(inter), bool)
-    order = np.argsort(inter.users, kind="stable")
+    eligible = np.flatnonzero(~inter.picked)
+    order = eligible[np.argsort(inter.users[eligible], kind="stable")]
     users = inter.users[order]
     starts = np.flatnonzero(np.r_[True, users[1:] != users[:-1]]) if users.size else []
     ends = np.r_[starts[1:], users.size] if users.size else []
@@ -62,8 +74,15 @@ def split_holdout(inter: Interactions, frac: float = 0.2, seed: int = 0,
 
 
 def validation_split(train: Interactions, seed: int) -> tuple[Interactions, Interactions]:
-    """(fit, validation) carved from the training part only (its own seed stream)."""
+    """(fit, validation) carved from the training part only (its own seed stream), the same
+    way: onboarding picks stay in the fit part."""
     return split_holdout(train, seed=10_000 + seed)
+
+
+def selection_split(inter: Interactions) -> tuple[Interactions, Interactions]:
+    """(fit, validation) the retrain's champion/challenger chooses on: the site's signals split
+    as above with seed 0 (lifecycle, the simulator's production arms, the cold-start study)."""
+    return split_holdout(inter, seed=0)
 
 
 def history_matrix(train: Interactions, item_ids: np.ndarray, users: np.ndarray,

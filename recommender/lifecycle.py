@@ -32,7 +32,7 @@ from core.models import JobRun
 from core.settings import Settings
 from recommender import artifacts
 from recommender.data import SignalMapping, catalog_arrays, load_interactions
-from recommender.evaluate import split_holdout
+from recommender.evaluate import selection_split
 from recommender.models.content import attach, load_favourite_genres, load_title_tags
 from recommender.selection import choose, refit
 
@@ -142,7 +142,7 @@ def _train_and_publish(db: Database, settings: Settings, clock: Clock, tolerance
     if len(inter) == 0:
         raise ValueError("no training signals: nothing to learn from yet")
     start = time.perf_counter()
-    train, held = split_holdout(inter, seed=0)
+    train, held = selection_split(inter)
     candidates = tuple(dict.fromkeys((*settings.rec_candidates, "popularity")))
     choice = select(train, held, item_ids, candidates, blend=settings.rec_blend,
                     grids=candidate_grids(settings))
@@ -151,7 +151,8 @@ def _train_and_publish(db: Database, settings: Settings, clock: Clock, tolerance
     metrics = {**{k: v for k, v in champion.validation.items() if k != "diversity"},
                "popularity_ndcg@10": popularity}
     report = {"chosen": champion.name, "candidates": choice.table(),
-              "split": "per-profile random 80/20 of the site's signals (seed 0)"}
+              "split": ("per-profile random 80/20 of the site's signals (seed 0); "
+                        "onboarding picks always train")}
     serving_version = artifacts.current_version(model_dir)
     serving = artifacts.card(model_dir, serving_version) if serving_version else None
     reason = gate(metrics, serving, tolerance)

@@ -6,7 +6,7 @@
 Each family fills the parts it has (docs/recommenders.md has the table):
 - popularity: b_i only (the same list for everyone);
 - factor models (Surprise SVD, implicit ALS): b_u, b_i, p_u, q_i;
-- item-item models (EASE, item-kNN): W, applied to the profile's history h_u (what it
+- item-item models (EASE, DLAE, item-kNN): W, applied to the profile's history h_u (what it
   watched, as the same values training saw), so a new profile is scored from its first signal;
 - a blend: both, the factor part scaled by f and the item-item part by g (each part's weight
   in the blend over the spread of its scores); f = g = 1 otherwise.

@@ -7,6 +7,7 @@
 | svd | Surprise SVD trained for ranking (sampled negatives) | b_u, b_i, p_u . q_i |
 | als | implicit-feedback ALS (`implicit`, CPU) | p_u . q_i |
 | ease | closed-form item-item (EASE) | history . W |
+| dlae | closed-form item-item with dropout's penalty (DLAE / EDLAE) | history . W |
 | knn | item-kNN, cosine with shrinkage | history . W |
 | blend | a factor model plus an item-item model | both, weighed |
 | content | tag embeddings and tag weights (Q = T E) | p_u . q_i (fit with the titles' tags) |
@@ -26,12 +27,14 @@ from recommender.model import ServingModel
 from recommender.models.als import ALS
 from recommender.models.base import Family, TrainingData, params_with
 from recommender.models.blend import BlendParams, combine
+from recommender.models.dlae import DLAE
 from recommender.models.ease import EASE
 from recommender.models.knn import KNN
 from recommender.models.popularity import POPULARITY, RANDOM
 from recommender.models.svd import SVD_FAMILY
 
-FAMILIES: dict[str, Family] = {f.name: f for f in (POPULARITY, RANDOM, SVD_FAMILY, ALS, EASE, KNN)}
+FAMILIES: dict[str, Family] = {f.name: f for f in (POPULARITY, RANDOM, SVD_FAMILY, ALS, EASE, DLAE,
+                                                 KNN)}
 NAMES = (*FAMILIES, "blend")
 LABELS = {**{name: f.label for name, f in FAMILIES.items()}, "blend": "Blended picks"}
 

@@ -41,7 +41,7 @@ from core import catalog as core_catalog
 from core.models import Profile, TastePick
 from core.settings import Settings
 from recommender.data import SignalMapping, catalog_arrays, load_interactions
-from recommender.evaluate import split_holdout
+from recommender.evaluate import selection_split
 from recommender.lifecycle import candidate_grids
 from recommender.model import ServingModel
 from recommender.models.base import TrainingData
@@ -136,7 +136,7 @@ def train_production(session, now: datetime, settings: Settings) -> Trained:
     inter = load_interactions(session, now, mapping)
     item_ids, _, _ = catalog_arrays(session)
     start = time.perf_counter()
-    train, held = split_holdout(inter, seed=0)
+    train, held = selection_split(inter)
     candidates = tuple(dict.fromkeys((*settings.rec_candidates, "popularity")))
     choice = choose(train, held, item_ids, candidates, blend=settings.rec_blend,
                     grids=candidate_grids(settings))

@@ -6,7 +6,7 @@ import numpy as np
 from sqlalchemy import select
 
 from core import accounts, activity
-from core.models import Title, Viewing
+from core.models import Profile, Title, Viewing
 from recommender.data import SignalMapping, load_interactions
 from tests.conftest import TEST_NOW
 
@@ -87,3 +87,17 @@ def test_recency_is_relative_to_the_newest_signal_not_the_wall_clock(database):
     w = dict(zip(inter.items.tolist(), inter.weight.tolist(), strict=True))
     full = SignalMapping().viewing(1.0, True, 1)[1]
     assert np.isclose(w[ids[0]], full) and np.isclose(w[ids[1]], full / 2)
+
+
+def test_rows_with_an_onboarding_pick_are_marked_picked(database):
+    pid, ids = _profile(database)
+    with database.write() as s:
+        activity.save_taste_picks(s, s.get(Profile, pid), ids[:3], [], TEST_NOW)
+        _view(s, pid, ids[0], 1.0, completed=True)  # picked, then watched: still a pick
+        _view(s, pid, ids[4], 1.0, completed=True)
+    with database.read() as s:
+        every = load_interactions(s, TEST_NOW)
+        one = load_interactions(s, TEST_NOW, profile_ids=[pid])  # the one-statement path
+    for inter in (every, one):
+        picked = dict(zip(inter.items.tolist(), inter.picked.tolist(), strict=True))
+        assert picked == {ids[0]: True, ids[1]: True, ids[2]: True, ids[4]: False}

@@ -6,10 +6,11 @@ import scipy.sparse as sp
 
 from recommender import models
 from recommender.data import Interactions
-from recommender.evaluate import split_holdout, validation_split
+from recommender.evaluate import selection_split, split_holdout, validation_split
 from recommender.foldin import fold_in
 from recommender.model import neighbours_from_dense
 from recommender.models.base import Signal, TrainingData
+from recommender.models.dlae import dlae_weights
 from recommender.models.ease import ease_weights
 from recommender.models.knn import KnnParams, cosine
 from recommender.state import user_state
@@ -62,6 +63,35 @@ def test_pruned_neighbours_keep_the_strongest_weights():
     assert 2 not in idx[2].tolist()  # never a title's own neighbour
 
 
+@pytest.mark.parametrize("emphasis", [False, True])
+def test_dlae_and_edlae_equal_their_closed_forms_on_a_5x5_matrix(emphasis):
+    rng = np.random.default_rng(3)
+    x = (rng.random((8, 5)) > 0.4).astype(float)
+    p, lam = 0.4, 0.7
+    g = x.T @ x
+    big_lambda = np.diag(p / (1 - p) * np.diag(g)) + lam * np.eye(5)
+    if emphasis:  # EDLAE: EASE with Lambda for lam I, diag(B) = 0
+        inv = np.linalg.inv(g + big_lambda)
+        expected = np.eye(5) - inv / np.diag(inv)
+        np.fill_diagonal(expected, 0.0)
+    else:  # DLAE: B = (G + Lambda)^-1 G
+        expected = np.linalg.solve(g + big_lambda, g)
+    assert np.allclose(dlae_weights(sp.csr_matrix(x), p, lam, emphasis), expected)
+    # Served with every neighbour, the model scores x @ B off the diagonal (the diagonal only
+    # scores titles already in the history, which are never recommended).
+    pairs = [(u + 1, i + 1) for u, i in zip(*np.nonzero(x), strict=True)]
+    params = models.default_params("dlae", p=p, lam=lam, emphasis=emphasis, min_count=1,
+                                   pref_gain=0.0)
+    model = models.fit("dlae", _inter(pairs), np.arange(1, 6), params)
+    data = TrainingData.build(_inter(pairs), np.arange(1, 6), Signal(pref_gain=0.0))
+    got = model.score_batch(np.full(data.users.size, -1), data.matrix)
+    np.fill_diagonal(expected, 0.0)
+    assert np.allclose(got, x[data.users - 1] @ expected, atol=1e-5)
+    assert model.family == "dlae" and model.card["params"]["p"] == p
+    with pytest.raises(ValueError, match="dropout"):
+        dlae_weights(sp.csr_matrix(x), 1.0, lam)
+
+
 def _world(seed=1, users=60, items=40):
     """Two taste groups: group A watches titles 1-20, group B 21-40 (a few strays)."""
     rng = np.random.default_rng(seed)
@@ -78,7 +108,7 @@ def _world(seed=1, users=60, items=40):
 SMALL = {"svd": {"factors": 4}, "als": {"factors": 4, "reg": 0.1}}  # 60 profiles: few factors
 
 
-@pytest.mark.parametrize("name", ["svd", "als", "ease", "knn", "blend"])
+@pytest.mark.parametrize("name", ["svd", "als", "ease", "dlae", "knn", "blend"])
 def test_every_personal_family_recommends_a_profiles_own_group(name):
     inter, item_ids = _world()
     if name == "blend":
@@ -176,3 +206,31 @@ def test_a_version_written_before_item_item_arrays_still_loads(tmp_path):
     old = artifacts.load(tmp_path, "old")
     assert not old.has_neighbours and old.family == "svd"
     assert np.allclose(old.qi, model.qi)
+
+
+def test_onboarding_picks_never_land_in_a_test_or_validation_part():
+    inter, _ = _world(users=80)
+    rng = np.random.default_rng(5)
+    picked = np.zeros(len(inter), bool)
+    for u in np.unique(inter.users):  # three picks per profile, as the onboarding page takes
+        rows = np.flatnonzero(inter.users == u)
+        picked[rng.choice(rows, min(3, rows.size), replace=False)] = True
+    marked = Interactions(inter.users, inter.items, inter.pref, inter.weight, inter.explicit,
+                          picked)
+    for seed in range(3):
+        for split in (split_holdout(marked, seed=seed), selection_split(marked)):
+            train, held = split
+            assert len(held) and not held.picked.any()
+            assert train.picked.sum() == picked.sum()
+            fit, val = validation_split(train, seed)
+            assert len(val) and not val.picked.any() and fit.picked.sum() == picked.sum()
+    # Without picks the split is the plain per-profile one, row for row (MovieLens unchanged):
+    # each profile's rows in id order, a seeded permutation, the first 20% held out.
+    rng, held = np.random.default_rng(1), np.zeros(len(inter), bool)
+    for u in np.unique(inter.users):
+        rows = np.flatnonzero(inter.users == u)
+        if rows.size >= 3:
+            held[rows[rng.permutation(rows.size)[:max(1, round(0.2 * rows.size))]]] = True
+    got = split_holdout(inter, seed=1)[1]
+    assert set(zip(got.users.tolist(), got.items.tolist(), strict=True)) == set(
+        zip(inter.users[held].tolist(), inter.items[held].tolist(), strict=True))

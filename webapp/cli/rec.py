@@ -118,7 +118,10 @@ EVAL_COLUMNS = ("ndcg@10", "recall@20", "map@10", "coverage", "popularity", "div
                    "(default: STREAMSIM_REC_CANDIDATES).")
 @with_appcontext
 def evaluate(as_json: bool, seeds: int, names: str | None) -> None:
-    """Every recommender on held-out data: mean and spread over split seeds."""
+    """Every recommender on held-out data: mean and spread over split seeds.
+
+    Each profile's signals are split 80/20 at random, except its onboarding picks, which are
+    never held out: the site has them before it recommends anything, so they always train."""
     from recommender.data import SignalMapping, catalog_arrays, load_interactions, tag_matrix
     from recommender.selection import compare
     from simulator.viewers.world import truth_scorer
