@@ -77,3 +77,19 @@ def test_simulate_refuses_a_bad_config_clearly_and_stores_nothing(app, database,
         assert "Traceback" not in result.output
     with database.read() as s:
         assert s.scalar(select(func.count()).select_from(ExperimentRun)) == 0
+
+
+def test_simulate_on_a_database_without_tables_says_what_to_run(tmp_path):
+    """It used to end in a traceback ("no such table: experiment_runs")."""
+    from core.settings import Settings
+    from webapp import create_app
+
+    app = create_app(Settings(env="testing", database_url=f"sqlite:///{tmp_path}/empty.sqlite3",
+                              results_dir=tmp_path / "results"))
+    config = tmp_path / "tiny.toml"
+    config.write_text('name = "Tiny"\nprofiles = 10\ndays = 2\ntitles = 50\nseeds = [2]\n'
+                      '[[arms]]\npolicy = "popularity"\n')
+    result = app.test_cli_runner().invoke(cli_sim.simulate, [str(config)])
+    assert result.exit_code != 0 and "streamsim db upgrade" in result.output, result.output
+    assert "Traceback" not in result.output
+    app.extensions["streamsim.db"].dispose()

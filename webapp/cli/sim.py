@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from core.clock import system_clock
 
@@ -72,6 +72,9 @@ def simulate(config: Path, out: Path | None) -> None:
         raise click.ClickException(f"{config}: {exc}") from exc
     now = system_clock.now()
     out = out or _settings().results_dir / f"{config.stem}-{now:%Y%m%d-%H%M%S}"
+    if not inspect(_database().engine).has_table("experiment_runs"):  # runs are recorded there
+        raise click.ClickException("the database has no tables yet: run `streamsim db upgrade` "
+                                   "first (`make demo` does).")
     try:
         run_id, lock = start_now(_database(), cfg, out)
     except RuntimeError as exc:
