@@ -107,7 +107,7 @@ GUESSERS = 6  # half try PINs, half try passwords
 PIN = "4321"  # every locked profile's PIN: the guessers never try it
 LOCKED_PROFILES = 2  # PIN-locked profiles on each PIN guesser's account
 SITE_LOGIN_LIMIT = Settings().rate_limit_login  # the site's default, not the bench's
-STORAGE = ("in Redis, shared by the workers" if os.environ.get("STREAMSIM_BENCH_REDIS_URL")
+STORAGE = ("in Redis, shared by the workers" if GUESS_REDIS
            else "per gunicorn worker, memory://")
 
 

@@ -25,18 +25,11 @@ class TTLCache:
         self._lock = threading.Lock()
 
     def get_or_set(self, key: Hashable, compute: Callable[[], T]) -> T:
-        now = self.clock()
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None and now - hit[0] < self.ttl_s:
-                self._data.move_to_end(key)
-                return hit[1]  # type: ignore[return-value]
+        found = self.get_many((key,))
+        if key in found:
+            return found[key]  # type: ignore[return-value]
         value = compute()
-        with self._lock:
-            self._data[key] = (now, value)
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_entries:
-                self._data.popitem(last=False)
+        self.set_many({key: value})
         return value
 
     def get_many(self, keys: Iterable[Hashable]) -> dict[Hashable, object]:

@@ -24,7 +24,7 @@ import numpy as np
 
 from recommender.model import ServingModel
 from recommender.models.base import SimpleFamily, TrainingData
-from recommender.models.ease import fit_item_item
+from recommender.models.ease import fit_item_item, gram_matrix, zero_diagonal_weights
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,13 @@ def dlae_weights(x, p: float, lam: float, emphasis: bool = False,
     """The dense closed-form B for a (profiles x titles) matrix x (diagonal included)."""
     if not 0.0 <= p < 1.0:
         raise ValueError(f"DLAE dropout p must be in [0, 1), got {p}")
-    gram = np.asarray((x.T @ x).todense() if hasattr(x, "todense") else x.T @ x, dtype=dtype)
+    gram = gram_matrix(x, dtype)
     penalty = (p / (1.0 - p) * np.diag(gram) + lam).astype(dtype)
     gram[np.diag_indices_from(gram)] += penalty
     inv = np.linalg.inv(gram)
     del gram
     if emphasis:
-        b = inv / (-np.diag(inv))[None, :]
-        b[np.diag_indices_from(b)] = 0.0
-        return b
+        return zero_diagonal_weights(inv)
     b = inv * (-penalty)[None, :]  # I - P Lambda
     b[np.diag_indices_from(b)] += 1.0
     return b

@@ -29,14 +29,24 @@ class EaseParams:
     min_pref: float = 0.0
 
 
-def ease_weights(x, lam: float, dtype=np.float64) -> np.ndarray:
-    """The dense closed-form B for a (profiles x titles) matrix x."""
-    gram = np.asarray((x.T @ x).todense() if hasattr(x, "todense") else x.T @ x, dtype=dtype)
-    gram[np.diag_indices_from(gram)] += lam
-    p = np.linalg.inv(gram)
+def gram_matrix(x, dtype=np.float64) -> np.ndarray:
+    """X^T X as a dense array, for a sparse or dense (profiles x titles) matrix x."""
+    return np.asarray((x.T @ x).todense() if hasattr(x, "todense") else x.T @ x, dtype=dtype)
+
+
+def zero_diagonal_weights(p: np.ndarray) -> np.ndarray:
+    """B = I - P / diag(P) (columns divided by P's diagonal): the closed form of a model whose
+    weights may not use a title to predict itself (EASE, EDLAE)."""
     b = p / (-np.diag(p))[None, :]
     b[np.diag_indices_from(b)] = 0.0
     return b
+
+
+def ease_weights(x, lam: float, dtype=np.float64) -> np.ndarray:
+    """The dense closed-form B for a (profiles x titles) matrix x."""
+    gram = gram_matrix(x, dtype)
+    gram[np.diag_indices_from(gram)] += lam
+    return zero_diagonal_weights(np.linalg.inv(gram))
 
 
 def active_items(data: TrainingData, min_count: int, max_items: int) -> np.ndarray:

@@ -18,11 +18,7 @@ the run does not have (homogenization needs the ideal arm), a window without day
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections.abc import Iterable, Sequence
-
-from scipy import stats
 
 from simulator.studies.metrics import METRICS, mean_ci
 
@@ -35,11 +31,6 @@ NEEDS_ARM = {"homogenization": "ideal", "homogenization_taste": "ideal"}
 
 NOTE_ONE_SEED = "Only one seed has this figure for both arms: an interval needs at least 2."
 NOTE_BASELINE = "This is the baseline arm."
-
-
-def t95(df: int) -> float:
-    """The 0.975 quantile of Student's t with `df` degrees of freedom (4.303 for 2)."""
-    return float(stats.t.ppf(0.975, df))
 
 
 def window_days(days: int, launch_days: int) -> dict[str, tuple[int, int] | None]:
@@ -76,13 +67,13 @@ def paired_difference(arm: dict[int, float | None],
     if not d:
         return {"mean": None, "low": None, "high": None, "n": 0,
                 "note": "No seed has this figure for both arms."}
-    mean = statistics.fmean(d)
-    if len(d) < 2:
-        return {"mean": round(mean, 6), "low": None, "high": None, "n": 1,
+    block = mean_ci(d)
+    if block["ci95"] is None:
+        return {"mean": block["mean"], "low": None, "high": None, "n": 1,
                 "note": NOTE_ONE_SEED}
-    half = t95(len(d) - 1) * statistics.stdev(d) / math.sqrt(len(d))
-    return {"mean": round(mean, 6), "low": round(mean - half, 6),
-            "high": round(mean + half, 6), "n": len(d), "note": None}
+    mean, half = block["mean"], block["ci95"]
+    return {"mean": mean, "low": round(mean - half, 6), "high": round(mean + half, 6),
+            "n": block["n"], "note": None}
 
 
 def _missing(metric: str, arms: Sequence[str], span: tuple[int, int] | None) -> str | None:

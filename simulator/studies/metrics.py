@@ -135,8 +135,11 @@ def nearest_neighbours(vectors: np.ndarray) -> np.ndarray:
     return np.argmax(sim, axis=1)
 
 
-_T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
-        9: 2.262, 10: 2.228, 15: 2.131, 20: 2.086, 30: 2.042}
+def t95(df: int) -> float:
+    """The 0.975 quantile of Student's t with `df` degrees of freedom (4.303 for 2)."""
+    from scipy import stats
+
+    return float(stats.t.ppf(0.975, df))
 
 
 def mean_ci(values) -> dict[str, float | None]:
@@ -149,7 +152,5 @@ def mean_ci(values) -> dict[str, float | None]:
     x = np.asarray(values, dtype=np.float64)
     if x.size < 2:
         return {"mean": round(float(x.mean()), 6), "ci95": None, "n": int(x.size)}
-    df = x.size - 1
-    t = _T95.get(df) or _T95[max(k for k in _T95 if k <= df)]
-    half = t * float(x.std(ddof=1)) / np.sqrt(x.size)
+    half = t95(x.size - 1) * float(x.std(ddof=1)) / np.sqrt(x.size)
     return {"mean": round(float(x.mean()), 6), "ci95": round(half, 6), "n": int(x.size)}
