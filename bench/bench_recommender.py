@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.settings import Settings  # noqa: E402
 from recommender import models  # noqa: E402
-from recommender.evaluate import selection_split  # noqa: E402
+from recommender.evaluate import selection_folds  # noqa: E402
 from recommender.lifecycle import candidate_grids  # noqa: E402
 from recommender.models.base import TrainingData, signal_of  # noqa: E402
 from recommender.models.svd import SvdParams, to_serving, train_surprise  # noqa: E402
@@ -82,9 +82,8 @@ def bench_training(n_interactions: int) -> None:
     print(f"  every candidate as the retrain trains it, one after another: {total:.1f} s",
           flush=True)
     start = time.perf_counter()
-    train, held = selection_split(inter)
-    choice = choose(train, held, ids, ("svd", "als", "ease", "dlae", "knn", "popularity"),
-                    grids=grids)
+    choice = choose(selection_folds(inter), ids,
+                    ("svd", "als", "ease", "dlae", "knn", "popularity"), grids=grids)
     chosen = time.perf_counter() - start
     refit(choice.champion, inter, ids, choice.tuned)
     total = time.perf_counter() - start

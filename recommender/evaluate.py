@@ -7,6 +7,10 @@ from the onboarding page before it recommends anything, not future behaviour, so
 to predict them would measure nothing the site needs. Hyperparameters are chosen on a
 *validation* split carved the same way from the training part only (`validation_split`), never
 on the test part; the retrain's champion/challenger chooses on `selection_split`, the same split.
+On small data (under 100,000 signals) one validation split is a noisy judge (a few held-out
+titles per profile), so choosing averages three, each carved with its own seed
+(`validation_folds`, `selection_folds`); from 100,000 signals up one split is enough and three
+would triple the retrain's time.
 
 Relevance: a held-out title is relevant when its preference is >= 0.5 (a finished or rewatched
 viewing, thumbs up or a list add; on MovieLens, a rating of 3 or more). Onboarding picks are
@@ -39,6 +43,8 @@ from recommender.model import ServingModel
 K = 10
 RECALL_K = 20
 RELEVANT = 0.5
+SELECTION_FOLDS = 3  # validation splits choosing averages on small data (fold_count)
+REPEAT_BELOW = 100_000  # signals from which choosing uses one validation split
 BATCH = 512
 RELEVANCE = ("a held-out title is relevant when its preference is >= 0.5 (finished or "
              "rewatched, thumbs up, listed; MovieLens: rated 3 or more); onboarding picks are "
@@ -75,14 +81,36 @@ def split_holdout(inter: Interactions, frac: float = 0.2, seed: int = 0,
 
 def validation_split(train: Interactions, seed: int) -> tuple[Interactions, Interactions]:
     """(fit, validation) carved from the training part only (its own seed stream), the same
-    way: onboarding picks stay in the fit part."""
+    way: onboarding picks stay in the fit part. The first of `validation_folds`."""
     return split_holdout(train, seed=10_000 + seed)
+
+
+def fold_count(inter: Interactions) -> int:
+    """How many validation splits choosing averages: SELECTION_FOLDS on small data, where one
+    split's figure is noisiest and fits are cheap; one from REPEAT_BELOW signals up."""
+    return SELECTION_FOLDS if len(inter) < REPEAT_BELOW else 1
+
+
+def validation_folds(train: Interactions, seed: int,
+                     folds: int | None = None) -> list[tuple[Interactions, Interactions]]:
+    """`fold_count(train)` (fit, validation) splits of the training part, each carved the same
+    way with its own seed; the first is `validation_split(train, seed)`."""
+    n = fold_count(train) if folds is None else folds
+    return [split_holdout(train, seed=10_000 * (k + 1) + seed) for k in range(n)]
 
 
 def selection_split(inter: Interactions) -> tuple[Interactions, Interactions]:
     """(fit, validation) the retrain's champion/challenger chooses on: the site's signals split
-    as above with seed 0 (lifecycle, the simulator's production arms, the cold-start study)."""
+    as above with seed 0 (lifecycle, the simulator's production arms, the cold-start study).
+    The first of `selection_folds`."""
     return split_holdout(inter, seed=0)
+
+
+def selection_folds(inter: Interactions,
+                    folds: int | None = None) -> list[tuple[Interactions, Interactions]]:
+    """The splits the retrain chooses on: `fold_count(inter)` of them, seeds 0, 1, ..."""
+    n = fold_count(inter) if folds is None else folds
+    return [split_holdout(inter, seed=k) for k in range(n)]
 
 
 def history_matrix(train: Interactions, item_ids: np.ndarray, users: np.ndarray,

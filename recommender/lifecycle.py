@@ -32,7 +32,7 @@ from core.models import JobRun
 from core.settings import Settings
 from recommender import artifacts
 from recommender.data import SignalMapping, catalog_arrays, load_interactions
-from recommender.evaluate import selection_split
+from recommender.evaluate import selection_folds
 from recommender.models.content import attach, load_favourite_genres, load_title_tags
 from recommender.selection import choose, refit
 
@@ -142,9 +142,9 @@ def _train_and_publish(db: Database, settings: Settings, clock: Clock, tolerance
     if len(inter) == 0:
         raise ValueError("no training signals: nothing to learn from yet")
     start = time.perf_counter()
-    train, held = selection_split(inter)
+    folds = selection_folds(inter)
     candidates = tuple(dict.fromkeys((*settings.rec_candidates, "popularity")))
-    choice = select(train, held, item_ids, candidates, blend=settings.rec_blend,
+    choice = select(folds, item_ids, candidates, blend=settings.rec_blend,
                     grids=candidate_grids(settings))
     champion = choice.champion
     popularity = choice.tuned["popularity"].validation["ndcg@10"]

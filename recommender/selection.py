@@ -2,9 +2,11 @@
 
 - `tune`: fit every point of a family's grid on the fit part, score it on the validation part,
   keep the best by NDCG@10 (ties: the earlier, simpler point).
-- `choose`: the production rule. Tune each candidate the settings name, add a blend of the best
-  factor model and the best item-item model (weights 0.25 / 0.5 / 0.75), and take the best on
-  validation. The retrain job (recommender/lifecycle.py) applies it to the site's own data;
+- `choose`: the production rule. Tune each candidate the settings name, add the best blend
+  (the best factor model with the best item-item model, or the two best item-item models;
+  weights 0.25 / 0.5 / 0.75), and take the best on validation (averaged over three validation
+  splits on small data: recommender/evaluate.py `fold_count`). The retrain job
+  (recommender/lifecycle.py) applies it to the site's own data;
   `compare` applies it to the training part of each split, so `production` in the report is
   what the site would have served, measured on a test part it never saw.
 - `compare`: every family, the production choice, random (and, on a simulated world, the
@@ -14,7 +16,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -34,10 +36,10 @@ from recommender.evaluate import (
     ranking_metrics,
     split_holdout,
     summarise,
-    validation_split,
+    validation_folds,
 )
 from recommender.model import ServingModel
-from recommender.models.base import TrainingData, params_dict, params_with
+from recommender.models.base import Signal, TrainingData, params_dict, params_with
 from recommender.models.blend import combine
 
 FACTOR_FAMILIES = ("svd", "als")
@@ -49,20 +51,39 @@ PARALLEL_FROM = 100_000  # signals from which candidates are fitted in two worke
 WORKERS = 2
 
 
+Folds = Sequence[tuple[Interactions, Interactions]]  # (fit, validation) splits
+
+
 @dataclass
 class Tuned:
     name: str
     params: Any
-    model: ServingModel
-    validation: dict
+    model: ServingModel  # fitted on the first fold's fit part
+    validation: dict  # figures averaged over the folds
     seconds: float
     tried: list[dict] = field(default_factory=list)
+    fold_models: list[ServingModel] = field(default_factory=list)  # one per fold
 
 
 def _score(model: ServingModel, fit: Interactions, val: Interactions,
            item_ids: np.ndarray) -> dict:
     return ranking_metrics(model_scorer(model, fit), fit, val, item_ids,
                            max_profiles=SELECTION_PROFILES)
+
+
+def _mean_figures(rows: list[dict]) -> dict:
+    """Each figure averaged over the folds (None when any fold has none)."""
+    out = {}
+    for key, value in rows[0].items():
+        values = [r.get(key) for r in rows]
+        out[key] = (None if any(v is None for v in values)
+                    else float(np.mean(values)) if isinstance(value, float) else value)
+    return out
+
+
+def _score_folds(fold_models: list[ServingModel], folds: Folds, item_ids: np.ndarray) -> dict:
+    return _mean_figures([_score(m, fit, val, item_ids)
+                          for m, (fit, val) in zip(fold_models, folds, strict=True)])
 
 
 def _fit_timed(name: str, fit: Interactions, item_ids: np.ndarray, params: Any):
@@ -95,18 +116,19 @@ def _fit_all(jobs: list[tuple[str, Any]], fit: Interactions, item_ids: np.ndarra
         return out
 
 
-def tune(name: str, fit: Interactions, val: Interactions, item_ids: np.ndarray,
+def tune(name: str, folds: Folds, item_ids: np.ndarray,
          grid: Iterable[dict] | None = None, base: Any = None) -> Tuned:
     """The best point of a family's grid on validation (the default params when no grid)."""
-    return tune_many([name], fit, val, item_ids, {name: grid} if grid is not None else None,
+    return tune_many([name], folds, item_ids, {name: grid} if grid is not None else None,
                      {name: base} if base is not None else None)[name]
 
 
-def tune_many(names: Iterable[str], fit: Interactions, val: Interactions, item_ids: np.ndarray,
+def tune_many(names: Iterable[str], folds: Folds, item_ids: np.ndarray,
               grids: dict[str, Iterable[dict]] | None = None,
               bases: dict[str, Any] | None = None) -> dict[str, Tuned]:
     """`tune` for several families, their fits done together (in parallel on large data).
-    A family whose every fit fails for lack of data (ValueError) is left out."""
+    Each grid point is fitted on every fold's fit part and judged by its figures averaged over
+    the folds. A family whose fits fail for lack of data (ValueError) is left out."""
     jobs = []
     for name in names:
         family = models.FAMILIES[name]
@@ -114,40 +136,63 @@ def tune_many(names: Iterable[str], fit: Interactions, val: Interactions, item_i
         grid = (grids or {}).get(name)
         for point in list(grid if grid is not None else family.grid) or [{}]:
             jobs.append((name, point, params_with(base, point)))
-    results = _fit_all([(n, p) for n, _, p in jobs], fit, item_ids)
+    per_fold = [_fit_all([(n, p) for n, _, p in jobs], fit, item_ids) for fit, _ in folds]
     out: dict[str, Tuned] = {}
-    for (name, point, params), result in zip(jobs, results, strict=True):
-        if isinstance(result, Exception):
+    for j, (name, point, params) in enumerate(jobs):
+        results = [fold[j] for fold in per_fold]
+        if any(isinstance(r, Exception) for r in results):
             continue
-        model, seconds = result
-        metrics = _score(model, fit, val, item_ids)
+        fold_models = [model for model, _ in results]
+        seconds = results[0][1]
+        metrics = _score_folds(fold_models, folds, item_ids)
         best = out.get(name)
         if best is None:
-            out[name] = best = Tuned(name, params, model, metrics, seconds)
+            out[name] = best = Tuned(name, params, fold_models[0], metrics, seconds,
+                                     fold_models=fold_models)
         elif metrics["ndcg@10"] > best.validation["ndcg@10"] + 1e-12:
-            best.params, best.model, best.validation, best.seconds = (params, model, metrics,
-                                                                      seconds)
+            best.params, best.model, best.validation, best.seconds = (params, fold_models[0],
+                                                                      metrics, seconds)
+            best.fold_models = fold_models
         best.tried.append({"params": point, "ndcg@10": metrics["ndcg@10"],
                            "fit_seconds": round(seconds, 3)})
     return out
 
 
-def blend_of(factor: Tuned, neighbour: Tuned, fit: Interactions, val: Interactions,
-             item_ids: np.ndarray, weights=BLEND_WEIGHTS) -> Tuned:
-    data = TrainingData.build(fit, item_ids)
+def blend_of(pairs: list[tuple[Tuned, Tuned]], folds: Folds, item_ids: np.ndarray,
+             weights=BLEND_WEIGHTS) -> Tuned:
+    """The best blend on validation over the pairs (first part, item-item part) and weights,
+    each combined from the parts' own fits on every fold."""
+    datas = [TrainingData.build(fit, item_ids) for fit, _ in folds]
     best: Tuned | None = None
     tried = []
-    for w in weights:
-        start = time.perf_counter()
-        model = combine(factor.model, neighbour.model, data, w)
-        seconds = factor.seconds + neighbour.seconds + time.perf_counter() - start
-        metrics = _score(model, fit, val, item_ids)
-        tried.append({"params": {"weight": w}, "ndcg@10": metrics["ndcg@10"]})
-        if best is None or metrics["ndcg@10"] > best.validation["ndcg@10"] + 1e-12:
-            params = models.BlendParams(factor.name, neighbour.name, w)
-            best = Tuned("blend", params, model, metrics, seconds)
+    for first, second in pairs:
+        for w in weights:
+            start = time.perf_counter()
+            fold_models = [combine(a, b, data, w) for a, b, data in
+                           zip(first.fold_models, second.fold_models, datas, strict=True)]
+            seconds = first.seconds + second.seconds + (time.perf_counter() - start) / len(datas)
+            metrics = _score_folds(fold_models, folds, item_ids)
+            tried.append({"params": {"parts": f"{first.name}+{second.name}", "weight": w},
+                          "ndcg@10": metrics["ndcg@10"]})
+            if best is None or metrics["ndcg@10"] > best.validation["ndcg@10"] + 1e-12:
+                params = models.BlendParams(first.name, second.name, w)
+                best = Tuned("blend", params, fold_models[0], metrics, seconds,
+                             fold_models=fold_models)
     best.tried = tried
     return best
+
+
+def blend_pairs(tuned: dict[str, Tuned]) -> list[tuple[Tuned, Tuned]]:
+    """What may blend: the best factor model with the best item-item model, and the two best
+    item-item models when they read the same signal (their sum is one item-item matrix)."""
+    def ndcg(t: Tuned) -> float:
+        return t.validation["ndcg@10"]
+    factors = sorted((tuned[n] for n in FACTOR_FAMILIES if n in tuned), key=ndcg, reverse=True)
+    items = sorted((tuned[n] for n in NEIGHBOUR_FAMILIES if n in tuned), key=ndcg, reverse=True)
+    pairs = [(factors[0], items[0])] if factors and items else []
+    if len(items) >= 2 and Signal.of(items[0].model) == Signal.of(items[1].model):
+        pairs.append((items[0], items[1]))
+    return pairs
 
 
 @dataclass
@@ -166,24 +211,22 @@ class Choice:
                 for name, t in self.tuned.items()}
 
 
-def choose(fit: Interactions, val: Interactions, item_ids: np.ndarray,
+def choose(folds: Folds, item_ids: np.ndarray,
            candidates: Iterable[str] = DEFAULT_CANDIDATES, *, blend: bool = True,
            grids: dict[str, list[dict]] | None = None,
            on_step: Callable[[str], None] | None = None) -> Choice:
-    """Tune the candidates on (fit, validation), add the best blend, return the best."""
+    """Tune the candidates on the (fit, validation) folds (`evaluate.selection_folds` or
+    `validation_folds`), add the best blend, return the best by mean validation NDCG@10."""
     candidates = tuple(candidates)
     if on_step:
         on_step(", ".join(candidates))
     # A family with too little data for every fit (ValueError) simply does not compete.
-    tuned = tune_many(candidates, fit, val, item_ids, grids)
-    factor = max((tuned[n] for n in FACTOR_FAMILIES if n in tuned),
-                 key=lambda t: t.validation["ndcg@10"], default=None)
-    neighbour = max((tuned[n] for n in NEIGHBOUR_FAMILIES if n in tuned),
-                    key=lambda t: t.validation["ndcg@10"], default=None)
-    if blend and factor is not None and neighbour is not None:
+    tuned = tune_many(candidates, folds, item_ids, grids)
+    pairs = blend_pairs(tuned) if blend else []
+    if pairs:
         if on_step:
             on_step("blend")
-        tuned["blend"] = blend_of(factor, neighbour, fit, val, item_ids)
+        tuned["blend"] = blend_of(pairs, folds, item_ids)
     if not tuned:
         raise ValueError("no candidate could be trained on this data")
     champion = max(tuned.values(), key=lambda t: t.validation["ndcg@10"])
@@ -218,12 +261,12 @@ def compare(inter: Interactions, item_ids: np.ndarray, *, seeds: Iterable[int] =
     splits = []
     for seed in seeds:
         train, test = split_holdout(inter, seed=seed)
-        fit_part, val = validation_split(train, seed)
+        folds = validation_folds(train, seed)
         splits.append({"seed": seed, "train": len(train), "test": len(test),
-                       "validation": len(val)})
+                       "validation": len(folds[0][1]), "validation_folds": len(folds)})
         names = tuple(dict.fromkeys((*candidates, *models.FAMILIES)))
         names = tuple(n for n in names if models.FAMILIES[n].servable)
-        choice = choose(fit_part, val, item_ids, names,
+        choice = choose(folds, item_ids, names,
                         on_step=(lambda n, s=seed: on_step(f"seed {s}: tuning {n}"))
                         if on_step else None)
         eligible = {n: t for n, t in choice.tuned.items()
@@ -254,7 +297,9 @@ def compare(inter: Interactions, item_ids: np.ndarray, *, seeds: Iterable[int] =
                         "split": {"method": "per-profile random 80/20, onboarding picks "
                                             "never held out", "seeds": list(seeds),
                                   "validation": "20% of each profile's training signals "
-                                                "(onboarding picks stay in the fit part)",
+                                                "(onboarding picks stay in the fit part); "
+                                                "three such splits averaged under 100,000 "
+                                                "signals",
                                   "relevance": RELEVANCE, "splits": splits}}
     base = report["popularity"]["ndcg@10"] or 1e-12
     for row in report.values():

@@ -36,7 +36,7 @@ from core.playback import COMPLETE_FRACTION
 from core.settings import Settings
 from recommender import models
 from recommender.data import Interactions, SignalMapping
-from recommender.evaluate import selection_split
+from recommender.evaluate import selection_folds
 from recommender.model import ServingModel
 from recommender.selection import choose, refit
 from recommender.state import batch_scores, user_state
@@ -141,8 +141,7 @@ class SvdPolicy:
                 with threadpool_limits(1):
                     return models.fit(self.model_name, data, self.item_ids, self.params)
             return same(inter), self.model_name, same
-        train, held = selection_split(inter)
-        choice = choose(train, held, self.item_ids, self.rule["candidates"],
+        choice = choose(selection_folds(inter), self.item_ids, self.rule["candidates"],
                         blend=self.rule["blend"], grids=self.rule["grids"])
         champion = choice.champion
 

@@ -41,7 +41,7 @@ from core import catalog as core_catalog
 from core.models import Profile, TastePick
 from core.settings import Settings
 from recommender.data import SignalMapping, catalog_arrays, load_interactions
-from recommender.evaluate import selection_split
+from recommender.evaluate import selection_folds
 from recommender.lifecycle import candidate_grids
 from recommender.model import ServingModel
 from recommender.models.base import TrainingData
@@ -136,9 +136,8 @@ def train_production(session, now: datetime, settings: Settings) -> Trained:
     inter = load_interactions(session, now, mapping)
     item_ids, _, _ = catalog_arrays(session)
     start = time.perf_counter()
-    train, held = selection_split(inter)
     candidates = tuple(dict.fromkeys((*settings.rec_candidates, "popularity")))
-    choice = choose(train, held, item_ids, candidates, blend=settings.rec_blend,
+    choice = choose(selection_folds(inter), item_ids, candidates, blend=settings.rec_blend,
                     grids=candidate_grids(settings))
     model = refit(choice.champion, inter, item_ids, choice.tuned)
     chosen = time.perf_counter()

@@ -6,7 +6,14 @@ import scipy.sparse as sp
 
 from recommender import models
 from recommender.data import Interactions
-from recommender.evaluate import selection_split, split_holdout, validation_split
+from recommender.evaluate import (
+    fold_count,
+    selection_folds,
+    selection_split,
+    split_holdout,
+    validation_folds,
+    validation_split,
+)
 from recommender.foldin import fold_in
 from recommender.model import neighbours_from_dense
 from recommender.models.base import Signal, TrainingData
@@ -160,12 +167,72 @@ def test_the_validation_split_never_overlaps_the_test_part():
     inter, _ = _world(users=80)
     for seed in range(3):
         train, test = split_holdout(inter, seed=seed)
-        fit, val = validation_split(train, seed)
+        folds = validation_folds(train, seed)
+        assert len(folds) == 3  # small data: three validation splits are averaged
         held = set(zip(test.users.tolist(), test.items.tolist(), strict=True))
-        tuned_on = set(zip(np.r_[fit.users, val.users].tolist(),
-                           np.r_[fit.items, val.items].tolist(), strict=True))
-        assert held and not held & tuned_on
-        assert len(fit) + len(val) == len(train)
+        for fit, val in folds:
+            tuned_on = set(zip(np.r_[fit.users, val.users].tolist(),
+                               np.r_[fit.items, val.items].tolist(), strict=True))
+            assert held and not held & tuned_on
+            assert len(fit) + len(val) == len(train)
+        # The folds are different carvings; the first is validation_split's.
+        vals = [set(zip(v.users.tolist(), v.items.tolist(), strict=True)) for _, v in folds]
+        assert vals[0] != vals[1] != vals[2]
+        assert vals[0] == set(zip(*(a.tolist() for a in (validation_split(train, seed)[1].users,
+                                                          validation_split(train, seed)[1].items)),
+                                  strict=True))
+
+
+def test_choosing_averages_several_splits_only_on_small_data(monkeypatch):
+    import recommender.evaluate as evaluate
+
+    inter, _ = _world(users=80)
+    assert fold_count(inter) == evaluate.SELECTION_FOLDS == 3
+    first = selection_folds(inter)[0][1]
+    again = selection_split(inter)[1]
+    assert np.array_equal(first.users, again.users) and np.array_equal(first.items, again.items)
+    monkeypatch.setattr(evaluate, "REPEAT_BELOW", len(inter))
+    assert fold_count(inter) == 1 and len(selection_folds(inter)) == 1
+
+
+def test_a_family_is_judged_by_its_mean_over_the_folds():
+    from recommender.selection import _score, tune
+
+    inter, item_ids = _world(users=80)
+    folds = selection_folds(inter)
+    tuned = tune("ease", folds, item_ids, grid=[{"lam": 50.0}])
+    per_fold = [_score(m, fit, val, item_ids)["ndcg@10"]
+                for m, (fit, val) in zip(tuned.fold_models, folds, strict=True)]
+    assert len(tuned.fold_models) == 3 and len(set(per_fold)) > 1
+    assert tuned.validation["ndcg@10"] == pytest.approx(np.mean(per_fold))
+
+
+def test_two_item_item_models_blend_into_one_item_item_matrix():
+    from recommender.models.blend import combine, spread_scale
+
+    inter, item_ids = _world()
+    data = TrainingData.build(inter, item_ids)
+    a = models.fit("dlae", inter, item_ids)
+    b = models.fit("knn", inter, item_ids)
+    blend = combine(a, b, data, 0.25)
+    assert blend.family == "blend" and not blend.has_factors
+    assert blend.nbr_idx.shape[1] == a.nbr_idx.shape[1] + b.nbr_idx.shape[1]
+    sa, sb = 0.75 * spread_scale(a, data), 0.25 * spread_scale(b, data)
+    w = blend.neighbours().toarray()
+    assert np.allclose(w, sa * a.neighbours().toarray() + sb * b.neighbours().toarray(),
+                       atol=1e-5)
+    for user in (1, 7):
+        state, _ = user_state(blend, user, inter.for_user(user))
+        sa_state, _ = user_state(a, user, inter.for_user(user))
+        sb_state, _ = user_state(b, user, inter.for_user(user))
+        assert np.allclose(blend.scores(state),
+                           sa * a.scores(sa_state) + sb * b.scores(sb_state), atol=1e-4)
+    refitted = models.fit("blend", inter, item_ids, models.BlendParams("dlae", "knn", 0.25))
+    assert np.allclose(refitted.neighbours().toarray(), w, atol=1e-6)
+    # Parts that read different signals cannot share one history: refused.
+    c = models.fit("ease", inter, item_ids, models.default_params("ease", pref_gain=0.0))
+    with pytest.raises(ValueError, match="same signal"):
+        combine(a, c, data, 0.5)
 
 
 def test_unknown_parameters_are_refused():
