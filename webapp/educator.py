@@ -202,7 +202,8 @@ def _charts(run: ExperimentRun, arms: list[str], rows: list[dict] | None) -> dic
 
 # Figures that are shares, between 0 and 1: a chart's interval band stops at 0 and 1.
 SHARES = frozenset({"ctr", "completion", "abandonment", "return_rate", "precision_at_10",
-                    "coverage", "gini_plays", "watch_overlap", "watch_overlap_taste"})
+                    "coverage", "gini_plays", "watch_diversity", "watch_overlap",
+                    "watch_overlap_taste"})
 
 
 @bp.get("/runs/<int:run_id>/report.html")

@@ -17,9 +17,11 @@ Config (TOML; defaults in DEFAULTS/ARM_DEFAULTS): name, description (shown to ed
 profiles, days, titles, seeds, start, baseline (the arm the others are compared with, paired by
 seed; the first arm by default), rows and row_len (the layout), warmup_days (when a "warmup"
 retrain happens), explore_days (a launch phase of random rows shared by every arm before the
-policies take over; 0 = none), and one [[arms]] table per arm: name, policy (popularity,
-random, content, ideal, svd), retrain (daily, warmup, never or every N days), epsilon
-(exploration slots), new_per_day (releases), artwork (default, random, matched), rows and
+policies take over, in the run's layout with the first artwork variant, no exploration slots
+and no releases, so its days are identical in every arm of a seed; 0 = none), and one [[arms]]
+table per arm: name, policy (popularity, random, content, ideal, svd), retrain (daily, warmup,
+never or every N days), epsilon (exploration slots), new_per_day (releases, from the end of the
+launch phase on), artwork (default, random, matched), rows and
 row_len (this arm's layout), plus policy options (svd: `model` = "production" (the site's
 retrain rule, the default) or one family (svd, als, ease, knn, blend), and that model's
 options; an unknown model or option is refused here).
@@ -148,7 +150,8 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
                           row_len=int(arm.get("row_len", cfg["row_len"])),
                           epsilon=float(arm["epsilon"]),
                           artwork=arm["artwork"], explore_days=int(cfg["explore_days"]),
-                          explore_rng=derive(seed, "explore"))
+                          explore_rng=derive(seed, "explore"),
+                          launch_layout=(int(cfg["rows"]), int(cfg["row_len"])))
     sim = Simulation(db, catalog, pop, seed, layout, start=start, policy_name=arm["name"][:32])
     held = max(a["new_per_day"] for a in cfg["arms"]) * cfg["days"]
     if held:
@@ -158,9 +161,10 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
     tracker = Tracker(sim, by_taste if vectors is None else nearest_neighbours(vectors), by_taste)
     models = ModelTracker(sim, policy, tracker.watch_sets)
     rows = []
+    launch = int(cfg["explore_days"])
     for day in range(cfg["days"]):
-        if arm["new_per_day"]:
-            first = len(catalog) - held + day * arm["new_per_day"]
+        if arm["new_per_day"] and day >= launch:  # releases start when the policies do
+            first = len(catalog) - held + (day - launch) * arm["new_per_day"]
             sim.available[first:first + arm["new_per_day"]] = True
         result = sim.run_day(day)
         vectors = policy.user_vectors(pop.profile_ids.tolist())

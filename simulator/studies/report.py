@@ -17,6 +17,8 @@ LABELS = {
     "mean_true_utility": "Mean true utility watched", "regret": "Regret vs best title",
     "precision_at_10": "Precision@10 vs true top 10", "coverage": "Catalog coverage",
     "gini_plays": "Gini of plays", "mean_rec_popularity": "Mean popularity of recommendations",
+    # Mean over viewers of the tag diversity of what each one watched (1 - mean pairwise cosine).
+    "watch_diversity": "Diversity of each viewer's own watching",
     "watch_overlap": "Watch-set overlap, neighbours by the policy's vectors",
     "homogenization": "Homogenization, neighbours by the policy's vectors (vs ideal)",
     "watch_overlap_taste": "Watch-set overlap, neighbours by true taste",
