@@ -239,6 +239,7 @@ def dropoff():
     match_points = [(label, curve, curve_points(curve.reached, CURVE_W, CURVE_H, CURVE_PAD))
                     for label, curve in by_match]
     return render_page("educator/dropoff.html", None, films=films, top=top, by_match=by_match,
+                       film_plays=analytics.film_plays(s),
                        match_points=match_points,
                        match_lines=[(f"match-{i}", pts, label)
                                     for i, (label, _, pts) in enumerate(match_points, 1)],
