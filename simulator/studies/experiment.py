@@ -3,6 +3,7 @@ SQLite files, with common random numbers (every arm of a seed starts from a copy
 catalog + population database and draws visits and behaviour from the same named streams).
 
 Writes to the results folder: metrics.csv and metrics.json (per seed, arm and day),
+events/seed-S-arm-I.csv.gz (the raw playback events of each seed and arm, results.py),
 summary.json (per arm and metric: mean of the daily values over the run, and of the last day,
 as mean and 95% CI over seeds; per pair of arms, the difference in mean true utility paired by
 seed, `utility_vs`; per arm, `vs_baseline`: every metric's difference from the baseline arm
@@ -55,6 +56,7 @@ from simulator.studies.policies import (
     make_policy,
     policy_names,
 )
+from simulator.studies.results import events_file, write_events
 from simulator.viewers.engine import Simulation
 from simulator.viewers.population import generate_population, load_population
 from simulator.viewers.world import load_catalog
@@ -207,10 +209,14 @@ def run_experiment(cfg: dict, out: Path, progress: Callable[[float], None] | Non
         template = work / f"seed-{seed}.sqlite3"
         template.unlink(missing_ok=True)
         build_world(template, cfg, seed)
-        for arm in cfg["arms"]:
+        for index, arm in enumerate(cfg["arms"]):
             path = work / f"seed-{seed}-{arm['name']}.sqlite3"
             shutil.copyfile(template, path)
             rows += run_arm(path, cfg, arm, seed, tick, model_log)
+            db = _database(path)  # the raw playback events, for students (results.py)
+            with db.read() as s:
+                write_events(s, events_file(out, seed, index))
+            db.dispose()
             if not keep_db:
                 path.unlink(missing_ok=True)
         if not keep_db:

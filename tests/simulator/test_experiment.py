@@ -59,6 +59,18 @@ def test_results_folder(results):
     rows = json.loads((out / "metrics.json").read_text())
     assert len(rows) == 3 * 8
     assert not (out / "db").exists()  # isolated databases are removed
+    # The raw playback events of every arm and seed, kept for students (results.py).
+    import csv
+    import gzip
+
+    from simulator.studies.results import EVENT_COLUMNS, events_file
+
+    for index in range(3):
+        with gzip.open(events_file(out, 3, index), "rt", newline="") as fh:
+            header, *events = list(csv.reader(fh))
+        assert tuple(header) == EVENT_COLUMNS
+        starts = sum(e[4] == "start" for e in events)  # a binge is one play, several starts
+        assert starts >= sum(r["plays"] for r in rows if r["arm"] == ARMS[index]["name"]) > 0
 
 
 def test_same_config_and_seed_give_a_byte_identical_summary(tmp_path):
@@ -70,6 +82,8 @@ def test_same_config_and_seed_give_a_byte_identical_summary(tmp_path):
         (tmp_path / "b" / "summary.json").read_bytes()
     assert (tmp_path / "a" / "metrics.csv").read_bytes() == \
         (tmp_path / "b" / "metrics.csv").read_bytes()
+    events = "events/seed-5-arm-1.csv.gz"
+    assert (tmp_path / "a" / events).read_bytes() == (tmp_path / "b" / events).read_bytes()
 
 
 def test_feedback_loop_after_a_random_launch_phase(tmp_path):
