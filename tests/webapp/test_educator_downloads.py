@@ -96,7 +96,8 @@ def test_the_run_page_offers_the_downloads(make_viewer, run_id):
     assert form["action"] == f"/educator/runs/{run_id}/events.csv"
     assert [o.text for o in form.select("select[name=arm] option")] == ["popularity", "random"]
     assert [o.text for o in form.select("select[name=seed] option")] == ["1", "2"]
-    assert "share of plays" in section.select_one("#completion-note").get_text()
+    assert "share of plays" in page.select_one("#completion-note").get_text()
+    assert "from day 0" in page.select_one("#catalogue-note").get_text()
 
 
 def test_downloads_are_for_educators_only(make_viewer, viewer, run_id, client):
