@@ -12,11 +12,9 @@ pd = pytest.importorskip("pandas", reason="the notebook extra (pandas) is not in
 from simulator.studies import lab  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    cfg = lab.load("feedback_loop")
-    return lab.run(cfg, tmp_path_factory.mktemp("lab"), profiles=15, days=4, titles=60,
-                   seeds=[1, 2], arms=["popularity-daily", "popularity-explore", "random"])
+@pytest.fixture
+def run(lab_run):
+    return lab_run  # conftest.py: lab.run of a tiny feedback_loop
 
 
 def test_load_a_shipped_config_or_a_path(tmp_path):

@@ -1,5 +1,6 @@
-"""The starter notebook (docs/notebooks/starter.ipynb) executes top to bottom on a small run,
-through a real Jupyter kernel; skipped, with the reason, where no kernel can start."""
+"""The starter notebook (docs/notebooks/starter.ipynb) executes top to bottom through a real
+Jupyter kernel, opening a tiny run made with the notebook API (tests/simulator/conftest.py);
+skipped, with the reason, where no kernel can start."""
 
 from __future__ import annotations
 
@@ -13,18 +14,14 @@ nbclient = pytest.importorskip("nbclient", reason="nbclient (test extra) is not 
 pytest.importorskip("pandas", reason="pandas (notebook extra) is not installed")
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "docs" / "notebooks" / "starter.ipynb"
-TINY = '''RUN_FOLDER = None
-EXPERIMENT = "feedback_loop"
-SIZE = {"profiles": 15, "days": 4, "titles": 60, "seeds": [1, 2]}
-ARMS = ["popularity-daily", "popularity-explore", "random"]
-'''
 
 
-def test_starter_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
+def test_starter_notebook_runs_top_to_bottom(lab_run, tmp_path, monkeypatch):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1, "the notebook has one cell tagged 'parameters'"
-    params[0].source = TINY  # a tiny world, so the test takes seconds
+    # A tiny run (conftest.py, made through the same API), so the test takes seconds.
+    params[0].source = f"RUN_FOLDER = {str(lab_run.folder)!r}\n"
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's own inline backend
     client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
