@@ -75,6 +75,21 @@ def film_viewings(session: Session) -> list[tuple[int, int, float]]:
             _fractions(session, PlaybackEvent.title_id.in_(films), runtimes)]
 
 
+def film_plays(session: Session) -> tuple[int, float]:
+    """(film plays, share of them that ended in a `complete` event), a play being one sitting:
+    each `start` event, resumes apart. This is how the experiments count completion (a share of
+    plays, simulator/studies/metrics.py), whereas a drop-off curve counts each viewing once, at
+    the furthest point any of its sittings reached; a film paused part-way and finished another
+    day is one unfinished play plus one complete play there, one finished viewing here."""
+    events = PlaybackEvent.__table__.c
+    counts = dict(session.execute(
+        select(events.type, func.count()).where(
+            events.title_id.in_(select(Title.id).where(Title.kind == "film")),
+            events.type.in_(("start", "complete"))).group_by(events.type)).all())
+    plays = int(counts.get("start", 0))
+    return plays, (min(1.0, counts.get("complete", 0) / plays) if plays else 0.0)
+
+
 def first_started(session: Session) -> dict[tuple[int, int], date]:
     """The day each profile first started each title (any episode)."""
     return {(int(p), int(t)): when.date() for p, t, when in session.execute(

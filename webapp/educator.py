@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.utils import secure_filename
 from wtforms import BooleanField, SelectField
 
 from core import analytics
 from core.clock import system_clock
 from core.models import ExperimentRun, Title
-from simulator.studies import worker
+from simulator.studies import results, worker
 from simulator.studies.compare import (
     NEEDS_ARM,
     WINDOW_LABELS,
@@ -130,15 +140,7 @@ def run(run_id: int):
 def _rows(run: ExperimentRun) -> list[dict] | None:
     """The run's per-day rows (seed, arm, day and every metric): metrics.json, or metrics.csv
     (an empty cell is a figure the run does not have); None when the folder has neither."""
-    folder = Path(run.results_dir)
-    if (folder / "metrics.json").is_file():
-        return json.loads((folder / "metrics.json").read_text())
-    if not (folder / "metrics.csv").is_file():
-        return None
-    with open(folder / "metrics.csv", newline="") as fh:
-        return [{k: (int(v) if k in ("seed", "day") else v if k == "arm"
-                     else None if v == "" else float(v)) for k, v in row.items()}
-                for row in csv.DictReader(fh)]
+    return results.read_rows(run.results_dir)
 
 
 def _comparison(run: ExperimentRun, summary: dict, rows: list[dict] | None) -> dict:
@@ -202,7 +204,8 @@ def _charts(run: ExperimentRun, arms: list[str], rows: list[dict] | None) -> dic
 
 # Figures that are shares, between 0 and 1: a chart's interval band stops at 0 and 1.
 SHARES = frozenset({"ctr", "completion", "abandonment", "return_rate", "precision_at_10",
-                    "coverage", "gini_plays", "watch_overlap", "watch_overlap_taste"})
+                    "coverage", "gini_plays", "watch_diversity", "watch_overlap",
+                    "watch_overlap_taste"})
 
 
 @bp.get("/runs/<int:run_id>/report.html")
@@ -210,6 +213,82 @@ SHARES = frozenset({"ctr", "completion", "abandonment", "return_rate", "precisio
 def report(run_id: int):
     return send_file(_file(_run(run_id), "report.html"), mimetype="text/html",
                      as_attachment=True, download_name=f"experiment-{run_id}.html")
+
+
+# -- downloads for students: per-day figures and raw events (simulator/studies/results.py) -------
+
+
+def _download(body, mimetype: str, name: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename={secure_filename(name)}"
+    return response
+
+
+def _run_rows(run_id: int) -> tuple[ExperimentRun, list[dict]]:
+    run = _run(run_id)
+    rows = _rows(run)
+    if not rows:
+        abort(404)
+    return run, rows
+
+
+@bp.get("/runs/<int:run_id>/metrics.csv")
+@educator_required
+def metrics_long(run_id: int):
+    """Every figure of every seed, arm and day, one per line: run, arm, seed, day, metric,
+    value (a tidy table)."""
+    run, rows = _run_rows(run_id)
+    lines = results.csv_lines(results.TIDY_COLUMNS,
+                              results.tidy(rows, run.id, results.metric_names(rows)))
+    return _download(stream_with_context(lines), "text/csv", f"run-{run.id}-metrics.csv")
+
+
+@bp.get("/runs/<int:run_id>/metrics-wide.csv")
+@educator_required
+def metrics_wide(run_id: int):
+    """The same figures, one line per seed, arm and day and a column per metric."""
+    run, rows = _run_rows(run_id)
+    names = results.metric_names(rows)
+    lines = results.csv_lines(("run", *results.KEYS, *names),
+                              ((run.id, *(r[k] for k in results.KEYS), *(r.get(m) for m in names))
+                               for r in rows))
+    return _download(stream_with_context(lines), "text/csv", f"run-{run.id}-metrics-wide.csv")
+
+
+@bp.get("/runs/<int:run_id>/metrics.json")
+@educator_required
+def metrics_json(run_id: int):
+    run, rows = _run_rows(run_id)
+    cfg = run.config or {}
+    body = {"run": run.id, "name": run.name, "arms": [a.get("name") for a in cfg.get("arms", [])],
+            "seeds": cfg.get("seeds"), "days": cfg.get("days"),
+            "launch_days": cfg.get("explore_days", 0), "baseline": cfg.get("baseline"),
+            "metrics": results.metric_names(rows), "rows": rows}
+    return _download(json.dumps(body, indent=1), "application/json",
+                     f"run-{run.id}-metrics.json")
+
+
+@bp.get("/runs/<int:run_id>/events.csv")
+@educator_required
+def events(run_id: int):
+    """The raw playback events of one arm (?arm=name) and one seed (?seed=n), streamed from
+    the run's compressed file: 404 for an arm or seed the run does not have, 400 for a seed
+    that is not a number."""
+    run = _run(run_id)
+    cfg = run.config or {}
+    names = [a.get("name") for a in cfg.get("arms", [])]
+    arm = request.args.get("arm", "")
+    try:
+        seed = int(request.args.get("seed", ""))
+    except ValueError:
+        abort(400, description="seed must be a whole number.")
+    if arm not in names or seed not in (cfg.get("seeds") or []):
+        abort(404)
+    path = results.events_file(run.results_dir, seed, names.index(arm))
+    if not path.is_file():  # a run older than the events files, or one still running
+        abort(404)
+    return _download(stream_with_context(results.event_chunks(path)), "text/csv",
+                     f"run-{run.id}-events-{arm}-seed-{seed}.csv")
 
 
 # -- audience drop-off, from the raw playback event log ------------------------------------------
@@ -238,6 +317,7 @@ def dropoff():
     match_points = [(label, curve, curve_points(curve.reached, CURVE_W, CURVE_H, CURVE_PAD))
                     for label, curve in by_match]
     return render_page("educator/dropoff.html", None, films=films, top=top, by_match=by_match,
+                       film_plays=analytics.film_plays(s),
                        match_points=match_points,
                        match_lines=[(f"match-{i}", pts, label)
                                     for i, (label, _, pts) in enumerate(match_points, 1)],

@@ -3,6 +3,7 @@ SQLite files, with common random numbers (every arm of a seed starts from a copy
 catalog + population database and draws visits and behaviour from the same named streams).
 
 Writes to the results folder: metrics.csv and metrics.json (per seed, arm and day),
+events/seed-S-arm-I.csv.gz (the raw playback events of each seed and arm, results.py),
 summary.json (per arm and metric: mean of the daily values over the run, and of the last day,
 as mean and 95% CI over seeds; per pair of arms, the difference in mean true utility paired by
 seed, `utility_vs`; per arm, `vs_baseline`: every metric's difference from the baseline arm
@@ -17,9 +18,11 @@ Config (TOML; defaults in DEFAULTS/ARM_DEFAULTS): name, description (shown to ed
 profiles, days, titles, seeds, start, baseline (the arm the others are compared with, paired by
 seed; the first arm by default), rows and row_len (the layout), warmup_days (when a "warmup"
 retrain happens), explore_days (a launch phase of random rows shared by every arm before the
-policies take over; 0 = none), and one [[arms]] table per arm: name, policy (popularity,
-random, content, ideal, svd), retrain (daily, warmup, never or every N days), epsilon
-(exploration slots), new_per_day (releases), artwork (default, random, matched), rows and
+policies take over, in the run's layout with the first artwork variant, no exploration slots
+and no releases, so its days are identical in every arm of a seed; 0 = none), and one [[arms]]
+table per arm: name, policy (popularity, random, content, ideal, svd), retrain (daily, warmup,
+never or every N days), epsilon (exploration slots), new_per_day (releases, from the end of the
+launch phase on), artwork (default, random, matched), rows and
 row_len (this arm's layout), plus policy options (svd: `model` = "production" (the site's
 retrain rule, the default) or one family (svd, als, ease, knn, blend), and that model's
 options; an unknown model or option is refused here).
@@ -53,6 +56,7 @@ from simulator.studies.policies import (
     make_policy,
     policy_names,
 )
+from simulator.studies.results import events_file, write_events
 from simulator.viewers.engine import Simulation
 from simulator.viewers.population import generate_population, load_population
 from simulator.viewers.world import load_catalog
@@ -148,7 +152,8 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
                           row_len=int(arm.get("row_len", cfg["row_len"])),
                           epsilon=float(arm["epsilon"]),
                           artwork=arm["artwork"], explore_days=int(cfg["explore_days"]),
-                          explore_rng=derive(seed, "explore"))
+                          explore_rng=derive(seed, "explore"),
+                          launch_layout=(int(cfg["rows"]), int(cfg["row_len"])))
     sim = Simulation(db, catalog, pop, seed, layout, start=start, policy_name=arm["name"][:32])
     held = max(a["new_per_day"] for a in cfg["arms"]) * cfg["days"]
     if held:
@@ -158,9 +163,10 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
     tracker = Tracker(sim, by_taste if vectors is None else nearest_neighbours(vectors), by_taste)
     models = ModelTracker(sim, policy, tracker.watch_sets)
     rows = []
+    launch = int(cfg["explore_days"])
     for day in range(cfg["days"]):
-        if arm["new_per_day"]:
-            first = len(catalog) - held + day * arm["new_per_day"]
+        if arm["new_per_day"] and day >= launch:  # releases start when the policies do
+            first = len(catalog) - held + (day - launch) * arm["new_per_day"]
             sim.available[first:first + arm["new_per_day"]] = True
         result = sim.run_day(day)
         vectors = policy.user_vectors(pop.profile_ids.tolist())
@@ -203,10 +209,14 @@ def run_experiment(cfg: dict, out: Path, progress: Callable[[float], None] | Non
         template = work / f"seed-{seed}.sqlite3"
         template.unlink(missing_ok=True)
         build_world(template, cfg, seed)
-        for arm in cfg["arms"]:
+        for index, arm in enumerate(cfg["arms"]):
             path = work / f"seed-{seed}-{arm['name']}.sqlite3"
             shutil.copyfile(template, path)
             rows += run_arm(path, cfg, arm, seed, tick, model_log)
+            db = _database(path)  # the raw playback events, for students (results.py)
+            with db.read() as s:
+                write_events(s, events_file(out, seed, index))
+            db.dispose()
             if not keep_db:
                 path.unlink(missing_ok=True)
         if not keep_db:

@@ -60,13 +60,17 @@ def continue_row(sim, i: int) -> list[ShownRow]:
 class PolicyLayout:
     def __init__(self, policy: Policy, rng: np.random.Generator, *, rows: int = 4,
                  row_len: int = 10, epsilon: float = 0.0, artwork: str = "default",
-                 explore_days: int = 0, explore_rng: np.random.Generator | None = None) -> None:
+                 explore_days: int = 0, explore_rng: np.random.Generator | None = None,
+                 launch_layout: tuple[int, int] | None = None) -> None:
         self.policy, self.rng = policy, rng
-        # Launch phase: the first `explore_days` show random rows (from a stream shared by
-        # every arm, so those days are identical across arms); the policy still sees the plays.
+        # Launch phase: the first `explore_days` show random rows from a stream shared by every
+        # arm, in the run's layout (`launch_layout`: rows, row length), with the first artwork
+        # variant and no exploration slots, so those days are identical across arms whatever
+        # each arm's epsilon, artwork or layout; the policy still sees the plays.
         self.explore_days = explore_days
         self.explore_rng = explore_rng if explore_rng is not None else rng
         self.n_rows, self.row_len, self.epsilon, self.artwork = rows, row_len, epsilon, artwork
+        self.launch_layout = launch_layout or (rows, row_len)
         self.ranked: dict[int, np.ndarray] = {}
 
     def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
@@ -89,18 +93,21 @@ class PolicyLayout:
         idx = self.ranked[i]
         idx = idx[cat.maturity[idx] <= sim.pop.maturity_limit[i]]
         idx = np.array([t for t in idx.tolist() if t not in skip], dtype=np.int64)
-        n = self.n_rows * self.row_len
+        launch = day < self.explore_days
+        n_rows, row_len = self.launch_layout if launch else (self.n_rows, self.row_len)
+        n = n_rows * row_len
         shown = idx[:n].copy()
-        if self.epsilon > 0 and len(idx) > n:
+        if self.epsilon > 0 and len(idx) > n and not launch:
             slots = np.flatnonzero(self.rng.random(len(shown)) < self.epsilon)
             pool = idx[n:]
             shown[slots] = self.rng.choice(pool, size=len(slots), replace=False) \
                 if len(slots) <= len(pool) else shown[slots]
-        for r in range(self.n_rows):
-            part = shown[r * self.row_len:(r + 1) * self.row_len]
+        for r in range(n_rows):
+            part = shown[r * row_len:(r + 1) * row_len]
             if len(part):
-                out.append(ShownRow(f"{self.policy.name}-{r + 1}", part,
-                                    self.variants(sim, i, part)))
+                variants = (np.zeros(len(part), dtype=int) if launch
+                            else self.variants(sim, i, part))
+                out.append(ShownRow(f"{self.policy.name}-{r + 1}", part, variants))
         return out
 
     def variants(self, sim, i: int, titles: np.ndarray) -> np.ndarray:

@@ -4,9 +4,15 @@ Definitions (docs/simulation.md): CTR = plays / titles shown; completion and aba
 before 30% without finishing) are shares of plays; return rate = share of yesterday's visitors
 who visit today; regret = the best true utility among titles the profile could watch minus
 the true utility of what it watched (per session with plays); precision@10 = share of the first
-10 recommended titles that are among the profile's true top 10; coverage = share of available
-titles recommended that day; Gini of cumulative plays per title; mean popularity of
-recommendations = share of profiles who had played a recommended title so far;
+10 recommended titles that are among the profile's true top 10; coverage = share of the
+starting catalogue recommended that day, and the Gini of cumulative plays per title over the
+starting catalogue (the titles every arm has from day 0: a title released mid-run, with no plays
+yet, would otherwise raise one arm's Gini and lower its coverage before any policy acted; plays
+of new releases still count everywhere else); mean popularity of recommendations = share of
+profiles who had played a recommended title so far;
+watch_diversity = how varied one viewer's own watching is: the intra-list diversity of each
+profile's watch set so far (mean pairwise 1 - cosine similarity of the titles' public tags, as
+recommender/evaluate.py's list diversity), averaged over profiles that watched 2 titles or more;
 watch_overlap = Jaccard overlap of a profile's and its nearest neighbour's watch sets (the
 neighbour by the policy's own user vectors when it has them, otherwise by true taste);
 homogenization = watch_overlap minus the ideal arm's on the same seed and day (experiment.py).
@@ -23,15 +29,16 @@ import numpy as np
 
 METRICS = ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion",
            "abandonment", "return_rate", "mean_true_utility", "regret", "precision_at_10",
-           "coverage", "gini_plays", "mean_rec_popularity", "watch_overlap", "homogenization",
-           "watch_overlap_taste", "homogenization_taste")
+           "coverage", "gini_plays", "mean_rec_popularity", "watch_diversity", "watch_overlap",
+           "homogenization", "watch_overlap_taste", "homogenization_taste")
 # The groups docs/simulation.md names, for reports and pages: every metric in exactly one.
 METRIC_GROUPS = (
     ("Engagement", ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion",
                     "abandonment", "return_rate")),
     ("Quality against the hidden truth", ("mean_true_utility", "regret", "precision_at_10")),
-    ("Ecosystem", ("coverage", "gini_plays", "mean_rec_popularity", "watch_overlap",
-                   "homogenization", "watch_overlap_taste", "homogenization_taste")),
+    ("Ecosystem", ("coverage", "gini_plays", "mean_rec_popularity", "watch_diversity",
+                   "watch_overlap", "homogenization", "watch_overlap_taste",
+                   "homogenization_taste")),
 )
 
 
@@ -62,6 +69,10 @@ class Tracker:
         self.plays_per_title = np.zeros(n_titles)
         self.players = [set() for _ in range(n_titles)]
         self.watch_sets = [set() for _ in range(len(sim.pop))]
+        # The starting catalogue: what every arm of the run has on day 0 (coverage, Gini).
+        self.base = sim.available.copy()
+        tags = np.asarray(sim.catalog.tags, dtype=np.float64)
+        self.unit_tags = tags / np.maximum(np.linalg.norm(tags, axis=1, keepdims=True), 1e-12)
         self.neighbours = neighbours
         self.taste_neighbours = taste_neighbours
         self.yesterday: set[int] = set()
@@ -110,14 +121,36 @@ class Tracker:
             "mean_true_utility": float(np.mean([p.utility for p in plays])) if plays else 0.0,
             "regret": float(np.mean(regrets)) if regrets else 0.0,
             "precision_at_10": float(np.mean(p_at_10)) if p_at_10 else 0.0,
-            "coverage": len(rec_titles) / max(1, int(sim.available.sum())),
-            "gini_plays": gini(self.plays_per_title[sim.available]),
+            **self._ecosystem(rec_titles),
             "mean_rec_popularity": float(np.mean(pops)) if pops else 0.0,
+            "watch_diversity": self._diversity(),
             "watch_overlap": overlap,
             "homogenization": 0.0,
             "watch_overlap_taste": taste_overlap,
             "homogenization_taste": 0.0,
         }
+
+    def _ecosystem(self, rec_titles: set[int]) -> dict[str, float]:
+        """Coverage and Gini over the starting catalogue (`self.base`), whatever was released
+        since: share of those titles recommended today, Gini of their cumulative plays."""
+        shown = int(self.base[sorted(rec_titles)].sum()) if rec_titles else 0
+        return {"coverage": shown / max(1, int(self.base.sum())),
+                "gini_plays": gini(self.plays_per_title[self.base])}
+
+    def _diversity(self) -> float:
+        """Mean over profiles with 2+ watched titles of the mean pairwise (1 - cosine) of their
+        titles' tags; 0.0 on a day when no profile has 2 titles yet (like the other figures).
+        The mean pairwise cosine of n vectors is (|sum|^2 - sum of |v|^2) / (n (n - 1))."""
+        out = []
+        for titles in self.watch_sets:
+            n = len(titles)
+            if n < 2:
+                continue
+            v = self.unit_tags[sorted(titles)]
+            total = v.sum(axis=0)
+            mean_cos = (float(total @ total) - float((v * v).sum())) / (n * (n - 1))
+            out.append(1.0 - mean_cos)
+        return float(np.mean(out)) if out else 0.0
 
     def _overlap(self, neighbours: np.ndarray) -> float:
         """Mean Jaccard overlap of each profile's watch set with its neighbour's."""

@@ -17,6 +17,8 @@ LABELS = {
     "mean_true_utility": "Mean true utility watched", "regret": "Regret vs best title",
     "precision_at_10": "Precision@10 vs true top 10", "coverage": "Catalog coverage",
     "gini_plays": "Gini of plays", "mean_rec_popularity": "Mean popularity of recommendations",
+    # Mean over viewers of the tag diversity of what each one watched (1 - mean pairwise cosine).
+    "watch_diversity": "Diversity of each viewer's own watching",
     "watch_overlap": "Watch-set overlap, neighbours by the policy's vectors",
     "homogenization": "Homogenization, neighbours by the policy's vectors (vs ideal)",
     "watch_overlap_taste": "Watch-set overlap, neighbours by true taste",
@@ -36,12 +38,12 @@ ARM_COLOURS = ("#5ab0ff", "#ff9f43", "#4cd68c", "#ff6f91", "#c29bff", "#f2d45c",
 
 def plot_metric(metric: str, rows: list[dict], arms: list[str], path: Path) -> None:
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.hashsalt"] = "streamsim"  # stable ids inside the SVG
-    fig, ax = plt.subplots(figsize=(5.2, 3.0), dpi=100)
+    # A Figure of its own, not pyplot: no backend is chosen and no global state changes, so a
+    # notebook that runs an experiment (simulator/studies/lab.py) keeps its inline plots.
+    fig = Figure(figsize=(5.2, 3.0), dpi=100)
+    ax = fig.subplots()
     fig.patch.set_facecolor(THEME["surface"])
     ax.set_facecolor(THEME["surface"])
     for i, arm in enumerate(arms):  # days where the arm has no value (no model yet): left out
@@ -63,8 +65,8 @@ def plot_metric(metric: str, rows: list[dict], arms: list[str], path: Path) -> N
         for text in legend.get_texts():
             text.set_color(THEME["axis"])
     fig.tight_layout()
-    fig.savefig(path, format="svg", metadata={"Date": None}, facecolor=THEME["surface"])
-    plt.close(fig)
+    with matplotlib.rc_context({"svg.hashsalt": "streamsim"}):  # stable ids inside the SVG
+        fig.savefig(path, format="svg", metadata={"Date": None}, facecolor=THEME["surface"])
 
 
 def figure(block: dict, fmt: str = "{:.4g}") -> str:

@@ -80,3 +80,24 @@ def test_a_series_pools_its_episodes_and_films_pool_together(database, profiles)
     assert pooled.starts == 2 and pooled.finished == pytest.approx(1 / 2)
     assert top[0][0].id == series.id
     assert [starts for _, starts in top] == [3, 1, 1]
+
+
+def test_film_plays_count_each_sitting_where_the_curve_counts_each_viewing(database, profiles):
+    """Why the experiments' completion (a share of plays) is below the drop-off page's share of
+    finished viewings: a film paused half-way and finished in a second sitting is one finished
+    viewing, but two plays of which one completed."""
+    with database.read() as s:
+        film = s.scalar(select(Title).where(Title.kind == "film").order_by(Title.id))
+    runtime = film.runtime_minutes * 60
+    half = runtime // 2
+    with database.write() as s:  # profile 0: two sittings, the second one to the end
+        record_playback(s, profiles[0], [
+            ev(film.id, "start", 0, 0), ev(film.id, "stop", half, half // 60),
+            ev(film.id, "start", half, 10_000),
+            ev(film.id, "complete", runtime, 10_000 + (runtime - half) // 60)],
+            TEST_NOW + timedelta(hours=5))
+    with database.read() as s:
+        plays, completed = analytics.film_plays(s)
+        curve = analytics.dropoff_films(s)
+    assert (plays, completed) == (2, 0.5)
+    assert curve.starts == 1 and curve.finished == 1.0

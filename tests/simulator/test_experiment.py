@@ -59,6 +59,18 @@ def test_results_folder(results):
     rows = json.loads((out / "metrics.json").read_text())
     assert len(rows) == 3 * 8
     assert not (out / "db").exists()  # isolated databases are removed
+    # The raw playback events of every arm and seed, kept for students (results.py).
+    import csv
+    import gzip
+
+    from simulator.studies.results import EVENT_COLUMNS, events_file
+
+    for index in range(3):
+        with gzip.open(events_file(out, 3, index), "rt", newline="") as fh:
+            header, *events = list(csv.reader(fh))
+        assert tuple(header) == EVENT_COLUMNS
+        starts = sum(e[4] == "start" for e in events)  # a binge is one play, several starts
+        assert starts >= sum(r["plays"] for r in rows if r["arm"] == ARMS[index]["name"]) > 0
 
 
 def test_same_config_and_seed_give_a_byte_identical_summary(tmp_path):
@@ -70,6 +82,8 @@ def test_same_config_and_seed_give_a_byte_identical_summary(tmp_path):
         (tmp_path / "b" / "summary.json").read_bytes()
     assert (tmp_path / "a" / "metrics.csv").read_bytes() == \
         (tmp_path / "b" / "metrics.csv").read_bytes()
+    events = "events/seed-5-arm-1.csv.gz"
+    assert (tmp_path / "a" / events).read_bytes() == (tmp_path / "b" / events).read_bytes()
 
 
 def test_feedback_loop_after_a_random_launch_phase(tmp_path):
@@ -248,3 +262,79 @@ def test_a_figure_the_run_does_not_have_is_n_a_not_zero(tmp_path):
     header, *lines = (tmp_path / "metrics.csv").read_text().splitlines()
     column = header.split(",").index("homogenization_taste")
     assert all(line.split(",")[column] == "" for line in lines)
+
+
+def test_launch_phase_is_identical_whatever_each_arm_changes(tmp_path):
+    """Issue 14: during the launch days every arm of a seed shows the same random rows (no
+    exploration slots, no releases, the first artwork variant, the run's layout), so every
+    figure of those days is the same in every arm, however different the arms' epsilon,
+    releases, artwork or layout; they part afterwards."""
+    cfg = normalise({"name": "launch", "profiles": 40, "days": 4, "titles": 120, "seeds": [2],
+                     "explore_days": 2,
+                     "arms": [{"name": "plain", "policy": "popularity"},
+                              {"name": "explore", "policy": "popularity", "epsilon": 0.5},
+                              {"name": "releases", "policy": "popularity", "new_per_day": 5},
+                              {"name": "art", "policy": "popularity", "artwork": "matched",
+                               "rows": 2, "row_len": 6}]})
+    run_experiment(cfg, tmp_path)
+    rows = json.loads((tmp_path / "metrics.json").read_text())
+    by_arm = {a["name"]: [r for r in rows if r["arm"] == a["name"]] for a in cfg["arms"]}
+    for arm in ("explore", "releases", "art"):
+        for day in (0, 1):
+            same = {k: v for k, v in by_arm[arm][day].items() if k != "arm"}
+            assert same == {k: v for k, v in by_arm["plain"][day].items() if k != "arm"}, \
+                (arm, day)
+        assert by_arm[arm][3] != {**by_arm["plain"][3], "arm": arm}  # the arms act afterwards
+
+
+def _tracker(tags, available, profiles=3):
+    from types import SimpleNamespace
+
+    from simulator.studies.metrics import Tracker
+
+    catalog = type("Catalog", (), {"tags": tags, "__len__": lambda self: len(tags)})()
+    sim = SimpleNamespace(catalog=catalog, pop=list(range(profiles)), available=available)
+    return Tracker(sim, np.zeros(profiles, dtype=int), np.zeros(profiles, dtype=int))
+
+
+def test_gini_and_coverage_count_the_starting_catalogue_only():
+    """Titles released mid-run (available later, no plays yet) move neither Gini nor coverage:
+    both are over the titles available when the tracker starts (the starting catalogue)."""
+    from simulator.studies.metrics import gini
+
+    available = np.array([True, True, True, True, False, False])
+    tracker = _tracker(np.eye(6, dtype=np.float32), available)
+    tracker.plays_per_title[:] = [5, 1, 0, 2, 0, 0]
+    before = tracker._ecosystem({0, 1})
+    available[4:] = True  # two releases, unplayed; one of them recommended
+    after = tracker._ecosystem({0, 1, 4})
+    assert after == before == {"coverage": 0.5, "gini_plays": gini([5, 1, 0, 2])}
+    assert gini([5, 1, 0, 2, 0, 0]) > before["gini_plays"]  # what the old figure did
+
+
+def test_watch_diversity_of_crafted_watch_sets():
+    """Per-profile diversity: 1 - mean pairwise cosine of the watched titles' tags, averaged
+    over profiles with 2+ titles (a profile with one title has no pairs)."""
+    tags = np.array([[1, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 0]], dtype=np.float32)
+    tracker = _tracker(tags, np.ones(4, dtype=bool))
+    tracker.watch_sets = [{0, 1}, {0, 2}, {3}]  # alike titles; unlike titles; one title
+    assert tracker._diversity() == pytest.approx((0.0 + 1.0) / 2)
+    tracker.watch_sets = [{0, 2, 3}, set(), set()]
+    cos = 1 / np.sqrt(2)  # 0-2: 0, 0-3 and 2-3: 1/sqrt(2)
+    assert tracker._diversity() == pytest.approx(1 - (0 + 2 * cos) / 3)
+
+
+def test_no_shipped_arm_mixes_exploration_with_releases():
+    """Each shipped arm changes one thing: exploration slots and new releases are separate
+    arms (feedback_loop's popularity-explore and popularity-releases)."""
+    from simulator.studies.experiment import load_config
+    from simulator.studies.worker import shipped_configs
+
+    for stem, path in shipped_configs().items():
+        for arm in load_config(path)["arms"]:
+            assert not (arm["epsilon"] and arm["new_per_day"]), (stem, arm["name"])
+    arms = {a["name"]: a for a in load_config(shipped_configs()["feedback_loop"])["arms"]}
+    assert (arms["popularity-explore"]["epsilon"], arms["popularity-explore"]["new_per_day"]) \
+        == (0.2, 0)
+    assert (arms["popularity-releases"]["epsilon"], arms["popularity-releases"]["new_per_day"]) \
+        == (0.0, 3)

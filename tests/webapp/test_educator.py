@@ -334,6 +334,10 @@ def test_audience_dropoff_pages_and_command(make_viewer, viewer, database, app):
     assert page.select_one("svg.dropoff-chart polyline.line-model")["points"].count(",") == 21
     row = page.select_one(f"tr[data-title-id='{film.id}']")
     assert row.select_one("svg.dropoff-spark polyline") and "50%" in row.get_text()
+    # The experiments' completion counts plays, not viewings: the page says so, with the figure.
+    figures = [li.get_text(" ", strip=True) for li in page.select("ul.key-figures li")]
+    assert "0% of 2 film plays ended complete" in figures  # `watch` sends no complete event
+    assert "counts every play" in " ".join(page.select_one("#completion-note").get_text().split())
     detail = teacher.client.get(row.select_one("a")["href"])
     cells = [td.text for td in soup(detail).select(".dropoff-table tbody tr")[0].select("td")]
     assert detail.status_code == 200 and cells == ["100%", "50%", "50%", "50%", "50%"]
