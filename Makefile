@@ -31,8 +31,11 @@ demo: venv
 	STREAMSIM_DEMO=1 $(BIN)/python -m webapp.demo $(HOST) $(PORT) || exit 1; \
 	wait $$server
 
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process
+# (.ci/run's stress and PostgreSQL passes, which share one server-side database).
+PYTEST_WORKERS ?= auto
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Real MovieLens 100k, read out of the recbole wheel on PyPI (GroupLens terms; never committed).
 real-data: venv
