@@ -158,8 +158,8 @@ def test_run_page_compares_arms_with_a_baseline_paired_by_seed(make_viewer, data
     assert [o["value"] for o in doc.select("select[name=window] option[selected]")] == \
         ["last_day"]
     # The means follow the window too: coverage on the last day, random then popularity.
-    row = next(tr for tr in doc.select("table.educator__summary tbody tr")
-               if tr.th.get_text(strip=True) == "Catalog coverage")
+    row = doc.select_one("table.educator__summary tbody tr[data-metric='coverage']")
+    assert row.th.contents[0].strip() == "Catalog coverage"
     assert [td.get_text(" ", strip=True) for td in row.select("td")] == \
         ["0.1 ± 0.13", "0.6 ± 0.13"]
     # Unknown values fall back to the defaults instead of failing.
