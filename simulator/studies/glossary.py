@@ -166,7 +166,7 @@ READING: tuple[Term, ...] = (
          "interval mean ± t(0.975, n - 1) x sd(d) / sqrt(n). An interval that excludes 0 "
          "(marked ●) is a difference the noise between seeds cannot explain at the 5% level."),
     Term("baseline", "Baseline arm",
-         "The arm the others are compared with: the config's `baseline`, or its first arm; "
+         "The arm the others are compared with: the config's baseline setting, or its first arm; "
          "the run page can pick another."),
     Term("launch", "Launch phase",
          "The config's explore_days: days of random rows shared by every arm before the "
