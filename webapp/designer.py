@@ -58,6 +58,24 @@ def _number(message: str):
     return InputRequired(message)
 
 
+class WholeNumber(IntegerField):
+    """An integer field whose refusal says what to type."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{valuelist[0]!r} is not a whole number (like 14).") from None
+
+
+class Number(FloatField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"{valuelist[0]!r} is not a number (like 0.1).") from None
+
+
 class ArmForm(Form):
     """One arm. A plain wtforms Form: the design's FlaskForm carries the CSRF token."""
 
@@ -65,13 +83,13 @@ class ArmForm(Form):
     policy = SelectField("Policy", choices=lambda: [(p, p) for p in policy_names()])
     retrain = StringField("Retraining", validators=[InputRequired(
         "Say when it retrains: daily, warmup, never or a number of days.")])
-    epsilon = FloatField("Exploration share", validators=[_number(
+    epsilon = Number("Exploration share", validators=[_number(
         "Give the exploration share, 0 to 1 (0 = none).")])
-    new_per_day = IntegerField("New releases per day", validators=[_number(
+    new_per_day = WholeNumber("New releases per day", validators=[_number(
         "Give a whole number of new titles a day (0 = none).")])
     artwork = SelectField("Artwork", choices=[(a, a) for a in ARTWORK])
-    rows = IntegerField("Rows", validators=[Optional()])
-    row_len = IntegerField("Row length", validators=[Optional()])
+    rows = WholeNumber("Rows", validators=[Optional()])
+    row_len = WholeNumber("Row length", validators=[Optional()])
     options = HiddenField()  # the arm's policy options (svd's model...), JSON, checked too
 
 
@@ -81,18 +99,18 @@ class DesignForm(FlaskForm):
     source = HiddenField()  # what it was cloned from, written in the file's header
     name = StringField("Title", validators=[InputRequired("Give the experiment a title.")])
     description = TextAreaField("Description")
-    profiles = IntegerField("Profiles (viewers)", validators=[_number("Give a whole number.")])
-    days = IntegerField("Simulated days", validators=[_number("Give a whole number.")])
-    titles = IntegerField("Titles in the catalogue", validators=[_number("Give a whole number.")])
+    profiles = WholeNumber("Profiles (viewers)", validators=[_number("Give a whole number.")])
+    days = WholeNumber("Simulated days", validators=[_number("Give a whole number.")])
+    titles = WholeNumber("Titles in the catalogue", validators=[_number("Give a whole number.")])
     seeds = StringField("Seeds (one simulated world each)",
                         validators=[InputRequired("Give at least one seed.")])
     start = StringField("First simulated day", validators=[InputRequired("Give a date.")])
-    explore_days = IntegerField("Launch days of random rows (explore_days)",
+    explore_days = WholeNumber("Launch days of random rows (explore_days)",
                                 validators=[_number("Give a whole number (0 = none).")])
-    warmup_days = IntegerField("Warm-up days before a 'warmup' retrain (warmup_days)",
+    warmup_days = WholeNumber("Warm-up days before a 'warmup' retrain (warmup_days)",
                                validators=[_number("Give a whole number.")])
-    rows = IntegerField("Rows on the home page", validators=[_number("Give a whole number.")])
-    row_len = IntegerField("Titles per row", validators=[_number("Give a whole number.")])
+    rows = WholeNumber("Rows on the home page", validators=[_number("Give a whole number.")])
+    row_len = WholeNumber("Titles per row", validators=[_number("Give a whole number.")])
     baseline = SelectField("Baseline arm (the others are compared with it)", choices=[],
                            validate_choice=False)
     arms = FieldList(FormField(ArmForm), min_entries=1, max_entries=MAX_ARMS)
@@ -194,8 +212,9 @@ def raw_config(form: DesignForm) -> dict:
     except ValueError:
         raise ConfigError("seeds", "Seeds are whole numbers separated by commas, like "
                                    "1, 2, 3, 4, 5.") from None
-    raw = {"name": form.name.data.strip(), "description": (form.description.data or "").strip(),
-           "seeds": seeds, "start": form.start.data.strip()}
+    raw = {"name": form.name.data.strip(), "seeds": seeds, "start": form.start.data.strip()}
+    if (form.description.data or "").strip():
+        raw["description"] = form.description.data.strip()
     for key in ("profiles", "days", "titles", "explore_days", "warmup_days", "rows", "row_len"):
         raw[key] = getattr(form, key).data
     if form.baseline.data:
