@@ -250,3 +250,29 @@ def test_the_designer_is_for_educators_only(viewer, client):
     for c in (viewer.client, client):
         assert c.get("/educator/designs/new").status_code == 404
         assert c.get("/educator/glossary").status_code == 404
+
+
+def test_glossary_page_and_hover_help_beside_every_metric(teacher, database, tmp_path):
+    """Every metric row of the run page's tables (means and paired differences) and every chart
+    has a "?" whose hover text is its glossary entry and whose link lands on that entry."""
+    from simulator.studies.glossary import GLOSSARY
+    from simulator.studies.metrics import METRICS
+    from tests.webapp.test_educator import _run
+
+    glossary = soup(teacher.client.get("/educator/glossary"))
+    entries = {a["id"]: a for a in glossary.select("article.glossary__entry")}
+    assert {"interval", "paired"} <= set(entries)
+    run_id = _run(database, tmp_path)
+    page = soup(teacher.client.get(f"/educator/runs/{run_id}"))
+    for selector in ("table.educator__summary tr[data-metric]",
+                     "table.educator__paired tr[data-metric]", "figure.run-chart"):
+        rows = page.select(selector)
+        assert [r["data-metric"] for r in rows] == list(METRICS), selector
+        for row in rows:
+            key = row["data-metric"]
+            link = row.select_one("a.gloss")
+            assert link["href"] == f"/educator/glossary#{key}", selector
+            assert link["title"] == GLOSSARY[key].hover
+            assert key in entries and GLOSSARY[key].computed in entries[key].get_text()
+    assert page.select_one("a[href='/educator/glossary#interval']")
+    assert page.select_one("a[href='/educator/glossary#paired']")
