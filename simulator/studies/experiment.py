@@ -23,6 +23,10 @@ random, content, ideal, svd), retrain (daily, warmup, never or every N days), ep
 row_len (this arm's layout), plus policy options (svd: `model` = "production" (the site's
 retrain rule, the default) or one family (svd, als, ease, knn, blend), and that model's
 options; an unknown model or option is refused here).
+
+`normalise` is the one check of a config, for `streamsim simulate`, the worker and the
+educator pages' designer alike: every setting has a type and a range (LIMITS, MAX_SEEDS,
+MAX_ARMS...), and a refusal is a ConfigError naming the field ("days", "arms.1.epsilon").
 """
 
 from __future__ import annotations
