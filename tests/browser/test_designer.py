@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 import threading
 
 import pytest
 from playwright.sync_api import expect
 
 from core import accounts
+from simulator.studies import design
 from tests.browser.conftest import open_page, shot
 from tests.conftest import TEST_NOW
 
@@ -56,6 +58,8 @@ def educator_page(browser, live_server, live_app, tmp_path, monkeypatch):
     page.context.close()
     for worker in workers:
         worker.join(timeout=60)
+    # The live app is shared by the browser tests: leave no saved design behind.
+    shutil.rmtree(design.designs_dir(settings.instance_dir), ignore_errors=True)
 
 
 def test_clone_sweep_run_and_read_the_paired_table(educator_page):
