@@ -15,6 +15,12 @@ past BAND_STRETCH times the lines' spread. With two seeds or more the interval i
 tooltip and the table whether or not a band is drawn.
 A value a run does not have (None: homogenization without an ideal arm) is left out; a metric
 no arm has is None, shown "n/a".
+
+With more than BAND_MAX_ARMS arms, a chart is drawn as **small multiples** (`multiples`): one
+small panel per arm on a shared axis, the arm's line and its band over the other arms' lines
+in grey, instead of eight lines and their bands on one plot. A panel's band is always drawn
+(from MIN_BAND_SEEDS seeds); where it would stretch the axis past BAND_STRETCH times the lines'
+spread it is cut at the axis' edge.
 """
 
 from __future__ import annotations
@@ -32,7 +38,9 @@ Y_TICKS = 5  # about this many labels up the side (4 to 8: never closer than 28 
 X_TICKS = 6  # about this many day labels along the bottom (at most 8: never crowded)
 BAND_STRETCH = 3.0  # bands are drawn (whole) only if the axis then spans at most 3x the means
 MIN_BAND_SEEDS = 3  # two seeds' t-interval (12.7 standard errors) is too wide to draw
-BAND_MAX_ARMS = 4  # more arms' bands would cover each other: their intervals are in the table
+BAND_MAX_ARMS = 4  # more arms' bands would cover each other: small multiples instead
+PANEL_H = 120  # a small multiple's plot height (CSS pixels)
+PANEL_Y_TICKS = 4
 CHAR_PX = 7.2  # width of a tick label's character at the charts' 12px font, for the y column
 
 
@@ -103,6 +111,7 @@ class LineChart:
     y_label_width: int  # pixels for the y labels' column
     width: int = PLOT_W
     height: int = PLOT_H
+    multiples: bool = False  # one panel per arm (the template draws `series` apart)
 
     @property
     def has_band(self) -> bool:
@@ -194,13 +203,15 @@ def _half(fig: DayFigure) -> float:
 
 
 def line_chart(figures: dict[str, list[DayFigure]], *, shade_days: int = 0,
-               bounds: tuple[float, float] | None = None) -> LineChart | None:
+               bounds: tuple[float, float] | None = None,
+               multiples: bool = False) -> LineChart | None:
     """Geometry of one metric's chart: an axis with nice ticks, a line (and interval band)
     per arm in `figures`' order, a hover column per day, and the same numbers as a table.
     None when no arm has a value (the metric is n/a for this run). `shade_days`: the first
     days are a launch phase (random rows for every arm), shaded. `bounds`: the values the
     figure can take (a share: 0 and 1), where bands stop; by default 0 when no mean is below
-    it, else none."""
+    it, else none. `multiples`: small multiples (a panel per arm, PANEL_H high), every band
+    drawn, cut at the axis when it would stretch it too far."""
     arms = list(figures)
     all_figs = [f for figs in figures.values() for f in figs]
     if not all_figs:
@@ -219,19 +230,25 @@ def line_chart(figures: dict[str, list[DayFigure]], *, shade_days: int = 0,
     # plot; its interval is still in the tooltip and the table.
     band_lo = min(band(f)[0] for f in all_figs)
     band_hi = max(band(f)[1] for f in all_figs)
+    fits = band_hi - band_lo <= BAND_STRETCH * (hi - lo) or hi - lo < 1e-12
     banded = (sum(1 for figs in figures.values() if figs) <= BAND_MAX_ARMS
-              and band_hi - band_lo > hi - lo
-              and band_hi - band_lo <= BAND_STRETCH * (hi - lo))
+              and band_hi - band_lo > hi - lo and fits)
+    if multiples:  # a panel per arm: bands never cover each other
+        banded = band_hi - band_lo > hi - lo
+        if banded and not fits:  # cut at the axis, which spans at most BAND_STRETCH x
+            spread = (BAND_STRETCH - 1) / 2 * (hi - lo)
+            band_lo, band_hi = max(band_lo, lo - spread), min(band_hi, hi + spread)
     if banded:
         lo, hi = band_lo, band_hi
-    ticks, places = nice_ticks(lo, hi)
+    height = PANEL_H if multiples else PLOT_H
+    ticks, places = nice_ticks(lo, hi, PANEL_Y_TICKS if multiples else Y_TICKS)
     v0, v1 = ticks[0], ticks[-1]
 
     def x_of(day: float) -> float:
         return PLOT_W / 2 if d1 == d0 else PLOT_W * (day - d0) / (d1 - d0)
 
     def y_of(value: float) -> float:
-        return PLOT_H * (v1 - value) / (v1 - v0)
+        return height * (v1 - min(max(value, v0), v1)) / (v1 - v0)
 
     # Values one place finer than the axis, and to at least three significant digits.
     biggest = max(abs(m) for m in means)
@@ -272,13 +289,14 @@ def line_chart(figures: dict[str, list[DayFigure]], *, shade_days: int = 0,
                                                            + x_of(last_launch + 1)) / 2, 1)
     label_width = int(max(len(t.label) for t in y_ticks) * CHAR_PX) + 10
     return LineChart(tuple(series), y_ticks, x_ticks, tuple(columns), tuple(days), table,
-                     shade_x, label_width)
+                     shade_x, label_width, height=height, multiples=multiples)
 
 
 def run_charts(rows: list[dict], metrics: list[str] | tuple[str, ...], arms: list[str], *,
                shade_days: int = 0, shares: frozenset[str] | set[str] = frozenset()
                ) -> dict[str, LineChart | None]:
     """A chart per metric of a run's per-day rows (None: n/a for this run); the metrics in
-    `shares` are shares, between 0 and 1."""
+    `shares` are shares, between 0 and 1. More than BAND_MAX_ARMS arms: small multiples."""
     return {m: line_chart(daily_figures(rows, m, arms), shade_days=shade_days,
-                          bounds=(0.0, 1.0) if m in shares else None) for m in metrics}
+                          bounds=(0.0, 1.0) if m in shares else None,
+                          multiples=len(arms) > BAND_MAX_ARMS) for m in metrics}

@@ -32,7 +32,9 @@ from simulator.studies.compare import (
     compare_window,
     window_days,
 )
+from simulator.studies.design import FEW_SEEDS
 from simulator.studies.experiment import load_config
+from simulator.studies.glossary import GLOSSARY, READING, SECTIONS
 from simulator.studies.metrics import METRIC_GROUPS, METRICS
 from simulator.studies.realism import SESSION_GAP_MINUTES, realism_report
 from simulator.studies.references import SOURCES
@@ -42,6 +44,7 @@ from simulator.studies.runs import settle_crashed
 from simulator.viewers.world import expected_utility
 from webapp.charts import run_charts
 from webapp.database import db_session, get_database
+from webapp.designer import SAVED, experiment_files, load_experiments
 from webapp.htmx import is_fragment_request, render_page
 from webapp.viewer import current_account, current_profile, educator_required
 
@@ -50,14 +53,24 @@ bp = Blueprint("educator", __name__, url_prefix="/educator")
 
 class StartRunForm(FlaskForm):
     config = SelectField("Experiment", choices=[])
+    # A full run by default: the quick version's 2 seeds give intervals too wide to conclude.
     quick = BooleanField(f"Quick version ({worker.QUICK['profiles']} profiles, "
                          f"{worker.QUICK['days']} days, {len(worker.QUICK['seeds'])} seeds, "
-                         f"at most {worker.QUICK_PHASE_DAYS} launch days)", default=True)
+                         f"at most {worker.QUICK_PHASE_DAYS} launch days)", default=False)
+
+
+def _label(key: str) -> str:
+    if key.startswith(SAVED):
+        return f"{key.removeprefix(SAVED)} (saved design)"
+    return key.replace("_", " ")
 
 
 def _form() -> StartRunForm:
     form = StartRunForm()
-    form.config.choices = [(stem, stem.replace("_", " ")) for stem in worker.shipped_configs()]
+    form.config.choices = [(key, _label(key)) for key in experiment_files()]
+    wanted = request.args.get("config")
+    if request.method == "GET" and wanted in dict(form.config.choices):
+        form.config.data = wanted  # "Save the design" lands here with the design chosen
     return form
 
 
@@ -87,25 +100,31 @@ def index():
     _settle()
     runs = db_session().scalars(select(ExperimentRun).order_by(ExperimentRun.created_at.desc(),
                                                                ExperimentRun.id.desc())).all()
-    experiments = {stem: load_config(path) for stem, path in worker.shipped_configs().items()}
+    experiments = load_experiments()
+    saved = request.args.get("saved")
     return render_page("educator/index.html", None, runs=runs, form=_form(),
-                       experiments=experiments, quick=worker.QUICK, profile=current_profile())
+                       experiments=experiments, quick=worker.QUICK, few_seeds=FEW_SEEDS,
+                       saved=saved if f"{SAVED}{saved}" in experiments else None,
+                       profile=current_profile())
 
 
 @bp.post("/runs")
 @educator_required
 def start():
-    """Queue a shipped experiment and run it in a background process."""
+    """Queue a shipped experiment or a saved design and run it in a background process."""
     form = _form()
     if not form.validate_on_submit():
         abort(400)
-    cfg = load_config(worker.shipped_configs()[form.config.data])
+    try:
+        cfg = load_config(experiment_files()[form.config.data])
+    except (ValueError, OSError):  # a saved file edited by hand into something refused
+        abort(400)
     if form.quick.data:
         cfg = worker.quick_version(cfg)
     results = current_app.config["STREAMSIM"].results_dir
     s = db_session()
-    run = queue_run(s, cfg, results, label=form.config.data, created_by=current_account().id,
-                    now=system_clock.now())
+    run = queue_run(s, cfg, results, label=form.config.data.replace(":", "-"),
+                    created_by=current_account().id, now=system_clock.now())
     s.commit()
     current_app.extensions.get("streamsim.launch", worker.launch)(results)
     return redirect(url_for("educator.run", run_id=run.id), code=303)
@@ -131,10 +150,33 @@ def run(run_id: int):
     response = render_page("educator/run.html", "compare" if compare_only else "status",
                            run=run, summary=summary, charts=charts, comparison=comparison,
                            metrics=METRICS, groups=METRIC_GROUPS, labels=LABELS,
-                           windows=WINDOW_LABELS, profile=current_profile())
+                           windows=WINDOW_LABELS, glossary=GLOSSARY, few_seeds=FEW_SEEDS,
+                           seeds=_seeds(run, summary), na_reasons=_na_reasons(run, summary),
+                           profile=current_profile())
     if is_fragment_request() and not compare_only and run.status in ("done", "failed"):
         response.headers["HX-Refresh"] = "true"  # finished: reload to show the results
     return response
+
+
+def _seeds(run: ExperimentRun, summary: dict | None) -> list:
+    """The run's seeds (its summary's, else its config's), for the few-seeds warning."""
+    seeds = (summary or {}).get("seeds") or (run.config or {}).get("seeds") or []
+    return seeds if isinstance(seeds, list) else []
+
+
+def _na_reasons(run: ExperimentRun, summary: dict | None) -> dict[str, str]:
+    """Why a metric's chart is n/a for this run (compare.NEEDS_ARM), by metric."""
+    arms = list((summary or {}).get("arms") or [])
+    return {m: f"Measured against the {arm} arm, which this run does not have."
+            for m, arm in NEEDS_ARM.items() if arm not in arms}
+
+
+@bp.get("/glossary")
+@educator_required
+def glossary():
+    """Every metric of an experiment explained: definition, unit, direction, computation."""
+    return render_page("educator/glossary.html", None, glossary=GLOSSARY, reading=READING,
+                       sections=SECTIONS, profile=current_profile())
 
 
 def _rows(run: ExperimentRun) -> list[dict] | None:

@@ -26,12 +26,17 @@ launch phase on), artwork (default, random, matched), rows and
 row_len (this arm's layout), plus policy options (svd: `model` = "production" (the site's
 retrain rule, the default) or one family (svd, als, ease, knn, blend), and that model's
 options; an unknown model or option is refused here).
+
+`normalise` is the one check of a config, for `streamsim simulate`, the worker and the
+educator pages' designer alike: every setting has a type and a range (LIMITS, MAX_SEEDS,
+MAX_ARMS...), and a refusal is a ConfigError naming the field ("days", "arms.1.epsilon").
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import tomllib
 from collections.abc import Callable
@@ -67,46 +72,138 @@ ARM_DEFAULTS = {"retrain": "daily", "epsilon": 0.0, "new_per_day": 0, "artwork":
 LAYOUT_KEYS = ("rows", "row_len")  # an arm may override the layout (a layout experiment)
 
 
+class ConfigError(ValueError):
+    """A config value refused, with the field it belongs to: "days", "seeds", or an arm's
+    field as "arms.<index>.<key>" (index from 0), so that a form can show the message beside
+    that field; `streamsim simulate` prints the message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# What a config may hold. Limits are generous (the CLI runs big studies) but finite, so that a
+# typo (days = 3650) is refused instead of running for a week; the designer's form goes
+# through the same checks (webapp/designer.py), so the page and the CLI refuse the same things.
+LIMITS = {"profiles": (2, 20_000), "days": (1, 365), "titles": (20, 20_000),
+          "warmup_days": (1, 365), "rows": (1, 50), "row_len": (1, 50)}
+MAX_SEEDS = 100
+MAX_ARMS = 16
+NEW_PER_DAY_MAX = 50
+RETRAIN_WORDS = ("daily", "warmup", "never")
+ARTWORK = ("default", "random", "matched")
+# An arm's name is part of file names in the results folder: letters, digits, ".", "_", "-".
+ARM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+TOP_KEYS = frozenset({"name", "description", "profiles", "days", "titles", "seeds", "start",
+                      "baseline", "rows", "row_len", "warmup_days", "explore_days", "arms"})
+
+
 def load_config(path: str | Path) -> dict:
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
     return normalise(raw)
 
 
-def normalise(raw: dict) -> dict:
-    cfg = {**DEFAULTS, **{k: v for k, v in raw.items() if k != "arms"}}
-    cfg.setdefault("name", "experiment")
+def _whole(value, field: str, lo: int, hi: int, what: str = "a whole number") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ConfigError(field, f"{field.rsplit('.', 1)[-1]} must be {what} from {lo} to {hi}"
+                                 f" (got {value!r}).")
+    return value
+
+
+def _check_top(cfg: dict) -> None:
+    unknown = sorted(set(cfg) - TOP_KEYS)
+    if unknown:
+        raise ConfigError(unknown[0], f"Unknown setting(s): {', '.join(unknown)}; known: "
+                                      f"{', '.join(sorted(TOP_KEYS))}.")
+    name = cfg["name"]
+    if not isinstance(name, str) or not name.strip() or len(name) > 120:
+        raise ConfigError("name", "name must be some text of at most 120 characters.")
+    if not isinstance(cfg.get("description", ""), str):
+        raise ConfigError("description", "description must be text.")
+    for key, (lo, hi) in LIMITS.items():
+        _whole(cfg[key], key, lo, hi)
     explore = cfg["explore_days"]
     if isinstance(explore, bool) or not isinstance(explore, int) or explore < 0:
-        raise ValueError("explore_days must be a whole number of days >= 0.")
+        raise ConfigError("explore_days", "explore_days must be a whole number of days >= 0.")
+    if explore > cfg["days"]:
+        raise ConfigError("explore_days", f"explore_days ({explore}) cannot be more than the "
+                                          f"run's days ({cfg['days']}).")
+    seeds = cfg["seeds"]
+    if (not isinstance(seeds, list) or not seeds or len(seeds) > MAX_SEEDS
+            or any(isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < 2**31
+                   for s in seeds)):
+        raise ConfigError("seeds", f"seeds must be a list of 1 to {MAX_SEEDS} whole numbers "
+                                   f">= 0 (got {seeds!r}).")
+    if len(set(seeds)) != len(seeds):
+        raise ConfigError("seeds", "seeds must not repeat (a repeated seed is the same world "
+                                   "twice, which shrinks the interval without new evidence).")
+    try:
+        datetime.fromisoformat(str(cfg["start"]))
+    except ValueError:
+        raise ConfigError("start", f"start must be a date like 2026-01-05 "
+                                   f"(got {cfg['start']!r}).") from None
+
+
+def _check_arm(i: int, arm: dict, cfg: dict) -> None:
+    at = f"arms.{i}"
+    if not isinstance(arm["name"], str) or not ARM_NAME.fullmatch(arm["name"]):
+        raise ConfigError(f"{at}.name", f"Arm {i + 1}: name must be 1 to 40 letters, digits, "
+                                        f"'.', '_' or '-', starting with a letter or digit "
+                                        f"(got {arm['name']!r}).")
+    label = f"arm {arm['name']!r}"
+    for key in LAYOUT_KEYS:
+        value = arm.get(key, cfg[key])
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
+            raise ConfigError(f"{at}.{key}", f"{key} must be a whole number from 1 to 50 "
+                                             f"({label}).")
+    retrain = arm["retrain"]
+    if not (retrain in RETRAIN_WORDS or (isinstance(retrain, int) and not isinstance(
+            retrain, bool) and 1 <= retrain <= 365)):
+        raise ConfigError(f"{at}.retrain", f"retrain must be daily, warmup, never or a whole "
+                                           f"number of days from 1 to 365 ({label}).")
+    eps = arm["epsilon"]
+    if isinstance(eps, bool) or not isinstance(eps, int | float) or not 0.0 <= eps <= 1.0:
+        raise ConfigError(f"{at}.epsilon", f"epsilon (the exploration share) must be a "
+                                           f"number from 0 to 1 ({label}, got {eps!r}).")
+    _whole(arm["new_per_day"], f"{at}.new_per_day", 0, NEW_PER_DAY_MAX)
+    if arm["artwork"] not in ARTWORK:
+        raise ConfigError(f"{at}.artwork", f"artwork must be default, random or matched "
+                                           f"({label}).")
+    try:
+        check_policy_options(arm["policy"], policy_options(arm))
+    except ValueError as exc:
+        raise ConfigError(f"{at}.options", f"Arm {arm['name']!r}: {exc}.") from exc
+
+
+def normalise(raw: dict) -> dict:
+    """The config with its defaults filled in, or ConfigError naming the first field refused."""
+    if not isinstance(raw, dict):
+        raise ConfigError("config", "A config is a table of settings.")
+    cfg = {**DEFAULTS, **{k: v for k, v in raw.items() if k != "arms"}}
+    cfg.setdefault("name", "experiment")
+    _check_top({**cfg, "arms": None})
     arms = raw.get("arms") or []
-    if not arms:
-        raise ValueError("A config needs at least one [[arms]] table.")
+    if not isinstance(arms, list) or not arms:
+        raise ConfigError("arms", "A config needs at least one [[arms]] table.")
+    if len(arms) > MAX_ARMS:
+        raise ConfigError("arms", f"A config has at most {MAX_ARMS} arms (got {len(arms)}).")
     known = policy_names()
     for i, a in enumerate(arms):
         if not isinstance(a, dict) or a.get("policy") not in known:
-            raise ValueError(f"Arm {i + 1} needs a policy, one of: {', '.join(known)}.")
+            raise ConfigError(f"arms.{i}.policy",
+                              f"Arm {i + 1} needs a policy, one of: {', '.join(known)}.")
     cfg["arms"] = [{**ARM_DEFAULTS, "name": a.get("name", a["policy"]), **a} for a in arms]
+    for i, arm in enumerate(cfg["arms"]):
+        _check_arm(i, arm, cfg)
     names = [a["name"] for a in cfg["arms"]]
-    if len(set(names)) != len(names):
-        raise ValueError("Arm names must be unique.")
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise ConfigError(f"arms.{i}.name", f"Arm names must be unique ({name!r} twice).")
     baseline = cfg.setdefault("baseline", names[0])
     if baseline not in names:
-        raise ValueError(f"baseline must name one of the arms ({', '.join(map(repr, names))}), "
-                         f"not {baseline!r}.")
-    for arm in cfg["arms"]:
-        for key in LAYOUT_KEYS:
-            value = arm.get(key, cfg[key])
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
-                raise ValueError(f"{key} must be a whole number from 1 to 50 "
-                                 f"(arm {arm['name']!r}).")
-        if arm["artwork"] not in ("default", "random", "matched"):
-            raise ValueError(f"artwork must be default, random or matched "
-                             f"(arm {arm['name']!r}).")
-        try:
-            check_policy_options(arm["policy"], policy_options(arm))
-        except ValueError as exc:
-            raise ValueError(f"Arm {arm['name']!r}: {exc}.") from exc
+        raise ConfigError("baseline", f"baseline must name one of the arms "
+                                      f"({', '.join(map(repr, names))}), not {baseline!r}.")
     return cfg
 
 

@@ -84,6 +84,34 @@ def _has_model(arm_summary: dict) -> bool:
     return any((block.get(m) or {}).get("run_mean") for m in MODEL_METRICS)
 
 
+def _metric_th(metric: str) -> str:
+    """A metric's row header: its label, with its glossary entry on hover and a link to it at
+    the foot of the report (which is one self-contained file)."""
+    from simulator.studies.glossary import GLOSSARY
+
+    label = html.escape(LABELS.get(metric, metric))
+    entry = GLOSSARY.get(metric)
+    if entry is None:
+        return f"<th>{label}</th>"
+    return (f'<th title="{html.escape(entry.hover)}">{label} <a class="gloss" '
+            f'href="#g-{metric}" aria-label="What {label} means">?</a></th>')
+
+
+def _glossary_section(metrics: list[str]) -> str:
+    from simulator.studies.glossary import GLOSSARY, READING
+
+    terms = "".join(f"<dt>{html.escape(t.label)}</dt><dd>{html.escape(t.text)}</dd>"
+                    for t in READING if t.key in ("interval", "paired", "na"))
+    entries = "".join(
+        f'<dt id="g-{m}">{html.escape(GLOSSARY[m].label)}</dt><dd>'
+        f"{html.escape(GLOSSARY[m].definition)} <em>Unit:</em> {html.escape(GLOSSARY[m].unit)}. "
+        f"{html.escape(GLOSSARY[m].direction)} <em>Computed:</em> "
+        f"{html.escape(GLOSSARY[m].computed)}"
+        + (f" {html.escape(GLOSSARY[m].note)}" if GLOSSARY[m].note else "") + "</dd>"
+        for m in metrics if m in GLOSSARY)
+    return f'<h2 id="glossary">Glossary</h2><dl class="glossary">{terms}{entries}</dl>'
+
+
 def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
     plots = out / "plots"
     plots.mkdir(exist_ok=True)
@@ -101,13 +129,13 @@ def write_report(out: Path, cfg: dict, rows: list[dict], summary: dict) -> None:
     for metric in METRICS:
         cells = "".join(f"<td>{figure(summary['arms'][a]['run_mean'][metric])}</td>"
                         for a in arms)
-        body.append(f"<tr><th>{html.escape(LABELS.get(metric, metric))}</th>{cells}</tr>")
+        body.append(f"<tr>{_metric_th(metric)}{cells}</tr>")
     model_table = ""
     if model_arms:
         def cell(block) -> str:
             return "<td>-</td>" if not block else f"<td>{figure(block)}</td>"
         model_rows = "".join(
-            f"<tr><th>{html.escape(LABELS[m])}</th>"
+            f"<tr>{_metric_th(m)}"
             + "".join(cell(summary["arms"][a]["model"][m]["run_mean"]) for a in model_arms)
             + "</tr>" for m in MODEL_METRICS)
         model_head = "".join(f"<th>{html.escape(a)}</th>" for a in model_arms)
@@ -134,16 +162,21 @@ color:{THEME["text"]};line-height:1.45}}p{{color:{THEME["muted"]};max-width:80ch
 table{{border-collapse:collapse}}td,th{{padding:.3rem .6rem;
 border-bottom:1px solid rgba(255,255,255,.12);text-align:left}}
 .plots{{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(420px,100%),1fr));
-gap:1rem}}figure{{margin:0;background:{THEME["surface"]};border:1px solid {THEME["border"]};
+gap:1rem}}.gloss{{color:{THEME["muted"]};font-size:.8em;text-decoration:none;
+border:1px solid {THEME["border"]};border-radius:50%;padding:0 .35em}}
+dl.glossary dt{{font-weight:700;margin-top:.8rem}}dl.glossary dd{{margin:.2rem 0 0;
+color:{THEME["muted"]};max-width:90ch}}
+figure{{margin:0;background:{THEME["surface"]};border:1px solid {THEME["border"]};
 border-radius:8px;padding:.4rem}}svg{{max-width:100%;height:auto}}</style></head>
 <body><h1>{title}</h1>
 <p>{cfg["profiles"]} profiles, {cfg["days"]} simulated days, {cfg["titles"]} titles,
 seeds {", ".join(map(str, cfg["seeds"]))}. Values: mean of the daily values over the run,
-± 95% confidence half-width over seeds.</p>
+± 95% confidence half-width over seeds (<a href="#glossary">glossary</a>).</p>
 <table><thead><tr><th>Metric</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>
 {paired}
 {model_table}
 <h2>Metrics over time (mean over seeds)</h2><div class="plots">{"".join(figures)}</div>
+{_glossary_section([*METRICS, *(MODEL_METRICS if model_arms else ())])}
 </body></html>
 """
     (out / "report.html").write_text(page)

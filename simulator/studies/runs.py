@@ -143,7 +143,7 @@ def execute(db: Database, run_id: int, fd: int, *,
             cfg, out = normalise(job.config), Path(job.results_dir)
         summary = run_experiment(cfg, out, progress=progress)
     except Exception as exc:  # noqa: BLE001 - any failure is reported on the run page
-        tail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        tail = f"{type(exc).__name__}: {exc}"  # ConfigError, not its module path
         error = f"{tail}\n{traceback.format_exc(limit=-3)}"
     finally:
         try:

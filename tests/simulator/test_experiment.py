@@ -56,6 +56,16 @@ def test_results_folder(results):
     for name in ("metrics.csv", "metrics.json", "summary.json", "report.html",
                  "plots/coverage.svg"):
         assert (out / name).exists(), name
+    # The report explains its numbers: each metric's header has its glossary entry on hover
+    # and a link to that entry, in a glossary at the foot of the (self-contained) report.
+    from simulator.studies.glossary import GLOSSARY
+    from simulator.studies.metrics import METRICS
+
+    page = BeautifulSoup((out / "report.html").read_text(), "html.parser")
+    links = {a["href"]: a.parent for a in page.select("th > a.gloss")}
+    for metric in METRICS:
+        assert links[f"#g-{metric}"]["title"] == GLOSSARY[metric].hover
+        assert page.select_one(f"dl.glossary dt#g-{metric}")
     rows = json.loads((out / "metrics.json").read_text())
     assert len(rows) == 3 * 8
     assert not (out / "db").exists()  # isolated databases are removed
@@ -338,3 +348,51 @@ def test_no_shipped_arm_mixes_exploration_with_releases():
         == (0.2, 0)
     assert (arms["popularity-releases"]["epsilon"], arms["popularity-releases"]["new_per_day"]) \
         == (0.0, 3)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"days": 0}, "days"), ({"days": 400}, "days"), ({"profiles": 1}, "profiles"),
+    ({"titles": "300"}, "titles"), ({"seeds": []}, "seeds"), ({"seeds": [1, 1]}, "seeds"),
+    ({"seeds": [1.5]}, "seeds"), ({"start": "soon"}, "start"), ({"warmup_days": 0},
+                                                                 "warmup_days"),
+    ({"explore_days": 30, "days": 10}, "explore_days"), ({"colour": "red"}, "colour"),
+    ({"name": ""}, "name"), ({"baseline": "nope"}, "baseline"),
+])
+def test_every_setting_is_checked_and_the_error_names_it(change, field):
+    from simulator.studies.experiment import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        normalise({"name": "x", "arms": ARMS, **change})
+    assert err.value.field == field, str(err.value)
+
+
+@pytest.mark.parametrize("arm, field", [
+    ({"epsilon": -0.1}, "epsilon"), ({"epsilon": True}, "epsilon"),
+    ({"new_per_day": 51}, "new_per_day"), ({"new_per_day": 1.0}, "new_per_day"),
+    ({"retrain": "weekly"}, "retrain"), ({"retrain": 0}, "retrain"),
+    ({"name": "a/b"}, "name"), ({"name": "x" * 41}, "name"), ({"policy": "magic"}, "policy"),
+    ({"rows": 0}, "rows"), ({"artwork": "loud"}, "artwork"),
+])
+def test_every_arm_setting_is_checked_and_the_error_names_the_arm_field(arm, field):
+    from simulator.studies.experiment import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        normalise({"name": "x", "arms": [ARMS[0], {**ARMS[1], **arm}]})
+    assert err.value.field == f"arms.1.{field}", str(err.value)
+
+
+def test_every_shipped_config_passes_the_checks_and_round_trips_as_toml():
+    import tomllib
+
+    from simulator.studies import design, worker
+    from simulator.studies.experiment import load_config
+
+    shipped = worker.shipped_configs()
+    assert "exploration_sweep" in shipped
+    for path in shipped.values():
+        cfg = load_config(path)
+        assert normalise(tomllib.loads(design.to_toml(cfg))) == cfg
+    sweep = load_config(shipped["exploration_sweep"])
+    assert [(a["policy"], a["retrain"], a["epsilon"], a["new_per_day"])
+            for a in sweep["arms"]] == [("popularity", "daily", e, 0)
+                                        for e in (0.0, 0.1, 0.3, 0.5)]

@@ -50,7 +50,7 @@ def test_an_error_in_the_experiment_is_recorded_and_frees_the_slot(database, tmp
     claimed = runs.claim(database, tmp_path, limit=1)
     assert runs.execute(database, *claimed) is None
     status, error = _status(database)[run_id]
-    assert status == "failed" and error.startswith("ValueError: Arm 1 needs a policy")
+    assert status == "failed" and error.startswith("ConfigError: Arm 1 needs a policy")
     [again] = _queue(database, tmp_path)
     assert runs.claim(database, tmp_path, limit=1)[0] == again  # the slot is free
 

@@ -158,8 +158,8 @@ def test_run_page_compares_arms_with_a_baseline_paired_by_seed(make_viewer, data
     assert [o["value"] for o in doc.select("select[name=window] option[selected]")] == \
         ["last_day"]
     # The means follow the window too: coverage on the last day, random then popularity.
-    row = next(tr for tr in doc.select("table.educator__summary tbody tr")
-               if tr.th.get_text(strip=True) == "Catalog coverage")
+    row = doc.select_one("table.educator__summary tbody tr[data-metric='coverage']")
+    assert row.th.contents[0].strip() == "Catalog coverage"
     assert [td.get_text(" ", strip=True) for td in row.select("td")] == \
         ["0.1 ± 0.13", "0.6 ± 0.13"]
     # Unknown values fall back to the defaults instead of failing.
@@ -560,3 +560,61 @@ def test_missing_values_are_left_out_and_a_metric_no_arm_has_is_na():
             {"seed": 2, "arm": "a", "day": 0, "m": float("nan"), "n": None}]
     charts = run_charts(rows, ["m", "n"], ["a"])
     assert charts["n"] is None and charts["m"].series[0].points[0].text == "0.500"
+
+
+def test_many_arms_are_drawn_as_small_multiples_with_bands():
+    """More than BAND_MAX_ARMS arms: a panel per arm on a shared axis, every arm's band drawn
+    (three seeds), one band too wide for the axis cut at its edge instead of dropped."""
+    from webapp.charts import BAND_MAX_ARMS, PANEL_H, line_chart
+
+    arms = {f"arm{i}": [0.1 * i + 0.02 * d for d in range(4)] for i in range(BAND_MAX_ARMS + 2)}
+    figures = _figures(arms, spread=0.01, seeds=3)
+    chart = line_chart(figures, multiples=True)
+    assert chart.multiples and chart.height == PANEL_H and chart.has_band
+    assert all(s.band for s in chart.series)
+    assert line_chart(figures).has_band is False  # one plot with six arms: no bands
+    # A wild arm whose interval is far wider than the lines' spread: the axis stays near
+    # the lines, and its band stops at the axis' edges (0 and PANEL_H).
+    wild = _figures({**arms, "wild": [0.3, 0.3, 0.3, 0.3]}, spread=5.0, seeds=3)
+    chart = line_chart({**figures, "wild": wild["wild"]}, multiples=True)
+    band = [float(v) for pt in chart.series[-1].band.split() for v in pt.split(",")[1:]]
+    assert min(band) == 0.0 and max(band) == PANEL_H
+    assert chart.y_ticks[-1].value < 2.0
+
+
+def test_run_page_draws_panels_for_many_arms(make_viewer, database, tmp_path):
+    from simulator.studies.metrics import METRICS
+
+    arms = [f"arm-{i}" for i in range(6)]
+    rows = [{"seed": seed, "arm": arm, "day": day, **{m: 0.1 * i + 0.01 * seed + 0.05 * day
+                                                      for m in METRICS},
+             "homogenization": None, "homogenization_taste": None}
+            for seed in (1, 2, 3) for i, arm in enumerate(arms) for day in range(3)]
+    (tmp_path / "metrics.json").write_text(json.dumps(rows))
+    (tmp_path / "summary.json").write_text(json.dumps({
+        "name": "six", "profiles": 5, "days": 3, "titles": 50, "seeds": [1, 2, 3],
+        "arms": {a: {} for a in arms}}))
+    with database.write() as s:
+        run = ExperimentRun(name="six", status="done", progress=1.0,
+                            config={"arms": [{"name": a} for a in arms]},
+                            results_dir=str(tmp_path), created_at=TEST_NOW)
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    teacher = make_viewer("panels@example.com", role="educator")
+    doc = soup(teacher.client.get(f"/educator/runs/{run_id}"))
+    card = doc.select_one("figure#chart-coverage")
+    assert "run-chart--multiples" in card["class"]
+    panels = card.select(".run-chart__panel")
+    assert [p["data-arm"] for p in panels] == arms
+    for panel in panels:  # its own line and band, the other five in grey, its own dots
+        assert [p["data-arm"] for p in panel.select("polyline.line-chart__line")] == \
+            [panel["data-arm"]]
+        assert len(panel.select("polygon.line-chart__band")) == 1
+        assert len(panel.select("polyline.line-chart__ghost")) == 5
+        assert {d["data-arm"] for d in panel.select(".line-chart__dot")} == {panel["data-arm"]}
+    assert len(card.select("details.chart-numbers thead th")) == 7  # the table: every arm
+    # 3 seeds: a warning; homogenization: n/a with the reason.
+    assert "fewer than 5" in doc.select_one(".run__seeds-warning").text
+    na = doc.select_one("#chart-homogenization .run-chart__na-mark")
+    assert "ideal arm" in na["title"]

@@ -12,7 +12,7 @@ from tests.webapp.conftest import make_account
 
 XSS = '"><svg onload=alert(1)>'
 PARAM_VALUES = {"variant": 0, "key": "trending", "run_id": 1, "metric": "coverage",
-                "token": "not-a-signed-token"}
+                "token": "not-a-signed-token", "slug": "a-design"}
 
 
 def _url(rule, **ids):
