@@ -24,11 +24,16 @@ def make_engine(settings: Settings) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
     path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
     timeout_s = settings.sqlite_busy_timeout_ms / 1000
     engine = create_engine(url, connect_args={"timeout": timeout_s, "check_same_thread": False})
     busy_ms = settings.sqlite_busy_timeout_ms
+
+    @event.listens_for(engine, "do_connect")
+    def _folder(_dialect, _record, _cargs, _cparams):  # noqa: ANN001
+        # The file's folder is made on the first connection, not when the engine is built:
+        # `streamsim --help` builds the app but must leave no instance/ folder behind.
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_conn, _record):  # noqa: ANN001 - DBAPI types

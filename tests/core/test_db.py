@@ -69,3 +69,13 @@ def test_read_sessions_do_not_block_behind_a_writer(sqlite_db):
         w.execute(text("SELECT 1"))
         with sqlite_db.read() as r:  # WAL + deferred: a reader proceeds at once
             assert r.execute(text("SELECT count(*) FROM accounts")).scalar() == 0
+
+
+def test_the_sqlite_folder_is_made_on_first_connection_not_before(tmp_path):
+    """Building the app (as `streamsim --help` does) leaves no folder behind; connecting does."""
+    folder = tmp_path / "instance"
+    db = Database(Settings(env="testing", database_url=f"sqlite:///{folder}/site.sqlite3"))
+    assert not folder.exists()
+    db.ping()
+    assert (folder / "site.sqlite3").exists()
+    db.dispose()
