@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from faker import Faker
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import activity
@@ -26,7 +26,6 @@ from core.models import (
     Profile,
     ProfileTruth,
     Tag,
-    TasteDay,
     TastePick,
 )
 from simulator.bulk import insert_rows, next_id, sync_sequences
@@ -38,7 +37,7 @@ from simulator.catalog.features import (
     encode_features,
 )
 from simulator.rng import derive, derive_int
-from simulator.viewers.world import Catalog
+from simulator.viewers.world import Catalog, latest_tastes
 
 N_COMMUNITIES = 6
 # Taste length. With unit-length title features and quality ~ N(0, 0.25), the taste term makes
@@ -234,24 +233,6 @@ def onboard(session: Session, pop: Population, catalog: Catalog, now, *, progres
     session.commit()
     if progress:
         progress(len(done))
-
-
-def latest_tastes(session: Session, profile_ids) -> dict[int, bytes]:
-    """Each profile's newest recorded taste (`truth_taste_days`), encoded; profiles with none
-    recorded are missing (their starting taste is current)."""
-    ids = sorted({int(p) for p in profile_ids})
-    out: dict[int, bytes] = {}
-    for lo in range(0, len(ids), 500):
-        part = ids[lo:lo + 500]
-        newest = (select(TasteDay.profile_id, func.max(TasteDay.day).label("day"))
-                  .where(TasteDay.profile_id.in_(part)).group_by(TasteDay.profile_id)
-                  .subquery())
-        for pid, taste in session.execute(
-                select(TasteDay.profile_id, TasteDay.taste)
-                .join(newest, (newest.c.profile_id == TasteDay.profile_id)
-                      & (newest.c.day == TasteDay.day))):
-            out[int(pid)] = taste
-    return out
 
 
 def load_population(session: Session, profile_ids=None) -> Population:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import (
@@ -197,8 +197,6 @@ def truth_scorer(session: Session, title_ids: np.ndarray):
         if int(t) in pos:
             feats[pos[int(t)]] = decode_features(b)
             quality[pos[int(t)]] = q
-    from simulator.viewers.population import latest_tastes
-
     start = dict(session.execute(select(ProfileTruth.profile_id, ProfileTruth.taste)).all())
     start.update(latest_tastes(session, start))
     tastes = {int(p): decode_features(b) for p, b in start.items()}
@@ -211,3 +209,21 @@ def truth_scorer(session: Session, title_ids: np.ndarray):
                 out[n] = true_utility(taste, feats, quality, 0.0)
         return out
     return truth if tastes else None
+
+
+def latest_tastes(session: Session, profile_ids) -> dict[int, bytes]:
+    """Each profile's newest recorded taste (`truth_taste_days`), encoded; profiles with none
+    recorded are missing (their starting taste is current)."""
+    ids = sorted({int(p) for p in profile_ids})
+    out: dict[int, bytes] = {}
+    for lo in range(0, len(ids), 500):
+        part = ids[lo:lo + 500]
+        newest = (select(TasteDay.profile_id, func.max(TasteDay.day).label("day"))
+                  .where(TasteDay.profile_id.in_(part)).group_by(TasteDay.profile_id)
+                  .subquery())
+        for pid, taste in session.execute(
+                select(TasteDay.profile_id, TasteDay.taste)
+                .join(newest, (newest.c.profile_id == TasteDay.profile_id)
+                      & (newest.c.day == TasteDay.day))):
+            out[int(pid)] = taste
+    return out
