@@ -24,7 +24,7 @@ from core.models import Profile, Tag, Title, TitleTag
 from recommender.cache import catalog_cache
 from recommender.model import ServingModel
 from recommender.row_kinds import ROW_LENGTH
-from recommender.scoring import Ranker
+from recommender.scoring import Ranker, RankerState
 
 FACTOR_SHARE = 0.6  # "Because you watched": 60% learned similarity, 40% tag Jaccard
 AFFINITY_TOP = 5  # a genre's affinity: the mean score of the profile's best 5 titles in it
@@ -35,16 +35,18 @@ class PersonalRows:
     row registry's personal rows (`recommender.row_kinds`) ask of a model on the site."""
 
     def __init__(self, session: Session, profile: Profile, now: datetime,
-                 model: ServingModel | None) -> None:
+                 model: ServingModel | None, state: RankerState | None = None) -> None:
         self.session, self.profile, self.now = session, profile, now
         self.model = model
+        self._state = state  # a ranker's work from an earlier request of the same page
         self._ranker: Ranker | None = None
         self._db_key = str(session.get_bind().url)
 
     @property
     def ranker(self) -> Ranker | None:
         if self._ranker is None and self.model is not None:
-            self._ranker = Ranker(self.session, self.profile, self.model, self.now)
+            self._ranker = Ranker(self.session, self.profile, self.model, self.now,
+                                  state=self._state)
         return self._ranker
 
     @property

@@ -34,6 +34,7 @@ from recommender import row_kinds
 from recommender.cache import TTLCache, catalog_cache
 from recommender.personal import PersonalRows
 from recommender.row_kinds import FIRST_SCREEN, ROW_LENGTH, GenreTag, RowSpec
+from recommender.scoring import RankerState
 
 if TYPE_CHECKING:
     from recommender.model import ServingModel
@@ -75,7 +76,7 @@ class SiteRows:
 
     def __init__(self, session: Session, profile: Profile, now: datetime,
                  model: ServingModel | None = None, shared: TTLCache | None = None,
-                 cards: TTLCache | None = None) -> None:
+                 cards: TTLCache | None = None, ranker: RankerState | None = None) -> None:
         self.session, self.profile, self.now = session, profile, now
         self.limit = profile.maturity_limit
         self.is_kids = bool(getattr(profile, "is_kids", False))
@@ -90,7 +91,8 @@ class SiteRows:
         self._facts: ProfileFacts | None = None
         self._continue: list[history.Resume] | None = None
         self._titles: dict[int, Title | catalog.TitleCard] = {}  # this request's, in the limit
-        self.model_rows = PersonalRows(session, profile, now, model)  # inactive without a model
+        # Inactive without a model; `ranker`: the page's first request's work, reused.
+        self.model_rows = PersonalRows(session, profile, now, model, ranker)
 
     @property
     def personal(self) -> PersonalRows | None:
@@ -271,15 +273,31 @@ class SiteRows:
         return [(row[0], row[1]) for row in self.session.execute(q)]
 
 
+@dataclass(frozen=True)
+class PageState:
+    """A home page's plan and its ranker's work, kept by the site for the page's lazy rows:
+    each lazy row then fills from the page it belongs to instead of planning it again (and
+    loading the profile's signals again). A new home page plans afresh."""
+
+    plan: tuple[RowSpec, ...]
+    ranker: RankerState | None
+
+
 class HomeRows:
     """One profile's home page: planned and filled by the row registry over `SiteRows`."""
 
     def __init__(self, session: Session, profile: Profile, now: datetime,
                  model: ServingModel | None = None, shared: TTLCache | None = None,
-                 cards: TTLCache | None = None) -> None:
+                 cards: TTLCache | None = None, page: PageState | None = None) -> None:
         self.session, self.profile, self.now = session, profile, now
-        self.source = SiteRows(session, profile, now, model, shared, cards)
-        self._plan: list[RowSpec] | None = None
+        self.source = SiteRows(session, profile, now, model, shared, cards,
+                               page.ranker if page else None)
+        self._plan: list[RowSpec] | None = list(page.plan) if page else None
+
+    def page_state(self) -> PageState:
+        """The plan and the ranker's work, for the page's later (lazy row) requests."""
+        ranker = self.source.model_rows.ranker
+        return PageState(tuple(self.plan()), ranker.state() if ranker is not None else None)
 
     def plan(self) -> list[RowSpec]:
         """The rows this profile gets, in order; made once per builder."""

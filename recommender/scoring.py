@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -77,18 +78,44 @@ def percentile_match(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return np.minimum((rank * 100).astype(int), 99)
 
 
+@dataclass(frozen=True)
+class RankerState:
+    """What a Ranker worked out for one profile and model (arrays only, no session): a home
+    page's lazy rows reuse it rather than loading the profile's signals again."""
+
+    model_version: str
+    vector: UserState | None
+    source: str
+    scores: np.ndarray | None
+    allowed: np.ndarray | None
+
+
 class Ranker:
-    """One profile's scores over the catalog, with its filters, for one request."""
+    """One profile's scores over the catalog, with its filters, for one request (or, from a
+    `RankerState`, the rest of the page a request began)."""
 
     def __init__(self, session: Session, profile: Profile, model: ServingModel | None,
-                 now: datetime) -> None:
+                 now: datetime, state: RankerState | None = None) -> None:
         self.session, self.profile, self.model, self.now = session, profile, model, now
         self.source = "popularity"
-        self.vector: tuple[float, np.ndarray] | None = None
+        self.vector: UserState | None = None
         self._scores: np.ndarray | None = None
         self._allowed: np.ndarray | None = None
-        if model is not None:
+        if model is not None and state is not None and state.model_version == model.version:
+            self.vector, self.source = state.vector, state.source
+            self._scores, self._allowed = state.scores, state.allowed
+        elif model is not None:
             self.vector, self.source = self._user_vector(model)
+
+    def state(self) -> RankerState | None:
+        """This ranker's work so far, to hand to the next request of the same page."""
+        if self.model is None:
+            return None
+        if self.personal:
+            self.scores()
+            self.allowed()
+        return RankerState(self.model.version, self.vector, self.source, self._scores,
+                           self._allowed)
 
     def _user_vector(self, model: ServingModel) -> tuple[UserState | None, str]:
         trained_at = model.card.get("trained_at")

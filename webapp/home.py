@@ -4,6 +4,11 @@ Rows that are the same for everyone at a maturity limit (Trending, Top 10, popul
 come from a short-lived cache kept per app in app.extensions (settings.home_rows_cache_s;
 entries expire by time only), handed to the row builder; so do the title cards the rows show
 (catalog.TitleCard: read-only copies, the same for every viewer), kept as long.
+
+A home page's plan and its ranker's work (recommender.rows.PageState) are kept as long too,
+per profile and model version: the page's lazy rows fill from the page they belong to rather
+than planning it again and loading the profile's signals again, about 30 times per page.
+Every new home page plans afresh and replaces it.
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ from core import impressions
 from core.clock import system_clock
 from core.settings import Settings
 from recommender.cache import TTLCache
-from recommender.rows import HomeRows
-from webapp.database import db_session, get_database
+from recommender.rows import HomeRows, PageState
+from webapp.database import db_session, write_after_reads
 from webapp.htmx import render_fragment, render_page
 from webapp.recs import serving_model
 from webapp.viewer import current_profile, profile_required
@@ -23,20 +28,27 @@ from webapp.viewer import current_profile, profile_required
 bp = Blueprint("home", __name__)
 ROWS_CACHE = "streamsim.home_rows"
 CARDS_CACHE = "streamsim.title_cards"
+PAGES_CACHE = "streamsim.home_pages"
 
 
 def init_app(app: Flask, settings: Settings) -> None:
     app.extensions[ROWS_CACHE] = TTLCache(ttl_s=settings.home_rows_cache_s, max_entries=512)
     app.extensions[CARDS_CACHE] = TTLCache(ttl_s=settings.home_rows_cache_s, max_entries=20_000)
+    app.extensions[PAGES_CACHE] = TTLCache(ttl_s=settings.home_rows_cache_s, max_entries=2_000)
 
 
 def rows_cache() -> TTLCache:
     return current_app.extensions[ROWS_CACHE]
 
 
-def _builder(profile) -> HomeRows:
+def _builder(profile, page: PageState | None = None) -> HomeRows:
     return HomeRows(db_session(), profile, system_clock.now(), serving_model(), rows_cache(),
-                    current_app.extensions[CARDS_CACHE])
+                    current_app.extensions[CARDS_CACHE], page)
+
+
+def _page_key(profile) -> tuple:
+    model = serving_model()
+    return (profile.id, model.version if model is not None else "")
 
 
 @bp.get("/home")
@@ -45,10 +57,12 @@ def index():
     profile = current_profile()
     builder = _builder(profile)
     home = builder.home()
+    current_app.extensions[PAGES_CACHE].set_many({_page_key(profile): builder.page_state()})
     shown = [t.id for row in home.rows for t in row.titles]
-    with get_database().write() as w:  # what was shown, for analysis and the simulator's metrics
-        impressions.record_rows(w, profile.id, [(r.key, [t.id for t in r.titles], None)
-                                                for r in home.rows], "home", builder.now)
+    shown_rows = [(r.key, [t.id for t in r.titles], None) for r in home.rows]
+    # What was shown, for analysis and the simulator's metrics (after the request's reads).
+    pid, now = profile.id, builder.now
+    write_after_reads(lambda w: impressions.record_rows(w, pid, shown_rows, "home", now))
     return render_page("home/index.html", None, home=home, profile=profile,
                        my_list=builder.in_list(shown))
 
@@ -57,13 +71,15 @@ def index():
 @profile_required
 def row(key: str):
     profile = current_profile()
-    builder = _builder(profile)
-    spec = builder.spec_for(key)  # plans the page once; position_of reuses that plan
+    key_ = _page_key(profile)
+    builder = _builder(profile, current_app.extensions[PAGES_CACHE].get_many((key_,)).get(key_))
+    spec = builder.spec_for(key)  # the page's plan (made here only when none is kept)
     if spec is None:
         abort(404)
     built = builder.build(spec)
-    with get_database().write() as w:
-        impressions.record_rows(w, profile.id, [(key, [t.id for t in built.titles], None)],
-                                "home", builder.now, first_position=builder.position_of(key))
+    pid, now = profile.id, builder.now
+    row_ids, position = [t.id for t in built.titles], builder.position_of(key)
+    write_after_reads(lambda w: impressions.record_rows(
+        w, pid, [(key, row_ids, None)], "home", now, first_position=position))
     return render_fragment("home/index.html", "lazy_row", row=built, profile=profile,
                            my_list=builder.in_list(t.id for t in built.titles))

@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from core import activity, catalog
 from core.clock import system_clock
 from recommender.personal import rerank_search
-from webapp.database import db_session, get_database
+from webapp.database import db_session, write_after_reads
 from webapp.htmx import render_page
 from webapp.recs import serving_model
 from webapp.viewer import current_profile, profile_required
@@ -26,9 +26,10 @@ def index():
                                      serving_model())
     suggestions = []
     if query:
-        # Logging is an analytics write in its own short transaction; the page stays a read.
-        with get_database().write() as w:
-            activity.log_search(w, profile.id, query, len(result.titles), system_clock.now())
+        # Logging is an analytics write in its own short transaction, once the page's reads
+        # are done (webapp/database.py); the page stays a read.
+        pid, found, now = profile.id, len(result.titles), system_clock.now()
+        write_after_reads(lambda w: activity.log_search(w, pid, query, found, now))
         if not result.titles:
             suggestions = catalog.tags(s, "genre")[:8]
     # The header box, typing on another page, targets #main: it gets the whole page (htmx

@@ -12,7 +12,7 @@ from recommender.cache import TTLCache
 from recommender.row_kinds import ADULT_GENRES, RowSpec
 from recommender.rows import HomeRows
 from tests.conftest import TEST_NOW, soup
-from webapp.home import ROWS_CACHE
+from webapp.home import PAGES_CACHE, ROWS_CACHE
 
 HX = {"HX-Request": "true"}
 
@@ -118,14 +118,22 @@ def plan_calls(monkeypatch):
     return calls
 
 
-def test_a_lazy_row_plans_the_page_once(viewer, plan_calls):
+def test_lazy_rows_fill_from_the_page_they_belong_to(viewer, plan_calls, app):
+    """The home page is planned once; its lazy rows use that plan (kept per profile for a
+    short time) and plan the page again only when none is kept."""
     page = soup(viewer.client.get("/home"))
     assert len(plan_calls) == 1
     urls = [s["hx-get"] for s in page.select("section.row--loading[hx-get]")]
+    assert len(urls) >= 3
+    plan_calls.clear()
     for url in urls[:3]:
-        plan_calls.clear()
         assert viewer.client.get(url, headers=HX).status_code == 200
-        assert len(plan_calls) == 1
+    assert plan_calls == []
+    app.extensions[PAGES_CACHE].clear()
+    assert viewer.client.get(urls[0], headers=HX).status_code == 200
+    assert plan_calls == [viewer.profile_id]
+    viewer.client.get("/home")  # a new page plans afresh
+    assert plan_calls == [viewer.profile_id] * 2
 
 
 def test_continue_watching_shows_the_newest_twenty_of_a_long_history(viewer, database):

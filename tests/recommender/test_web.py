@@ -58,6 +58,36 @@ def test_personal_rows_load_lazily_as_fragments(viewer, trained):
     assert soup(viewer.client.get(picked, headers=HX)).select("article.card")
 
 
+def test_lazy_rows_reuse_the_pages_ranker_and_show_the_same_titles(viewer, trained, app,
+                                                                   monkeypatch):
+    """A lazy row fills from its page's kept ranker state (no second load of the profile's
+    signals) and shows exactly what planning it afresh shows."""
+    import recommender.scoring as scoring
+    from webapp.home import PAGES_CACHE
+
+    page = soup(viewer.client.get("/home"))
+    lazy = [s["hx-get"] for s in page.select("section.row--loading[hx-get]")]
+    picked = [url for url in lazy if "/genre-" in url or "/because-" in url][:3]
+    loads = []
+    original = scoring.load_interactions
+    monkeypatch.setattr(scoring, "load_interactions",
+                        lambda *a, **k: loads.append(1) or original(*a, **k))
+
+    def cards(url):
+        row = soup(viewer.client.get(url, headers=HX))
+        return [(c["data-title-id"], c.select_one(".card__match").get_text())
+                for c in row.select("article.card")]
+
+    kept = [cards(url) for url in picked]
+    assert loads == [] and all(kept)
+    fresh = []
+    for url in picked:
+        app.extensions[PAGES_CACHE].clear()
+        fresh.append(cards(url))
+    assert len(loads) == len(picked)  # without a kept page each row loads the signals again
+    assert kept == fresh
+
+
 def test_because_you_watched_follows_recent_completed_viewings(viewer, trained, database):
     with database.write() as s:
         title = s.scalar(select(Title).where(Title.kind == "film").order_by(Title.id.desc()))

@@ -412,3 +412,31 @@ def test_every_page_has_the_small_footer(viewer, client):
         footer = soup(c.get(url)).select_one("footer.site-footer")
         assert "StreamSim — a teaching lab" in footer.get_text(), url
         assert footer.select_one("a[href='/healthz']"), url
+
+
+def test_analytics_rows_are_written_after_the_requests_reads(viewer, database, monkeypatch):
+    """Impressions and search logs are written once the request's read session has closed
+    (webapp.database.write_after_reads), so no commit happens inside a read transaction."""
+    from flask import g
+    from sqlalchemy import func, select
+
+    from core import activity, impressions
+    from core.models import Impression, SearchQuery
+
+    seen = []
+    record, log_search = impressions.record_rows, activity.log_search
+
+    def spy(original):
+        def wrapped(*args, **kwargs):
+            seen.append("db_session" in g)
+            return original(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(impressions, "record_rows", spy(record))
+    monkeypatch.setattr(activity, "log_search", spy(log_search))
+    assert viewer.client.get("/home").status_code == 200
+    assert viewer.client.get("/search/?q=the").status_code == 200
+    assert seen == [False, False]
+    with database.read() as s:
+        assert s.scalar(select(func.count()).select_from(Impression)) > 0
+        assert s.scalar(select(func.count()).select_from(SearchQuery)) == 1
