@@ -52,6 +52,11 @@ class TTLCache:
             while len(self._data) > self.max_entries:
                 self._data.popitem(last=False)
 
+    def __len__(self) -> int:
+        """Entries held (fresh or not yet evicted)."""
+        with self._lock:
+            return len(self._data)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

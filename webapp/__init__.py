@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.register_blueprint(educator.bp)
     app.register_blueprint(designer.bp)
     errors.init_app(app)
-    filters.init_app(app)
+    filters.init_app(app, settings.home_rows_cache_s)
     return app
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_request_context, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from core.catalog import top_tags
+from recommender.cache import TTLCache
 
 _SENTINEL = "987654321"  # stands for the title id in a URL pattern; no real id is this long
+CARD_HTML = "streamsim.card_html"
+_CSRF_MARK = "@@csrf-token@@"  # stands for the request's CSRF token in a kept card
 
 
 def runtime(minutes: int) -> str:
@@ -15,12 +19,14 @@ def runtime(minutes: int) -> str:
     return f"{hours}h {mins:02d}m" if hours else f"{mins}m"
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, ttl_s: float = 45.0) -> None:
     app.add_template_filter(runtime)
     app.add_template_global(top_tags)
     app.add_template_global(title_url)
     app.add_template_global(icon)
+    app.add_template_global(row_card)
     app.extensions["streamsim.icons"] = {}
+    app.extensions[CARD_HTML] = TTLCache(ttl_s=ttl_s, max_entries=20_000)
     app.add_template_filter(reject_keys)
     app.context_processor(viewer_look)
 
@@ -64,3 +70,24 @@ def icon(name: str, size: int = 20) -> Markup:
         macro = current_app.jinja_env.get_template("macros/icons.html").module.icon
         svg = cache[(name, size)] = Markup(str(macro(name, size)))
     return svg
+
+
+def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False) -> Markup:
+    """A home row's title card (macros/cards.html `card`), its HTML kept per app as long as
+    the title cards themselves (settings.home_rows_cache_s): a card depends only on the
+    title and on these arguments, and a home page and its lazy rows show about 400 of them,
+    most the same from one request to the next. The request's CSRF token (in the My List
+    form) is put back into a kept card's HTML; nothing else in a card is per request."""
+    listed = title.id in my_list
+    push = request.endpoint in ("home.index", "home.row")  # the card's hx-push-url
+    key = (title.id, listed, rank, bool(eager), match, bool(why), push)
+    cache: TTLCache = current_app.extensions[CARD_HTML]
+    token = generate_csrf()
+    kept = cache.get_many((key,)).get(key)
+    if kept is None:
+        macro = current_app.jinja_env.get_template("macros/cards.html").module.card
+        html = str(macro(title, (title.id,) if listed else (), rank=rank, eager=eager,
+                         match=match, why=why))
+        kept = html.replace(token, _CSRF_MARK)
+        cache.set_many({key: kept})
+    return Markup(kept.replace(_CSRF_MARK, token))

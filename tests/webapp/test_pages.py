@@ -440,3 +440,34 @@ def test_analytics_rows_are_written_after_the_requests_reads(viewer, database, m
     with database.read() as s:
         assert s.scalar(select(func.count()).select_from(Impression)) > 0
         assert s.scalar(select(func.count()).select_from(SearchQuery)) == 1
+
+
+def test_kept_row_cards_carry_each_sessions_own_token_and_list_state(make_viewer, app):
+    """Home row cards are kept as HTML between requests (webapp.filters.row_card); each page
+    still gets its own session's CSRF token and its own My List state."""
+    import re
+
+    from webapp.filters import CARD_HTML
+
+    def tokens(html):
+        return set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+
+    def pressed(html, title_id):
+        card = re.search(rf'data-title-id="{title_id}".*?</article>', html, re.S).group(0)
+        return re.search(r'aria-pressed="(true|false)"', card).group(1)
+
+    kept = app.extensions[CARD_HTML]
+    kept.clear()
+    a, b = make_viewer("a@example.com"), make_viewer("b@example.com")
+    page_a = a.client.get("/home").get_data(as_text=True)
+    after_a = len(kept)
+    page_b = b.client.get("/home").get_data(as_text=True)
+    assert after_a > 20 and len(kept) == after_a  # B's cards all came from A's page
+    assert len(tokens(page_a)) == 1 and len(tokens(page_b)) == 1
+    assert tokens(page_a) != tokens(page_b)
+    first = int(re.search(r'<article class="card[^"]*" data-title-id="(\d+)"', page_b).group(1))
+    assert b.client.post(f"/title/{first}/list", data={
+        "action": "add", "csrf_token": tokens(page_b).pop()}).status_code in (200, 302, 303)
+    page_b = b.client.get("/home").get_data(as_text=True)
+    page_a = a.client.get("/home").get_data(as_text=True)
+    assert pressed(page_b, first) == "true" and pressed(page_a, first) == "false"
