@@ -292,9 +292,10 @@ class StudyError(ValueError):
     """A cold-start study configuration that is refused, with the field named."""
 
 
-def study_config(raw: dict) -> dict:
-    """A checked study configuration (kind "coldstart"): picks, seeds and sizes within LIMITS;
-    raises StudyError naming the bad field."""
+def study_config(raw: dict, *, limits: bool = True) -> dict:
+    """A checked study configuration (kind "coldstart"): picks, seeds and sizes within LIMITS
+    (the page's; the CLI's own options bound its sizes: `limits=False`); raises StudyError
+    naming the bad field."""
     cfg = {**PAGE_DEFAULTS, **{k: v for k, v in raw.items() if v is not None}}
     out = {"kind": "coldstart", "name": str(cfg.get("name") or "coldstart")[:120]}
     picks = cfg["picks"]
@@ -310,24 +311,25 @@ def study_config(raw: dict) -> dict:
                        for x in seeds) or len(set(seeds)) != len(seeds)):
         raise StudyError("seeds: a list of different whole numbers from 0, e.g. 1,2,3.")
     lo, hi = LIMITS["seeds"]
-    if not lo <= len(seeds) <= hi:
+    if limits and not lo <= len(seeds) <= hi:
         raise StudyError(f"seeds: between {lo} and {hi} of them.")
     out["seeds"] = list(seeds)
     for key in ("profiles", "history_profiles", "history_days", "titles"):
         value, (lo, hi) = cfg[key], LIMITS[key]
-        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        if not isinstance(value, int) or isinstance(value, bool) or (
+                limits and not lo <= value <= hi):
             raise StudyError(f"{key}: a whole number from {lo} to {hi}.")
         out[key] = value
     return out
 
 
-def run_picks_study(cfg: dict, *, settings: Settings | None = None,
+def run_picks_study(cfg: dict, *, limits: bool = True, settings: Settings | None = None,
                     workdir: Path | None = None,
                     progress: Callable[[float], None] | None = None) -> dict:
     """Every arm (number of picks) in every seed's world; the summary (JSON-ready): per seed
     and arm the rows' precision@10, per arm each row's mean and 95% interval over seeds and
     the onboarding row's paired differences (VERSUS)."""
-    cfg = study_config(cfg)
+    cfg = study_config(cfg, limits=limits)
     picks, seeds = tuple(cfg["picks"]), cfg["seeds"]
     per_seed = []
     for n, seed in enumerate(seeds):
@@ -349,6 +351,18 @@ def run_picks_study(cfg: dict, *, settings: Settings | None = None,
         progress(1.0)
     return {**cfg, "rows": list(ROWS), "per_seed": per_seed,
             "arms": summarise(per_seed, picks)}
+
+
+def run_study_into(cfg: dict, out: Path, *,
+                   progress: Callable[[float], None] | None = None) -> dict:
+    """A queued run of the study (simulator/studies/runs.py): its summary.json in `out`."""
+    import json
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = run_picks_study(cfg, workdir=out, progress=progress)
+    (out / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True))
+    return summary
 
 
 def summarise(per_seed: list[dict], picks: tuple[int, ...]) -> dict:
