@@ -1,4 +1,5 @@
-"""Simulator commands: `streamsim seed`, `simulate`, `coldstart`, `grant-educator`, `realism`."""
+"""Simulator commands: `streamsim seed`, `fast-forward`, `simulate`, `coldstart`,
+`grant-educator`, `realism`."""
 
 from __future__ import annotations
 
@@ -52,6 +53,37 @@ def seed(profiles: int, days: int, seed: int, titles: int, model_from_day: int,
                                retrain_days=retrain_days,
                                progress=lambda _s, done, _t: bar.update(done - bar.n))
     click.echo(f"Seeded: {summary.line()}")
+
+
+@click.command("fast-forward")
+@with_appcontext
+@click.option("--days", required=True, type=click.IntRange(1, 365),
+              help="Simulated days to add after the last simulated day.")
+@click.option("--seed", default=7, show_default=True, type=click.IntRange(0),
+              help="The seed the population was made with (`streamsim seed --seed`).")
+@click.option("--retrain-days", default=2, show_default=True, type=click.IntRange(1),
+              help="Retrain the recommender every N simulated days, from the first new one.")
+@click.option("--no-model", is_flag=True,
+              help="Simulate a site without a recommender: popularity rows only.")
+def fast_forward(days: int, seed: int, retrain_days: int, no_model: bool) -> None:
+    """Run DAYS more simulated days for the profiles already simulated (no new profiles),
+    from the day after the last simulated day."""
+    from tqdm import tqdm
+
+    from simulator.studies.seed import NothingToContinue, fast_forward, simulated_days
+
+    if _settings().is_production:
+        raise click.ClickException("fast-forward is refused under the production "
+                                   "configuration.")
+    try:
+        with tqdm(total=days, unit="day", desc="Simulating") as bar:
+            summary = fast_forward(_database(), days, seed, model=not no_model,
+                                   retrain_days=retrain_days,
+                                   progress=lambda _s, done, _t: bar.update(done - bar.n))
+    except NothingToContinue as exc:
+        raise click.ClickException(str(exc)) from exc
+    first, last = simulated_days(_database())
+    click.echo(f"Fast-forwarded: {summary.line()}; simulated days now {first} to {last}")
 
 
 @click.command("simulate")
