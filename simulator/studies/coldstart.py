@@ -404,7 +404,7 @@ def study_lines(summary: dict) -> list[str]:
            f"over {len(summary['seeds'])} seeds {summary['seeds']} ({summary['profiles']} new "
            f"profiles; model trained on {summary['history_profiles']} profiles x "
            f"{summary['history_days']} days, {summary['titles']} titles)"]
-    for k, arm in summary["arms"].items():
+    for k, arm in sorted(summary["arms"].items(), key=lambda kv: int(kv[0])):
         m = arm["mean"]
         line = (f"  {k:>2} picks: onboarding {fig(m['onboarding'])}, popular row "
                 f"{fig(m['popular'])}, prior {fig(m['prior'])}, random {fig(m['random'])}; "
