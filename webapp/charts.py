@@ -112,6 +112,8 @@ class LineChart:
     width: int = PLOT_W
     height: int = PLOT_H
     multiples: bool = False  # one panel per arm (the template draws `series` apart)
+    x_title: str = "Simulated day"  # the x axis: simulated days, or e.g. onboarding picks
+    x_unit: str = "Day"  # before an x value in tooltips and the table's first column
 
     @property
     def has_band(self) -> bool:
@@ -204,14 +206,16 @@ def _half(fig: DayFigure) -> float:
 
 def line_chart(figures: dict[str, list[DayFigure]], *, shade_days: int = 0,
                bounds: tuple[float, float] | None = None,
-               multiples: bool = False) -> LineChart | None:
+               multiples: bool = False, x_title: str = "Simulated day",
+               x_unit: str = "Day") -> LineChart | None:
     """Geometry of one metric's chart: an axis with nice ticks, a line (and interval band)
     per arm in `figures`' order, a hover column per day, and the same numbers as a table.
     None when no arm has a value (the metric is n/a for this run). `shade_days`: the first
     days are a launch phase (random rows for every arm), shaded. `bounds`: the values the
     figure can take (a share: 0 and 1), where bands stop; by default 0 when no mean is below
     it, else none. `multiples`: small multiples (a panel per arm, PANEL_H high), every band
-    drawn, cut at the axis when it would stretch it too far."""
+    drawn, cut at the axis when it would stretch it too far. `x_title`, `x_unit`: what x is
+    when it is not the simulated day (the cold-start page: onboarding picks)."""
     arms = list(figures)
     all_figs = [f for figs in figures.values() for f in figs]
     if not all_figs:
@@ -289,7 +293,8 @@ def line_chart(figures: dict[str, list[DayFigure]], *, shade_days: int = 0,
                                                            + x_of(last_launch + 1)) / 2, 1)
     label_width = int(max(len(t.label) for t in y_ticks) * CHAR_PX) + 10
     return LineChart(tuple(series), y_ticks, x_ticks, tuple(columns), tuple(days), table,
-                     shade_x, label_width, height=height, multiples=multiples)
+                     shade_x, label_width, height=height, multiples=multiples,
+                     x_title=x_title, x_unit=x_unit)
 
 
 def run_charts(rows: list[dict], metrics: list[str] | tuple[str, ...], arms: list[str], *,

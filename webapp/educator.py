@@ -43,6 +43,7 @@ from simulator.studies.runs import queue as queue_run
 from simulator.studies.runs import settle_crashed
 from simulator.viewers.world import expected_utility
 from webapp.charts import run_charts
+from webapp.coldstart import wants_page as coldstart_page
 from webapp.database import db_session, get_database
 from webapp.designer import SAVED, experiment_files, load_experiments
 from webapp.htmx import is_fragment_request, render_page
@@ -135,6 +136,8 @@ def start():
 def run(run_id: int):
     _settle()
     run = _run(run_id)
+    if (elsewhere := coldstart_page(run)) is not None:  # a cold-start study: its own page
+        return redirect(elsewhere, code=303)
     summary_path = Path(run.results_dir) / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.is_file() else None
     charts = comparison = None

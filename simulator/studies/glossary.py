@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.studies.coldstart import ROWS as COLDSTART_ROWS
 from simulator.studies.metrics import ABANDON_BELOW, METRIC_GROUPS, METRICS
 from simulator.studies.model_metrics import MODEL_METRICS
 from simulator.studies.report import LABELS
@@ -145,6 +146,36 @@ GLOSSARY: dict[str, Entry] = dict([
        "At each retrain the training signals are split 80/20 per profile; the same model is "
        "fitted on the 80% and scored on the 20%; carried until the next retrain.",
        "Only for factor models; n/a otherwise."),
+    # The cold-start study (/educator/coldstart, `streamsim coldstart --picks`): each row's
+    # precision@10 against a newcomer's true top 10, after k onboarding picks.
+    _e("coldstart_onboarding", "Precision@10 of the rows the site serves a new profile right "
+       "after onboarding with k picks and 2 favourite genres.", "share, 0 to 1", "higher",
+       "Per newcomer: the share of the site's first 10 titles for it (recommender/scoring.py's "
+       "Ranker: its fold-in state from the picks, the champion model with its cold-start part, "
+       "the site's filters) that are in its true top 10 (by hidden utility, among titles within "
+       "its maturity limit that it did not pick in the study's largest arm, the same target in "
+       "every arm); the mean over newcomers, then over seeds.",
+       "With 0 picks (or too few for a personal state) the site serves popularity rows, so "
+       "this equals the popularity prior."),
+    _e("coldstart_prior", "Precision@10 of the training data's popularity alone: what most "
+       "profiles chose, through the same filters.", "share, 0 to 1", "higher",
+       "The 10 allowed titles with the most (log-scaled) signals in the data the model was "
+       "trained on, against the same true top 10 as the onboarding rows."),
+    _e("coldstart_popular", "Precision@10 of the site's popularity row (core/catalog.py "
+       "popular) for the newcomer's maturity limit, picks left out.", "share, 0 to 1",
+       "higher", "The site's 10 most popular titles, against the same true top 10."),
+    _e("coldstart_random", "Precision@10 of 10 titles drawn at random among those the site "
+       "would allow: the floor any row should beat.", "share, 0 to 1", "higher",
+       "A random 10 of the allowed titles (a stream of its own per seed and profile), against "
+       "the same true top 10; about 10 / the number of allowed titles on average."),
+    _e("coldstart_model_alone", "Precision@10 of the champion model's own fold-in of the "
+       "picks, without the cold-start part.", "share, 0 to 1", "higher",
+       "The model's scores for the newcomer's state with the content part removed, ranked "
+       "through the same filters, against the same true top 10."),
+    _e("coldstart_content_alone", "Precision@10 of the cold-start part alone: the picks' "
+       "and favourite genres' public tags (recommender/models/content.py).", "share, 0 to 1",
+       "higher", "The content scores of the newcomer's state, ranked through the same "
+       "filters, against the same true top 10."),
 ])
 
 
@@ -193,11 +224,16 @@ READING: tuple[Term, ...] = (
 )
 
 # The metrics the pages show, in the order the glossary lists them.
+# The cold-start study's rows, as the glossary keys them.
+COLDSTART_METRICS = tuple(f"coldstart_{row}" for row in COLDSTART_ROWS)
+
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    *METRIC_GROUPS, ("Model (arms that train a model)", MODEL_METRICS))
+    *METRIC_GROUPS, ("Model (arms that train a model)", MODEL_METRICS),
+    ("Cold-start study (precision@10 of each row after k onboarding picks)",
+     COLDSTART_METRICS))
 
 
-def missing(keys=(*METRICS, *MODEL_METRICS)) -> list[str]:
+def missing(keys=(*METRICS, *MODEL_METRICS, *COLDSTART_METRICS)) -> list[str]:
     """The metrics among `keys` without a glossary entry (the tests want none)."""
     return [k for k in keys if k not in GLOSSARY]
 

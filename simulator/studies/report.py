@@ -25,6 +25,13 @@ LABELS = {
     "homogenization_taste": "Homogenization, neighbours by true taste (vs ideal)",
     "model_rmse_truth": "Model RMSE vs true thumbs (watched titles)",
     "model_holdout_rmse": "Model RMSE on a holdout of its training data",
+    # The cold-start study's rows (simulator/studies/coldstart.py), precision@10 each.
+    "coldstart_onboarding": "Onboarding rows (what the site serves)",
+    "coldstart_prior": "Popularity prior (training data)",
+    "coldstart_popular": "Popularity row (the site's)",
+    "coldstart_random": "Random titles",
+    "coldstart_model_alone": "Model alone (no cold-start part)",
+    "coldstart_content_alone": "Cold-start part alone (content)",
 }
 
 

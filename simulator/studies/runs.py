@@ -13,6 +13,9 @@ simulate` runs one in its own process; both go through here. A run's life:
   results folder). The system drops that lock when the process ends, however it ends, so a
   run still marked running with a free lock has lost its process (killed, out of memory, the
   machine restarted): `settle_crashed` marks it failed with that reason, and the pages call it.
+- A run whose config has `kind = "coldstart"` is the cold-start study
+  (`simulator.studies.coldstart.run_study_into`), queued from its own educator page; any
+  other is an experiment (`simulator.studies.experiment.run_experiment`).
 - An error inside the experiment is caught and written to the run's row (failed, with the
   error), never lost; the worker's own output goes to `worker.log` in the results folder.
 """
@@ -32,6 +35,7 @@ from core.clock import Clock, system_clock
 from core.db import Database
 from core.locks import exclusive, is_held, try_lock, unlock
 from core.models import ExperimentRun
+from simulator.studies.coldstart import run_study_into
 from simulator.studies.experiment import normalise, run_experiment
 
 CLAIM_LOCK = ".claim.lock"
@@ -140,8 +144,11 @@ def execute(db: Database, run_id: int, fd: int, *,
     try:
         with db.read() as s:
             job = s.get(ExperimentRun, run_id)
-            cfg, out = normalise(job.config), Path(job.results_dir)
-        summary = run_experiment(cfg, out, progress=progress)
+            cfg, out = dict(job.config or {}), Path(job.results_dir)
+        if cfg.get("kind") == "coldstart":  # the cold-start study (simulator/studies/coldstart.py)
+            summary = run_study_into(cfg, out, progress=progress)
+        else:
+            summary = run_experiment(normalise(cfg), out, progress=progress)
     except Exception as exc:  # noqa: BLE001 - any failure is reported on the run page
         tail = f"{type(exc).__name__}: {exc}"  # ConfigError, not its module path
         error = f"{tail}\n{traceback.format_exc(limit=-3)}"

@@ -179,7 +179,7 @@ def dropoff(title_id: int | None, as_json: bool) -> None:
 def _register_commands() -> None:
     from webapp.cli import sim as cli_sim
 
-    for command in (cli_sim.seed, cli_sim.simulate, cli_sim.grant_educator,
+    for command in (cli_sim.seed, cli_sim.fast_forward, cli_sim.simulate, cli_sim.grant_educator,
                     cli_sim.coldstart, cli_sim.realism):
         cli.add_command(command)
     from webapp.cli import rec as cli_rec

@@ -1,4 +1,5 @@
-"""Simulator commands: `streamsim seed`, `simulate`, `coldstart`, `grant-educator`, `realism`."""
+"""Simulator commands: `streamsim seed`, `fast-forward`, `simulate`, `coldstart`,
+`grant-educator`, `realism`."""
 
 from __future__ import annotations
 
@@ -52,6 +53,37 @@ def seed(profiles: int, days: int, seed: int, titles: int, model_from_day: int,
                                retrain_days=retrain_days,
                                progress=lambda _s, done, _t: bar.update(done - bar.n))
     click.echo(f"Seeded: {summary.line()}")
+
+
+@click.command("fast-forward")
+@with_appcontext
+@click.option("--days", required=True, type=click.IntRange(1, 365),
+              help="Simulated days to add after the last simulated day.")
+@click.option("--seed", default=7, show_default=True, type=click.IntRange(0),
+              help="The seed the population was made with (`streamsim seed --seed`).")
+@click.option("--retrain-days", default=2, show_default=True, type=click.IntRange(1),
+              help="Retrain the recommender every N simulated days, from the first new one.")
+@click.option("--no-model", is_flag=True,
+              help="Simulate a site without a recommender: popularity rows only.")
+def fast_forward(days: int, seed: int, retrain_days: int, no_model: bool) -> None:
+    """Run DAYS more simulated days for the profiles already simulated (no new profiles),
+    from the day after the last simulated day."""
+    from tqdm import tqdm
+
+    from simulator.studies.seed import NothingToContinue, fast_forward, simulated_days
+
+    if _settings().is_production:
+        raise click.ClickException("fast-forward is refused under the production "
+                                   "configuration.")
+    try:
+        with tqdm(total=days, unit="day", desc="Simulating") as bar:
+            summary = fast_forward(_database(), days, seed, model=not no_model,
+                                   retrain_days=retrain_days,
+                                   progress=lambda _s, done, _t: bar.update(done - bar.n))
+    except NothingToContinue as exc:
+        raise click.ClickException(str(exc)) from exc
+    first, last = simulated_days(_database())
+    click.echo(f"Fast-forwarded: {summary.line()}; simulated days now {first} to {last}")
 
 
 @click.command("simulate")
@@ -134,24 +166,59 @@ def demo_history(profiles: int, days: int, seed: int, demo_profile_ids: list[int
     click.echo(f"Seeded: {summary.line()}")
 
 
+def _numbers(ctx, param, value: str | None) -> list[int] | None:
+    """A comma-separated list of whole numbers (--picks 0,1,3,5,10)."""
+    if value is None:
+        return None
+    try:
+        return [int(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter("a comma-separated list of whole numbers, e.g. 0,1,3") from None
+
+
 @click.command("coldstart")
 @click.option("--profiles", default=100, show_default=True, type=click.IntRange(1, 5_000),
-              help="New profiles that onboard with 3 picks.")
+              help="New profiles that onboard.")
 @click.option("--seed", default=11, show_default=True, type=click.IntRange(0))
 @click.option("--history-profiles", default=300, show_default=True,
               type=click.IntRange(5, 20_000), help="Simulated viewers the model learns from.")
 @click.option("--days", default=20, show_default=True, type=click.IntRange(1, 120),
               help="Days of history before the model is trained.")
 @click.option("--titles", default=500, show_default=True, type=click.IntRange(50, 20_000))
+@click.option("--picks", callback=_numbers, default=None,
+              help="Numbers of onboarding picks to compare as arms, e.g. 0,1,3,5,10 (with "
+                   "random and popularity baselines, over --seeds). Without it (and without "
+                   "--seeds): one seed, 3 picks.")
+@click.option("--seeds", callback=_numbers, default=None,
+              help="Seeds for the arms, e.g. 1,2,3: mean and 95%% interval over them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def coldstart(profiles: int, seed: int, history_profiles: int, days: int, titles: int,
-              as_json: bool) -> None:
+              picks: list[int] | None, seeds: list[int] | None, as_json: bool) -> None:
     """Cold-start study in an isolated database: a new profile's rows after onboarding (3 picks,
-    2 favourite genres)."""
+    or each number of --picks over --seeds, and 2 favourite genres)."""
     import json
 
-    from simulator.studies.coldstart import run_coldstart
+    from simulator.studies.coldstart import (
+        PICKS,
+        StudyError,
+        run_coldstart,
+        run_picks_study,
+        study_lines,
+    )
 
+    if picks is not None or seeds is not None:
+        cfg = {"picks": picks or list(PICKS), "seeds": seeds or [seed], "profiles": profiles,
+               "history_profiles": history_profiles, "history_days": days, "titles": titles}
+        try:
+            summary = run_picks_study(cfg, limits=False)
+        except StudyError as exc:
+            raise click.BadParameter(str(exc)) from exc
+        if as_json:
+            click.echo(json.dumps(summary, sort_keys=True))
+        else:
+            for line in study_lines(summary):
+                click.echo(line)
+        return
     r = run_coldstart(profiles=profiles, seed=seed, history_profiles=history_profiles,
                       history_days=days, titles=titles)
     if as_json:

@@ -26,7 +26,8 @@
     tip.replaceChildren();
     var head = document.createElement("div");
     head.className = "chart-tip__day";
-    head.textContent = "Day " + day.dataset.day;
+    var axis = day.closest("[data-x-unit]");
+    head.textContent = (axis ? axis.dataset.xUnit : "Day") + " " + day.dataset.day;
     tip.appendChild(head);
     day.querySelectorAll(".line-chart__dot").forEach(function (dot) {
       var row = document.createElement("div");

@@ -1,0 +1,81 @@
+"""The cold-start page in real Chromium: an educator asks for picks 0,30 (refused, the field
+named), then 0,3 over 2 seeds of a tiny world, waits for the run and reads the table, the
+paired differences and the chart's tooltip by number of picks. The run is carried out by the
+worker's own loop in a thread of the test server (a subprocess would not know the test's
+database)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+
+import pytest
+from playwright.sync_api import expect
+
+from core import accounts
+from tests.browser.conftest import open_page, shot
+from tests.conftest import TEST_NOW
+
+EMAIL, PASSWORD = "coldstart@example.com", "a long enough passphrase"
+
+
+@pytest.fixture
+def educator_page(browser, live_server, live_app, tmp_path, monkeypatch):
+    from simulator.studies import runs
+
+    _, database = live_server
+    with database.write() as s:
+        account = accounts.create_account(s, EMAIL, PASSWORD, TEST_NOW, role="educator")
+        accounts.create_profile(s, account, TEST_NOW, name="Ines")
+    settings = dataclasses.replace(live_app.config["STREAMSIM"], results_dir=tmp_path / "runs")
+    monkeypatch.setitem(live_app.config, "STREAMSIM", settings)
+    workers: list[threading.Thread] = []
+
+    def launch(results_root):
+        worker = threading.Thread(target=runs.work, args=(database, results_root, 1),
+                                  daemon=True)
+        worker.start()
+        workers.append(worker)
+
+    monkeypatch.setitem(live_app.extensions, "streamsim.launch", launch)
+    page = open_page(browser, live_server, 1440, 900)
+    page.goto("/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/profiles/"))
+    yield page
+    page.context.close()
+    for worker in workers:
+        worker.join(timeout=60)
+
+
+def test_run_the_cold_start_study_and_read_it(educator_page):
+    page = educator_page
+    page.goto("/educator/coldstart/")
+    form = page.locator("form.coldstart__form")
+    for name, value in (("picks", "0,30"), ("seeds", "1,2"), ("profiles", "6"),
+                        ("history_profiles", "20"), ("history_days", "2"), ("titles", "100")):
+        form.locator(f"input[name={name}]").fill(value)
+    form.get_by_role("button", name="Run the study").click()
+    expect(page.locator(".form-errors")).to_contain_text("picks")
+    expect(page.locator("input[name=picks]")).to_have_attribute("aria-invalid", "true")
+    page.locator("input[name=picks]").fill("0,3")
+    page.get_by_role("button", name="Run the study").click()
+
+    expect(page.locator(".run__seeds-warning")).to_be_visible()  # 2 seeds: wide intervals
+    expect(page.locator(".educator__state")).to_have_text("done", timeout=90_000)
+    table = page.locator("table.coldstart__table")
+    expect(table.locator("thead th")).to_have_text(["Row", "0 picks", "3 picks"])
+    expect(table.locator("tr[data-row='onboarding'] a.gloss")).to_have_attribute(
+        "title", re.compile("onboarding"))
+    expect(table.locator("tr[data-row='random'] td").first).to_contain_text("±")
+    paired = page.locator("table.coldstart__paired tr[data-versus='vs_no_picks'] td")
+    expect(paired.nth(1)).to_have_text(re.compile(r"^[+-]\d.*\[.+, .+\]"))
+    chart = page.locator("figure#chart-coldstart")
+    chart.scroll_into_view_if_needed()
+    chart.locator("g.line-chart__day[data-day='3'] rect.line-chart__hit").hover()
+    expect(chart.locator(".chart-tip")).to_contain_text("Picks 3")
+    shot(page, "coldstart-run")
+    assert [e for e in page.console_errors if "status of 422" not in e] == []
