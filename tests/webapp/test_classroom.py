@@ -168,3 +168,17 @@ def test_educator_only_and_student_pages_404_for_plain_viewers(make_viewer):
     viewer = make_viewer("ada@example.com")
     for path in ("/educator/", "/educator/classes/", "/educator/runs/1"):
         assert viewer.client.get(path).status_code == 404, path
+
+
+def test_class_creation_is_rate_limited_like_sign_in(settings, database):
+    from tests.webapp.conftest import make_account
+    from webapp import create_app
+
+    app = create_app(settings.with_(rate_limit_login="3 per minute"), database)
+    make_account(database, "rl-teach@example.com", role="educator")
+    client = app.test_client()
+    assert login(client, "rl-teach@example.com").status_code == 302
+    codes = [_create(client, students="0").status_code for _ in range(4)]
+    assert codes == [400, 400, 400, 429]
+    with database.read() as s:
+        assert s.scalar(select(Classroom.id)) is None
