@@ -65,6 +65,39 @@ class Account(Base):
     __table_args__ = (CheckConstraint("role IN ('viewer', 'educator')", name="role"),)
 
 
+class Classroom(Base):
+    """A class an educator runs: its students are accounts listed in classroom_students, each
+    with experiment runs of its own and a world (seed offset) of its own (core/classroom.py)."""
+
+    __tablename__ = "classrooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                          index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    students: Mapped[list[ClassroomStudent]] = relationship(
+        cascade="all, delete-orphan", order_by="ClassroomStudent.seat")
+
+
+class ClassroomStudent(Base):
+    """An account that is a student of a class: the student role. (A row here rather than a
+    value of accounts.role: see migrations/versions/0005_classrooms.py.)"""
+
+    __tablename__ = "classroom_students"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(ForeignKey("classrooms.id", ondelete="CASCADE"),
+                                              index=True)
+    seat: Mapped[int] = mapped_column(SmallInteger)  # 1..N, the student's number in the class
+
+    account: Mapped[Account] = relationship()
+
+    __table_args__ = (UniqueConstraint("classroom_id", "seat"),)
+
+
 class Profile(Base):
     __tablename__ = "profiles"
 

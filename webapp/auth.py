@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, logout_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from core import accounts
+from core import accounts, classroom
 from core.clock import system_clock
 from webapp.database import db_session, get_database, no_write_lock
 from webapp.extensions import email_key, limiter
@@ -67,7 +67,9 @@ def login():
         else:
             with get_database().write() as s:  # one short write: this browser's record
                 sign_in(s, account, system_clock.now())
-            return redirect(safe_next(form.next.data) or url_for("profiles.picker"))
+            landing = ("educator.index" if classroom.membership(db_session(), account.id)
+                       else "profiles.picker")  # a class's student lands on their runs
+            return redirect(safe_next(form.next.data) or url_for(landing))
     elif request.method == "POST":
         status = 400
     settings = current_app.config["STREAMSIM"]

@@ -1,4 +1,8 @@
-"""Educator pages: experiment runs and their reports (404 for everyone but educators)."""
+"""Educator pages: experiment runs and their reports (404 for everyone but educators).
+
+Students of a class (core/classroom.py) use the run pages too (`workbench_required`): they
+start runs in a world of their own (their seed offset) and see only their own runs; another
+student's run or download is 404, looked up in the same query as the run."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     request,
     send_file,
@@ -21,9 +26,9 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 from wtforms import BooleanField, SelectField
 
-from core import analytics
+from core import analytics, classroom
 from core.clock import system_clock
-from core.models import ExperimentRun, Title
+from core.models import ClassroomStudent, ExperimentRun, Title
 from simulator.studies import results, worker
 from simulator.studies.compare import (
     NEEDS_ARM,
@@ -47,7 +52,12 @@ from webapp.coldstart import wants_page as coldstart_page
 from webapp.database import db_session, get_database
 from webapp.designer import SAVED, experiment_files, load_experiments
 from webapp.htmx import is_fragment_request, render_page
-from webapp.viewer import current_account, current_profile, educator_required
+from webapp.viewer import (
+    current_account,
+    current_profile,
+    educator_required,
+    workbench_required,
+)
 
 bp = Blueprint("educator", __name__, url_prefix="/educator")
 
@@ -81,11 +91,31 @@ def _settle() -> None:
         db_session().rollback()  # end the request's read snapshot: it predates the change
 
 
+def _runs():
+    """The runs this account may see: every run for an educator, a student's own for a
+    student (scoped in the query)."""
+    query = select(ExperimentRun)
+    if g.get("student") is not None:
+        query = query.where(ExperimentRun.created_by == current_account().id)
+    return query
+
+
 def _run(run_id: int) -> ExperimentRun:
-    run = db_session().get(ExperimentRun, run_id)
+    run = db_session().scalar(_runs().where(ExperimentRun.id == run_id))
     if run is None:
         abort(404)
     return run
+
+
+def _world(run: ExperimentRun) -> dict | None:
+    """Whose world a student's run is in: the student's login, class and seed offset."""
+    if run.created_by is None:
+        return None
+    seat = db_session().get(ClassroomStudent, run.created_by)
+    if seat is None:
+        return None
+    return {"login": seat.account.email, "seat": seat.seat, "classroom_id": seat.classroom_id,
+            "offset": classroom.seed_offset(seat.classroom_id, seat.seat)}
 
 
 def _file(run: ExperimentRun, name: str) -> Path:
@@ -96,21 +126,29 @@ def _file(run: ExperimentRun, name: str) -> Path:
 
 
 @bp.get("/")
-@educator_required
+@workbench_required
 def index():
     _settle()
-    runs = db_session().scalars(select(ExperimentRun).order_by(ExperimentRun.created_at.desc(),
-                                                               ExperimentRun.id.desc())).all()
+    runs = db_session().scalars(_runs().order_by(ExperimentRun.created_at.desc(),
+                                                 ExperimentRun.id.desc())).all()
     experiments = load_experiments()
     saved = request.args.get("saved")
     return render_page("educator/index.html", None, runs=runs, form=_form(),
                        experiments=experiments, quick=worker.QUICK, few_seeds=FEW_SEEDS,
                        saved=saved if f"{SAVED}{saved}" in experiments else None,
-                       profile=current_profile())
+                       world=_student_world(), profile=current_profile())
+
+
+def _student_world() -> dict | None:
+    student = g.get("student")
+    if student is None:
+        return None
+    return {"login": current_account().email, "seat": student.seat,
+            "offset": classroom.seed_offset(student.classroom_id, student.seat)}
 
 
 @bp.post("/runs")
-@educator_required
+@workbench_required
 def start():
     """Queue a shipped experiment or a saved design and run it in a background process."""
     form = _form()
@@ -122,6 +160,10 @@ def start():
         abort(400)
     if form.quick.data:
         cfg = worker.quick_version(cfg)
+    student = g.get("student")
+    if student is not None:  # the student's own world: every seed moved by their offset
+        offset = classroom.seed_offset(student.classroom_id, student.seat)
+        cfg = {**cfg, "seeds": classroom.student_seeds(cfg["seeds"], offset)}
     results = current_app.config["STREAMSIM"].results_dir
     s = db_session()
     run = queue_run(s, cfg, results, label=form.config.data.replace(":", "-"),
@@ -132,7 +174,7 @@ def start():
 
 
 @bp.get("/runs/<int:run_id>")
-@educator_required
+@workbench_required
 def run(run_id: int):
     _settle()
     run = _run(run_id)
@@ -155,7 +197,7 @@ def run(run_id: int):
                            metrics=METRICS, groups=METRIC_GROUPS, labels=LABELS,
                            windows=WINDOW_LABELS, glossary=GLOSSARY, few_seeds=FEW_SEEDS,
                            seeds=_seeds(run, summary), na_reasons=_na_reasons(run, summary),
-                           profile=current_profile())
+                           world=_world(run), profile=current_profile())
     if is_fragment_request() and not compare_only and run.status in ("done", "failed"):
         response.headers["HX-Refresh"] = "true"  # finished: reload to show the results
     return response
@@ -175,7 +217,7 @@ def _na_reasons(run: ExperimentRun, summary: dict | None) -> dict[str, str]:
 
 
 @bp.get("/glossary")
-@educator_required
+@workbench_required
 def glossary():
     """Every metric of an experiment explained: definition, unit, direction, computation."""
     return render_page("educator/glossary.html", None, glossary=GLOSSARY, reading=READING,
@@ -254,7 +296,7 @@ SHARES = frozenset({"ctr", "completion", "abandonment", "return_rate", "precisio
 
 
 @bp.get("/runs/<int:run_id>/report.html")
-@educator_required
+@workbench_required
 def report(run_id: int):
     return send_file(_file(_run(run_id), "report.html"), mimetype="text/html",
                      as_attachment=True, download_name=f"experiment-{run_id}.html")
@@ -278,7 +320,7 @@ def _run_rows(run_id: int) -> tuple[ExperimentRun, list[dict]]:
 
 
 @bp.get("/runs/<int:run_id>/metrics.csv")
-@educator_required
+@workbench_required
 def metrics_long(run_id: int):
     """Every figure of every seed, arm and day, one per line: run, arm, seed, day, metric,
     value (a tidy table)."""
@@ -289,7 +331,7 @@ def metrics_long(run_id: int):
 
 
 @bp.get("/runs/<int:run_id>/metrics-wide.csv")
-@educator_required
+@workbench_required
 def metrics_wide(run_id: int):
     """The same figures, one line per seed, arm and day and a column per metric."""
     run, rows = _run_rows(run_id)
@@ -301,7 +343,7 @@ def metrics_wide(run_id: int):
 
 
 @bp.get("/runs/<int:run_id>/metrics.json")
-@educator_required
+@workbench_required
 def metrics_json(run_id: int):
     run, rows = _run_rows(run_id)
     cfg = run.config or {}
@@ -314,7 +356,7 @@ def metrics_json(run_id: int):
 
 
 @bp.get("/runs/<int:run_id>/events.csv")
-@educator_required
+@workbench_required
 def events(run_id: int):
     """The raw playback events of one arm (?arm=name) and one seed (?seed=n), streamed from
     the run's compressed file: 404 for an arm or seed the run does not have, 400 for a seed

@@ -19,7 +19,7 @@ from flask_login import UserMixin, current_user, login_user
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from core import accounts
+from core import accounts, classroom
 from core.models import Account, BrowserSession, Profile
 from webapp.database import db_session
 from webapp.extensions import login_manager
@@ -40,6 +40,14 @@ class LoginUser(UserMixin):
     @property
     def is_educator(self) -> bool:
         return self.account.role == "educator"
+
+    @property
+    def is_student(self) -> bool:
+        """A student of a class (core/classroom.py); asked once per request at most."""
+        if not hasattr(self, "_student"):
+            self._student = (self.account.role != "educator" and classroom.membership(
+                db_session(), self.account.id) is not None)
+        return self._student
 
 
 def _account_and_epoch(user_id: Any) -> tuple[int, int] | None:
@@ -201,6 +209,28 @@ def educator_required(view: Callable) -> Callable:
         profile = current_profile()
         if profile is not None and profile.is_kids:
             abort(404)  # a kids profile stays inside the kids catalog, educator or not
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def workbench_required(view: Callable) -> Callable:
+    """The experiment workbench: educators, and students of a class (core/classroom.py), who
+    see only their own runs. Sets `g.student` (the student's seat row, or None)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            abort(404)
+        account = current_account()
+        g.student = None
+        if account.role != "educator":
+            g.student = classroom.membership(db_session(), account.id)
+            if g.student is None:
+                abort(404)
+        profile = current_profile()
+        if profile is not None and profile.is_kids:
+            abort(404)  # a kids profile stays inside the kids catalog
         return view(*args, **kwargs)
 
     return wrapper
