@@ -131,3 +131,50 @@ def wait_for_revealed_rows(page, placeholders_before: int, timeout: float = 10_0
         f"""n => document.querySelectorAll('section.row--loading').length < n
             && {_NO_REVEALED_ROW_LOADING}""",
         arg=placeholders_before, timeout=timeout)
+
+
+EDUCATOR_PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture
+def educator_page(request, browser, live_server, live_app, tmp_path, monkeypatch):
+    """A signed-in educator's page (an account of the test's own); runs go to a folder of this
+    test's and are carried out by the worker's own loop (`runs.work`) in a thread of the test
+    server, since a subprocess would not know the test's database. Saved designs are removed
+    afterwards: the live app is shared by the browser tests."""
+    import dataclasses
+    import re
+
+    from playwright.sync_api import expect
+
+    from core import accounts
+    from simulator.studies import design, runs
+
+    _, database = live_server
+    email = f"{re.sub(r'[^a-z0-9]+', '-', request.node.name.lower())[:40]}@example.com"
+    with database.write() as s:
+        account = accounts.create_account(s, email, EDUCATOR_PASSWORD, TEST_NOW,
+                                          role="educator")
+        accounts.create_profile(s, account, TEST_NOW, name="Lena")
+    settings = dataclasses.replace(live_app.config["STREAMSIM"], results_dir=tmp_path / "runs")
+    monkeypatch.setitem(live_app.config, "STREAMSIM", settings)
+    workers: list[threading.Thread] = []
+
+    def launch(results_root):
+        worker = threading.Thread(target=runs.work, args=(database, results_root, 1),
+                                  daemon=True)
+        worker.start()
+        workers.append(worker)
+
+    monkeypatch.setitem(live_app.extensions, "streamsim.launch", launch)
+    page = open_page(browser, live_server, 1440, 900)
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", EDUCATOR_PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/profiles/"))
+    yield page
+    page.context.close()
+    for worker in workers:
+        worker.join(timeout=60)
+    shutil.rmtree(design.designs_dir(settings.instance_dir), ignore_errors=True)

@@ -6,49 +6,11 @@ database)."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import threading
 
-import pytest
 from playwright.sync_api import expect
 
-from core import accounts
-from tests.browser.conftest import open_page, shot
-from tests.conftest import TEST_NOW
-
-EMAIL, PASSWORD = "coldstart@example.com", "a long enough passphrase"
-
-
-@pytest.fixture
-def educator_page(browser, live_server, live_app, tmp_path, monkeypatch):
-    from simulator.studies import runs
-
-    _, database = live_server
-    with database.write() as s:
-        account = accounts.create_account(s, EMAIL, PASSWORD, TEST_NOW, role="educator")
-        accounts.create_profile(s, account, TEST_NOW, name="Ines")
-    settings = dataclasses.replace(live_app.config["STREAMSIM"], results_dir=tmp_path / "runs")
-    monkeypatch.setitem(live_app.config, "STREAMSIM", settings)
-    workers: list[threading.Thread] = []
-
-    def launch(results_root):
-        worker = threading.Thread(target=runs.work, args=(database, results_root, 1),
-                                  daemon=True)
-        worker.start()
-        workers.append(worker)
-
-    monkeypatch.setitem(live_app.extensions, "streamsim.launch", launch)
-    page = open_page(browser, live_server, 1440, 900)
-    page.goto("/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/profiles/"))
-    yield page
-    page.context.close()
-    for worker in workers:
-        worker.join(timeout=60)
+from tests.browser.conftest import shot
 
 
 def test_run_the_cold_start_study_and_read_it(educator_page):
