@@ -210,3 +210,43 @@ def test_a_new_profiles_favourite_genres_reach_its_rows(database, world_db, rec_
             assert (ranker.vector.cg is not None) == bool(genres)
             tops[bool(genres)] = ranker.top(10)
     assert len(in_genre & set(tops[True])) > len(in_genre & set(tops[False]))
+
+
+def test_requests_keep_the_serving_model_while_another_loads_the_new_one(tmp_path,
+                                                                         monkeypatch):
+    """A new version is loaded by the first request that sees CURRENT change; meanwhile the
+    other requests get the version already serving instead of waiting for the load."""
+    import threading
+
+    from recommender import artifacts, models
+    from recommender.data import Interactions
+
+    inter = Interactions(np.array([1, 1, 2, 2, 3], np.int64), np.array([10, 11, 10, 12, 11]),
+                         np.ones(5), np.ones(5), np.zeros(5, bool), np.zeros(5, bool))
+    items = np.array([10, 11, 12], np.int64)
+    for version in ("v1", "v2"):
+        model = models.fit("popularity", inter, items)
+        model.version = version
+        artifacts.save(tmp_path, model, {"trained_at": TEST_NOW.isoformat()})
+    artifacts.set_current(tmp_path, "v1")
+    store = ModelStore(tmp_path)
+    assert store.get().version == "v1"
+
+    loading, release = threading.Event(), threading.Event()
+    real_load = artifacts.load_serving
+
+    def slow_load(folder):
+        loading.set()
+        assert release.wait(10)
+        return real_load(folder)
+
+    monkeypatch.setattr(artifacts, "load_serving", slow_load)
+    artifacts.set_current(tmp_path, "v2")
+    got = {}
+    loader = threading.Thread(target=lambda: got.setdefault("loader", store.get().version))
+    loader.start()
+    assert loading.wait(10)
+    assert store.get().version == "v1"  # not blocked behind the load: the serving version
+    release.set()
+    loader.join(10)
+    assert got["loader"] == "v2" and store.get().version == "v2"
