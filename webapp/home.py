@@ -41,38 +41,39 @@ def rows_cache() -> TTLCache:
     return current_app.extensions[ROWS_CACHE]
 
 
-def _builder(profile, page: PageState | None = None) -> HomeRows:
-    return HomeRows(db_session(), profile, system_clock.now(), serving_model(), rows_cache(),
+def _builder(profile, model, page: PageState | None = None) -> HomeRows:
+    return HomeRows(db_session(), profile, system_clock.now(), model, rows_cache(),
                     current_app.extensions[CARDS_CACHE], page)
 
 
-def _page_key(profile) -> tuple:
-    model = serving_model()
+def _page_key(profile, model) -> tuple:
+    """Where a home page's state is kept: per profile and serving model version."""
     return (profile.id, model.version if model is not None else "")
 
 
 @bp.get("/home")
 @profile_required
 def index():
-    profile = current_profile()
-    builder = _builder(profile)
+    profile, model = current_profile(), serving_model()
+    builder = _builder(profile, model)
     home = builder.home()
-    current_app.extensions[PAGES_CACHE].set_many({_page_key(profile): builder.page_state()})
-    shown = [t.id for row in home.rows for t in row.titles]
+    pages = current_app.extensions[PAGES_CACHE]
+    pages.set_many({_page_key(profile, model): builder.page_state()})
     shown_rows = [(r.key, [t.id for t in r.titles], None) for r in home.rows]
     # What was shown, for analysis and the simulator's metrics (after the request's reads).
     pid, now = profile.id, builder.now
     write_after_reads(lambda w: impressions.record_rows(w, pid, shown_rows, "home", now))
     return render_page("home/index.html", None, home=home, profile=profile,
-                       my_list=builder.in_list(shown))
+                       my_list=builder.in_list(t for _, ids, _ in shown_rows for t in ids))
 
 
 @bp.get("/home/rows/<key>")
 @profile_required
 def row(key: str):
-    profile = current_profile()
-    key_ = _page_key(profile)
-    builder = _builder(profile, current_app.extensions[PAGES_CACHE].get_many((key_,)).get(key_))
+    profile, model = current_profile(), serving_model()
+    page_key = _page_key(profile, model)
+    kept = current_app.extensions[PAGES_CACHE].get_many((page_key,)).get(page_key)
+    builder = _builder(profile, model, kept)
     spec = builder.spec_for(key)  # the page's plan (made here only when none is kept)
     if spec is None:
         abort(404)

@@ -86,6 +86,19 @@ def open_page(browser, live_server, width: int, height: int, *, phone: bool = Fa
     return pg
 
 
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in through the login form; lands on the profile picker."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/profiles/"))
+
+
 @pytest.fixture
 def page(browser, live_server):
     pg = open_page(browser, live_server, 1280, 800)
@@ -145,8 +158,6 @@ def educator_page(request, browser, live_server, live_app, tmp_path, monkeypatch
     import dataclasses
     import re
 
-    from playwright.sync_api import expect
-
     from core import accounts
     from simulator.studies import design, runs
 
@@ -168,11 +179,7 @@ def educator_page(request, browser, live_server, live_app, tmp_path, monkeypatch
 
     monkeypatch.setitem(live_app.extensions, "streamsim.launch", launch)
     page = open_page(browser, live_server, 1440, 900)
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", EDUCATOR_PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/profiles/"))
+    sign_in(page, email, EDUCATOR_PASSWORD)
     yield page
     page.context.close()
     for worker in workers:

@@ -14,7 +14,7 @@ from core.models import ExperimentRun
 from simulator.studies.experiment import normalise, summarise
 from simulator.studies.metrics import METRICS
 from simulator.studies.model_metrics import MODEL_METRICS
-from tests.browser.conftest import open_page, shot
+from tests.browser.conftest import open_page, shot, sign_in
 from tests.browser.test_journey import axe_serious
 from tests.conftest import TEST_NOW
 
@@ -63,11 +63,7 @@ def educator_state(browser, live_server):
         account = accounts.create_account(s, EMAIL, PASSWORD, TEST_NOW, role="educator")
         accounts.create_profile(s, account, TEST_NOW, name="Cleo")
     page = open_page(browser, live_server, 1280, 800)
-    page.goto("/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/profiles/"))
+    sign_in(page, EMAIL, PASSWORD)
     state = page.context.storage_state()
     page.context.close()
     return state
