@@ -26,7 +26,7 @@ from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from recommender.lifecycle import retrain  # noqa: E402
-from recommender.scheduler import lower_priority  # noqa: E402
+from recommender.scheduler import background_training, training_cpus  # noqa: E402
 from simulator.studies.seed import seed_history  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
@@ -52,12 +52,12 @@ def build(folder: Path) -> tuple[Settings, int]:
 
 
 def retrain_loop(settings: Settings, stop, counts) -> None:
-    lower_priority()  # as the scheduler's job does
     db = Database(settings)
     n = 0
-    while not stop.is_set():
-        retrain(db, settings, clock=ManualClock(NOW), tolerance=1.0)
-        n += 1
+    with background_training(training_cpus(settings)):  # as the scheduler's job does
+        while not stop.is_set():
+            retrain(db, settings, clock=ManualClock(NOW), tolerance=1.0)
+            n += 1
     counts.value = n
     db.dispose()
 

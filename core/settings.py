@@ -71,6 +71,10 @@ class Settings:
     rec_factors: int = 32
     rec_epochs: int = 40
     rec_retrain_minutes: int = 60
+    # CPUs a scheduled retrain may run on, the highest-numbered of those the process may use;
+    # 0 means half of them (at least one), so page requests keep the others' caches to
+    # themselves (README, "Speed").
+    rec_train_cpus: int = 0
     rec_keep_versions: int = 5
     rec_half_life_days: float = 90.0
     rec_scheduler_in_app: bool = False
@@ -86,6 +90,8 @@ class Settings:
             raise SettingsError("STREAMSIM_HOME_ROWS_CACHE_S must be >= 0 (0 turns it off).")
         if self.experiment_workers < 1:
             raise SettingsError("STREAMSIM_EXPERIMENT_WORKERS must be >= 1.")
+        if self.rec_train_cpus < 0:
+            raise SettingsError("STREAMSIM_REC_TRAIN_CPUS must be >= 0 (0: half of the CPUs).")
         if self.rec_factors < 1 or self.rec_epochs < 1:
             raise SettingsError("STREAMSIM_REC_FACTORS and STREAMSIM_REC_EPOCHS must be >= 1.")
         if not self.database_url:

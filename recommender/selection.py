@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -47,8 +48,8 @@ NEIGHBOUR_FAMILIES = ("ease", "dlae", "knn")
 BLEND_WEIGHTS = (0.25, 0.5, 0.75)
 DEFAULT_CANDIDATES = ("svd", "als", "ease", "dlae", "knn", "popularity")
 SELECTION_PROFILES = 2000  # validation profiles sampled when choosing (all of them below this)
-PARALLEL_FROM = 100_000  # signals from which candidates are fitted in two worker processes
-WORKERS = 2
+PARALLEL_FROM = 100_000  # signals from which candidates are fitted in worker processes
+WORKERS = 2  # at most, and no more than the CPUs the caller may use (a scheduled retrain's)
 
 
 Folds = Sequence[tuple[Interactions, Interactions]]  # (fit, validation) splits
@@ -92,6 +93,14 @@ def _fit_timed(name: str, fit: Interactions, item_ids: np.ndarray, params: Any):
     return model, time.perf_counter() - start
 
 
+def _cpus_here() -> int:
+    """CPUs the calling thread may run on (a scheduled retrain is confined to some)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _fit_all(jobs: list[tuple[str, Any]], fit: Interactions, item_ids: np.ndarray) -> list:
     """Fit every (family, params) job: in two worker processes on large data (the 2-core
     target; Surprise's SGD is single-threaded), else here. Failures come back as exceptions."""
@@ -100,9 +109,10 @@ def _fit_all(jobs: list[tuple[str, Any]], fit: Interactions, item_ids: np.ndarra
             return _fit_timed(name, fit, item_ids, params)
         except ValueError as exc:
             return exc
-    if len(fit) < PARALLEL_FROM or len(jobs) < 2:
+    workers = min(WORKERS, _cpus_here())
+    if len(fit) < PARALLEL_FROM or len(jobs) < 2 or workers < 2:
         return [run_here(n, p) for n, p in jobs]
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         # Slowest first (Surprise SVD), so the other worker takes the rest meanwhile.
         order = sorted(range(len(jobs)), key=lambda i: jobs[i][0] != "svd")
         futures = {i: pool.submit(_fit_timed, jobs[i][0], fit, item_ids, jobs[i][1])

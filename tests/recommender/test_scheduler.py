@@ -67,3 +67,54 @@ def test_training_threads_run_at_lower_priority():
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before
     if hasattr(os, "sched_getscheduler"):
         assert os.sched_getscheduler(0) == os.SCHED_OTHER
+
+
+def _fake_affinity(monkeypatch, cpus):
+    monkeypatch.setattr(scheduler.os, "sched_getaffinity", lambda pid: set(cpus), raising=False)
+
+
+def test_training_cpus_are_the_highest_half_by_default(monkeypatch, rec_settings):
+    _fake_affinity(monkeypatch, range(8))
+    assert scheduler.training_cpus(rec_settings) == {4, 5, 6, 7}
+    _fake_affinity(monkeypatch, [0, 1])
+    assert scheduler.training_cpus(rec_settings) == {1}
+    _fake_affinity(monkeypatch, [3])  # one CPU: training shares it
+    assert scheduler.training_cpus(rec_settings) == {3}
+    _fake_affinity(monkeypatch, [0, 2, 5])
+    assert scheduler.training_cpus(rec_settings.with_(rec_train_cpus=2)) == {2, 5}
+    assert scheduler.training_cpus(rec_settings.with_(rec_train_cpus=9)) == {0, 2, 5}
+
+
+def test_a_bad_train_cpus_setting_is_refused():
+    import pytest
+
+    from core.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="STREAMSIM_REC_TRAIN_CPUS"):
+        Settings.from_env({"STREAMSIM_REC_TRAIN_CPUS": "-1"})
+
+
+def test_background_training_confines_only_the_training_thread():
+    import os
+
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        import pytest
+
+        pytest.skip("needs Linux CPU affinity and two CPUs or more")
+    from threadpoolctl import threadpool_info
+
+    everywhere = os.sched_getaffinity(0)
+    target = {max(everywhere)}
+    seen = {}
+
+    def work():
+        with scheduler.background_training(target):
+            seen["cpus"] = os.sched_getaffinity(0)
+            seen["threads"] = {p["num_threads"] for p in threadpool_info()}
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert seen["cpus"] == target
+    assert seen["threads"] == {1}  # as many BLAS threads as training CPUs
+    assert os.sched_getaffinity(0) == everywhere  # the request-serving thread is untouched
