@@ -55,6 +55,11 @@ class Settings:
     demo_password: str = field(default="watch-something-good", metadata=FIXED)
     rate_limit_login: str = "10 per minute"
     rate_limit_storage: str = "memory://"
+    # A request refused by a rate limit (429: PIN, login, sign-up and join-code guessing) is
+    # answered after this pause, with the request's database session already closed, so a
+    # client that ignores Retry-After and tries again at once costs the site next to nothing
+    # (README, "Security"); 0 answers at once.
+    refusal_stall_ms: int = 500
     max_profiles: int = field(default=5, metadata=FIXED)
     sqlite_busy_timeout_ms: int = 10_000
     # Seconds the home page keeps the rows that are the same for everyone at a maturity limit
@@ -90,6 +95,8 @@ class Settings:
             raise SettingsError("STREAMSIM_HOME_ROWS_CACHE_S must be >= 0 (0 turns it off).")
         if self.experiment_workers < 1:
             raise SettingsError("STREAMSIM_EXPERIMENT_WORKERS must be >= 1.")
+        if self.refusal_stall_ms < 0:
+            raise SettingsError("STREAMSIM_REFUSAL_STALL_MS must be >= 0 (0: no pause).")
         if self.rec_train_cpus < 0:
             raise SettingsError("STREAMSIM_REC_TRAIN_CPUS must be >= 0 (0: half of the CPUs).")
         if self.rec_factors < 1 or self.rec_epochs < 1:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -26,6 +28,28 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(Exception, _unexpected)
+    app.wsgi_app = RefusalStall(app.wsgi_app)
+
+
+STALL_KEY = "streamsim.refusal_stall_s"
+
+
+class RefusalStall:
+    """WSGI middleware: an answer refused by a rate limit waits `refusal_stall_ms` before it
+    leaves. Flask has closed the request's database session and run its teardown by the time
+    the wrapped app returns, so the pause holds no lock, no connection and no CPU, only the
+    client. A guesser that ignores Retry-After and retries at once is slowed to a few tries a
+    second, instead of taking the CPU that players' events need (bench_ingest's guessers)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        answer = self.wsgi_app(environ, start_response)
+        stall = environ.get(STALL_KEY)
+        if stall:
+            time.sleep(stall)
+        return answer
 
 
 RETRY_AFTER_S = 5  # when the database is unreachable or busy
@@ -60,6 +84,7 @@ def _http_error(exc: HTTPException):
                if k.lower() not in ("content-type", "content-length")}
     if exc.code == 429:
         headers["Retry-After"] = str(int(getattr(exc, "retry_after", None) or 60))
+        request.environ[STALL_KEY] = current_app.config["STREAMSIM"].refusal_stall_ms / 1000
     return _render(exc.code or 500, headers=headers)
 
 

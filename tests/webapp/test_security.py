@@ -311,6 +311,29 @@ def test_wrong_pins_are_limited_per_profile_and_per_account(app, database):
     assert active_profile(c, database) == plain
 
 
+def test_a_refused_try_waits_with_nothing_held(app, database, settings, monkeypatch):
+    """Issue 13: six clients retrying refused PINs and passwords back to back took the CPU the
+    players' events needed. A 429 from a rate limit now leaves after `refusal_stall_ms`, paused
+    after the request's database work is over (no pooled connection checked out); answers that
+    were not refused leave at once."""
+    from webapp import errors
+    from tests.webapp.conftest import login, make_account, select_profile
+
+    assert settings.refusal_stall_ms > 0
+    _, (_, locked) = make_account(database, "stall@example.com", profiles=(
+        {"name": "Open"}, {"name": "Safe", "pin": "4321"}))
+    stalls: list[tuple[float, int]] = []
+    monkeypatch.setattr(errors.time, "sleep", lambda s: stalls.append(
+        (s, database.engine.pool.checkedout())))
+    c = app.test_client()
+    login(c, "stall@example.com")
+    for wrong in ("0000", "1111", "2222", "3333", "4444"):
+        assert select_profile(c, locked, pin=wrong).status_code == 303
+    assert stalls == []  # wrong tries inside the limit are answered at once
+    assert select_profile(c, locked, pin="5555").status_code == 429
+    assert stalls == [(settings.refusal_stall_ms / 1000, 0)]
+
+
 def test_the_write_lock_is_free_while_a_password_or_pin_is_hashed(app, database, settings,
                                                                   monkeypatch):
     """Issue 13: wrong-PIN and wrong-password POSTs held SQLite's write lock through argon2
