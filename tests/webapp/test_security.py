@@ -316,8 +316,8 @@ def test_a_refused_try_waits_with_nothing_held(app, database, settings, monkeypa
     players' events needed. A 429 from a rate limit now leaves after `refusal_stall_ms`, paused
     after the request's database work is over (no pooled connection checked out); answers that
     were not refused leave at once."""
-    from webapp import errors
     from tests.webapp.conftest import login, make_account, select_profile
+    from webapp import errors
 
     assert settings.refusal_stall_ms > 0
     _, (_, locked) = make_account(database, "stall@example.com", profiles=(
