@@ -7,6 +7,7 @@ data: anything that learns from viewings reads them through `visible_viewings()`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core import catalog
 from core.models import Episode, Rating, Title, Viewing
-from core.playback import runtime_of
+from core.playback import TitleFacts, runtime_of
 
 MIN_RESUME_S = 30  # less than this watched: start from the beginning
 
@@ -29,7 +30,7 @@ def visible_viewings():
 class Resume:
     """Where Play takes a profile: a title (and episode) and a position in seconds."""
 
-    title: Title
+    title: TitleFacts  # a Title, or a catalog.TitleCard on the home page
     episode: Episode | None
     position_s: int
     runtime_s: int
@@ -106,20 +107,25 @@ def _episodes_for(session: Session, chunk: list[Viewing]) -> dict[int, list[Epis
     return out
 
 
-def continue_watching(session: Session, profile_id: int, max_age: int,
-                      n: int = 20) -> list[Resume]:
+def continue_watching(session: Session, profile_id: int, max_age: int, n: int = 20, *,
+                      load: Callable[[list[int]], Sequence[TitleFacts]] | None = None
+                      ) -> list[Resume]:
     """Titles to continue, most recent first: unfinished ones, and series' next episodes.
 
     The titles and episodes are loaded in batches (two statements per batch, usually one
-    batch), never one title at a time: a long history must not cost a query per title."""
+    batch), never one title at a time: a long history must not cost a query per title.
+    `load` gives the titles for ids, in order, within the limit (default: loaded from the
+    database); the home rows pass their short-lived title cards, which cost no statement."""
+    if load is None:
+        def load(ids: list[int]) -> list[Title]:
+            return catalog.load_titles(session, ids, max_age)
     candidates = [v for v in _latest_per_title(session, profile_id, max_age)
                   if v.watched_s > 0 or v.position_s > 0 or v.completed]  # not only started
     out: list[Resume] = []
     batch = n + max(4, n // 4)  # finished films drop out, so a few more than n
     for start in range(0, len(candidates), batch):
         chunk = candidates[start:start + batch]
-        titles = {t.id: t for t in catalog.load_titles(
-            session, [v.title_id for v in chunk], max_age)}
+        titles = {t.id: t for t in load([v.title_id for v in chunk])}
         episodes = _episodes_for(session, chunk)
         for v in chunk:
             title = titles.get(v.title_id)

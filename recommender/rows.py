@@ -144,7 +144,7 @@ class SiteRows:
     def continue_items(self) -> list[history.Resume]:
         if self._continue is None:
             self._continue = history.continue_watching(self.session, self.profile.id,
-                                                       self.limit, n=ROW_LENGTH)
+                                                       self.limit, n=ROW_LENGTH, load=self.load)
             self._titles.update((r.title.id, r.title) for r in self._continue)
         return self._continue
 
