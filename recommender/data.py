@@ -26,23 +26,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 import numpy as np
 from sqlalchemy import (
     Boolean,
+    DateTime,
     Float,
     Integer,
     Select,
+    bindparam,
+    case,
     cast,
     func,
     literal_column,
     null,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.orm import Session
 
-from core.models import Episode, ListItem, Rating, TastePick, Title, Viewing
+from core.models import Episode, FavouriteGenre, ListItem, Rating, TastePick, Title, Viewing
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,44 @@ def newest_signal_at(session: Session, profile_id: int) -> datetime | None:
         .scalar_subquery())).one()
     times = [t for t in row if t is not None]
     return max(times) if times else None
+
+
+def signal_stamp(session: Session, profile_id: int) -> tuple:
+    """A fingerprint of everything a profile's scoring state is made from: for its thumbs,
+    viewings (hidden or not), My List, onboarding picks and stated genres, how many there are,
+    the newest time written, and sums of their ids and values (watched seconds, plays,
+    completions, hidden flags, thumbs). A writer that adds, removes or changes any of them
+    changes the fingerprint (adding stamps a newer time, removing lowers a count, changing a
+    value changes a sum), so a state kept under an equal fingerprint is still the profile's
+    state (webapp/home.py keeps one between home pages). One statement."""
+    return tuple(tuple(row) for row in session.execute(_stamp_statement(), {"pid": profile_id}))
+
+
+@cache
+def _stamp_statement():
+    pid = bindparam("pid", type_=Integer)
+
+    def part(source: int, table, newest, ids, *values):
+        cols = [cast(func.coalesce(func.sum(v), 0), Float) for v in values]
+        cols += [cast(literal_column("0"), Float)] * (4 - len(cols))
+        return (select(literal_column(str(source), Integer).label("source"),
+                       func.count().label("n"),
+                       type_coerce(func.max(newest), DateTime).label("newest"),
+                       cast(func.coalesce(func.sum(ids), 0), Float).label("ids"), *cols)
+                .where(table.profile_id == pid))
+
+    def flag(column):
+        return case((column.is_(True), 1), else_=0)
+
+    v = Viewing
+    return union_all(
+        part(0, Rating, Rating.updated_at, Rating.title_id, Rating.value),
+        part(1, v, v.last_watched_at, v.title_id, v.watched_s, v.plays, flag(v.completed),
+             flag(v.hidden)),
+        part(2, ListItem, ListItem.added_at, ListItem.title_id),
+        part(3, TastePick, TastePick.created_at, TastePick.title_id),
+        part(4, FavouriteGenre, cast(null(), DateTime), FavouriteGenre.tag_id),
+    ).order_by("source")
 
 
 def tag_matrix(session: Session, item_ids: np.ndarray):

@@ -32,6 +32,7 @@ from core import catalog, history
 from core.models import FavouriteGenre, ListItem, Profile, TastePick, Title, TitleTag, Viewing
 from recommender import row_kinds
 from recommender.cache import TTLCache, catalog_cache
+from recommender.data import signal_stamp
 from recommender.personal import PersonalRows
 from recommender.row_kinds import FIRST_SCREEN, ROW_LENGTH, GenreTag, RowSpec
 from recommender.scoring import RankerState
@@ -277,10 +278,18 @@ class SiteRows:
 class PageState:
     """A home page's plan and its ranker's work, kept by the site for the page's lazy rows:
     each lazy row then fills from the page it belongs to instead of planning it again (and
-    loading the profile's signals again). A new home page plans afresh."""
+    loading the profile's signals again). A new home page plans afresh, and reuses the
+    ranker's work only while `stamp` (the profile's `signal_stamp` and maturity limit when
+    it was made) is still the profile's."""
 
     plan: tuple[RowSpec, ...]
     ranker: RankerState | None
+    stamp: tuple | None = None
+
+
+def page_stamp(session: Session, profile: Profile) -> tuple:
+    """What a kept ranker state was made from: the profile's signals and maturity limit."""
+    return (profile.maturity_limit, signal_stamp(session, profile.id))
 
 
 class HomeRows:
@@ -288,16 +297,21 @@ class HomeRows:
 
     def __init__(self, session: Session, profile: Profile, now: datetime,
                  model: ServingModel | None = None, shared: TTLCache | None = None,
-                 cards: TTLCache | None = None, page: PageState | None = None) -> None:
+                 cards: TTLCache | None = None, page: PageState | None = None,
+                 ranker: RankerState | None = None) -> None:
+        """`page`: the kept page this request belongs to (a lazy row: its plan and ranker);
+        `ranker`: only a ranker's work still valid for the profile (a new home page)."""
         self.session, self.profile, self.now = session, profile, now
         self.source = SiteRows(session, profile, now, model, shared, cards,
-                               page.ranker if page else None)
+                               page.ranker if page else ranker)
         self._plan: list[RowSpec] | None = list(page.plan) if page else None
 
-    def page_state(self) -> PageState:
-        """The plan and the ranker's work, for the page's later (lazy row) requests."""
+    def page_state(self, stamp: tuple | None = None) -> PageState:
+        """The plan and the ranker's work, for the page's later (lazy row) requests, and
+        for the next home page while `stamp` holds."""
         ranker = self.source.model_rows.ranker
-        return PageState(tuple(self.plan()), ranker.state() if ranker is not None else None)
+        return PageState(tuple(self.plan()), ranker.state() if ranker is not None else None,
+                         stamp)
 
     def plan(self) -> list[RowSpec]:
         """The rows this profile gets, in order; made once per builder."""

@@ -8,7 +8,10 @@ entries expire by time only), handed to the row builder; so do the title cards t
 A home page's plan and its ranker's work (recommender.rows.PageState) are kept as long too,
 per profile and model version: the page's lazy rows fill from the page they belong to rather
 than planning it again and loading the profile's signals again, about 30 times per page.
-Every new home page plans afresh and replaces it.
+Every new home page plans afresh and replaces it; it reuses the kept ranker's work (the
+profile's state, scores and filters) only if the profile's signals and maturity limit are
+unchanged since (`recommender.rows.page_stamp`, one statement), so a thumbs, a play, a My
+List change or a new limit shows on the next home page, on whichever worker serves it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from core import impressions
 from core.clock import system_clock
 from core.settings import Settings
 from recommender.cache import TTLCache
-from recommender.rows import HomeRows, PageState
+from recommender.rows import HomeRows, PageState, page_stamp
 from webapp.database import db_session, write_after_reads
 from webapp.htmx import render_fragment, render_page
 from webapp.recs import serving_model
@@ -41,9 +44,9 @@ def rows_cache() -> TTLCache:
     return current_app.extensions[ROWS_CACHE]
 
 
-def _builder(profile, model, page: PageState | None = None) -> HomeRows:
+def _builder(profile, model, page: PageState | None = None, ranker=None) -> HomeRows:
     return HomeRows(db_session(), profile, system_clock.now(), model, rows_cache(),
-                    current_app.extensions[CARDS_CACHE], page)
+                    current_app.extensions[CARDS_CACHE], page, ranker)
 
 
 def _page_key(profile, model) -> tuple:
@@ -55,10 +58,13 @@ def _page_key(profile, model) -> tuple:
 @profile_required
 def index():
     profile, model = current_profile(), serving_model()
-    builder = _builder(profile, model)
+    pages, key = current_app.extensions[PAGES_CACHE], _page_key(profile, model)
+    stamp = page_stamp(db_session(), profile) if model is not None else None
+    kept = pages.get_many((key,)).get(key) if stamp is not None else None
+    builder = _builder(profile, model, ranker=kept.ranker if kept and kept.stamp == stamp
+                       else None)
     home = builder.home()
-    pages = current_app.extensions[PAGES_CACHE]
-    pages.set_many({_page_key(profile, model): builder.page_state()})
+    pages.set_many({key: builder.page_state(stamp)})
     shown_rows = [(r.key, [t.id for t in r.titles], None) for r in home.rows]
     # What was shown, for analysis and the simulator's metrics (after the request's reads).
     pid, now = profile.id, builder.now

@@ -101,3 +101,54 @@ def test_rows_with_an_onboarding_pick_are_marked_picked(database):
     for inter in (every, one):
         picked = dict(zip(inter.items.tolist(), inter.picked.tolist(), strict=True))
         assert picked == {ids[0]: True, ids[1]: True, ids[2]: True, ids[4]: False}
+
+
+def test_signal_stamp_changes_with_every_write_that_changes_the_signals(database):
+    """webapp/home.py reuses a profile's scoring state while its stamp is unchanged, so every
+    service that writes a signal must change it, and reading must not."""
+    from datetime import timedelta
+
+    from core import history, playback
+    from core.models import Tag
+    from recommender.data import signal_stamp
+
+    pid, ids = _profile(database)
+
+    def stamp():
+        with database.read() as s:
+            return signal_stamp(s, pid)
+
+    seen = [stamp()]
+    assert stamp() == seen[0]  # nothing written: the same stamp
+    later = TEST_NOW + timedelta(minutes=1)
+
+    def changed(write):
+        with database.write() as s:
+            write(s)
+        now = stamp()
+        assert now != seen[-1], write  # (back to an earlier stamp only with the same signals)
+        seen.append(now)
+
+    changed(lambda s: activity.rate_title(s, pid, ids[0], 1, TEST_NOW))
+    changed(lambda s: activity.rate_title(s, pid, ids[0], -1, TEST_NOW))  # same time, new value
+    changed(lambda s: activity.rate_title(s, pid, ids[0], None, TEST_NOW))
+    assert seen[-1] == seen[0]  # no thumbs left: the signals, and the stamp, are as before
+    changed(lambda s: activity.add_to_list(s, pid, ids[1], TEST_NOW))
+    changed(lambda s: activity.remove_from_list(s, pid, ids[1]))
+    changed(lambda s: activity.toggle_taste_pick(s, pid, ids[2], TEST_NOW))
+    changed(lambda s: activity.toggle_taste_pick(s, pid, ids[2], TEST_NOW))
+    changed(lambda s: playback.record_playback(s, pid, [playback.PlaybackInput(
+        "5d4c0f3e-0000-4000-8000-000000000001", "start", ids[3], 0.0, TEST_NOW)], TEST_NOW))
+    changed(lambda s: playback.record_playback(s, pid, [playback.PlaybackInput(
+        "5d4c0f3e-0000-4000-8000-000000000002", "heartbeat", ids[3], 60.0, later)], later))
+    changed(lambda s: history.hide_title(s, pid, ids[3]))
+
+    def genres(s):
+        profile = s.get(Profile, pid)
+        genre = s.scalar(select(Tag.id).where(Tag.kind == "genre").order_by(Tag.id))
+        activity.save_taste_picks(s, profile, ids[:3], [genre], TEST_NOW)
+
+    changed(genres)
+    with database.read() as s:
+        other = signal_stamp(s, pid + 1000)
+    assert other != seen[-1] and all(row[1] == 0 for row in other)  # no signals at all

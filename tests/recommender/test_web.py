@@ -88,6 +88,31 @@ def test_lazy_rows_reuse_the_pages_ranker_and_show_the_same_titles(viewer, train
     assert kept == fresh
 
 
+def test_a_new_home_page_reuses_the_ranker_only_while_the_signals_are_unchanged(
+        viewer, trained, database, monkeypatch):
+    """A second home page with nothing new reuses the kept ranker state (no load of the
+    profile's signals) and shows the same top picks; once the profile gives a thumbs down
+    (written here as another worker would), the next home page loads its signals again and
+    the title has left Top picks."""
+    import recommender.scoring as scoring
+    from core import activity
+
+    def top_picks(page):
+        row = page.select_one("section[aria-labelledby='row-top-picks']")
+        return [int(c["data-title-id"]) for c in row.select("article.card")]
+
+    first = top_picks(soup(viewer.client.get("/home")))
+    loads = []
+    original = scoring.load_interactions
+    monkeypatch.setattr(scoring, "load_interactions",
+                        lambda *a, **k: loads.append(1) or original(*a, **k))
+    assert top_picks(soup(viewer.client.get("/home"))) == first and loads == []
+    with database.write() as s:
+        activity.rate_title(s, viewer.profile_id, first[0], -1, TEST_NOW)
+    after = top_picks(soup(viewer.client.get("/home")))
+    assert loads == [1] and first[0] not in after
+
+
 def test_because_you_watched_follows_recent_completed_viewings(viewer, trained, database):
     with database.write() as s:
         title = s.scalar(select(Title).where(Title.kind == "film").order_by(Title.id.desc()))
