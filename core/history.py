@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import catalog
@@ -55,26 +55,35 @@ def next_episode(title: Title, episode: Episode) -> Episode | None:
     return None
 
 
+# What a resume point reads of a viewing: plain rows, not ORM objects (a long history would
+# otherwise build dozens of tracked objects on every home page).
+_RESUME_COLUMNS = (Viewing.title_id, Viewing.episode_id, Viewing.position_s, Viewing.watched_s,
+                   Viewing.completed, Viewing.last_watched_at)
+
+
 def _latest_per_title(session: Session, profile_id: int, max_age: int,
-                      title_id: int | None = None) -> list[Viewing]:
-    q = (visible_viewings().join(Title, Title.id == Viewing.title_id)
-         .where(Viewing.profile_id == profile_id, catalog.visible(max_age))
+                      title_id: int | None = None) -> list[Row]:
+    """The newest visible viewing of each title (of `title_id` only, if given), newest
+    first, as rows of `_RESUME_COLUMNS`."""
+    q = (select(*_RESUME_COLUMNS).join(Title, Title.id == Viewing.title_id)
+         .where(Viewing.profile_id == profile_id, Viewing.hidden.is_(False),
+                catalog.visible(max_age))
          .order_by(Viewing.last_watched_at.desc(), Viewing.id.desc()))
     if title_id is not None:
         q = q.where(Viewing.title_id == title_id)
-    latest: dict[int, Viewing] = {}
-    for v in session.scalars(q):
+    latest: dict[int, Row] = {}
+    for v in session.execute(q):
         latest.setdefault(v.title_id, v)
     return list(latest.values())
 
 
-def _resume_from(session: Session, v: Viewing, max_age: int) -> Resume | None:
+def _resume_from(session: Session, v: Row, max_age: int) -> Resume | None:
     """Resume point after viewing v: its position, or (series) the next episode; None if done."""
     title = catalog.get_title(session, v.title_id, max_age)
     return _resume(v, title, title.episodes) if title is not None else None
 
 
-def _resume(v: Viewing, title: Title, episodes: list[Episode]) -> Resume | None:
+def _resume(v: Row, title: TitleFacts, episodes: list[Episode]) -> Resume | None:
     """v's resume point, given the title's episodes in order (for an unfinished viewing,
     its own episode is enough)."""
     episode = next((e for e in episodes if e.id == v.episode_id), None)
@@ -90,7 +99,7 @@ def _resume(v: Viewing, title: Title, episodes: list[Episode]) -> Resume | None:
     return Resume(title, episode, position, runtime_of(title, episode), v.last_watched_at)
 
 
-def _episodes_for(session: Session, chunk: list[Viewing]) -> dict[int, list[Episode]]:
+def _episodes_for(session: Session, chunk: list[Row]) -> dict[int, list[Episode]]:
     """Per title, in order: the episodes the chunk's resume points need, in one statement
     (an unfinished episode itself; every episode of a title whose episode was finished, to
     find the next one). Only series viewings need any."""
