@@ -25,6 +25,8 @@ def init_app(app: Flask, ttl_s: float = 45.0) -> None:
     app.add_template_global(title_url)
     app.add_template_global(icon)
     app.add_template_global(row_card)
+    app.add_template_global(wide_row_card)
+    app.add_template_global(lazy_row_placeholder)
     app.extensions["streamsim.icons"] = {}
     app.extensions[CARD_HTML] = TTLCache(ttl_s=ttl_s, max_entries=20_000)
     app.add_template_filter(reject_keys)
@@ -72,22 +74,50 @@ def icon(name: str, size: int = 20) -> Markup:
     return svg
 
 
-def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False) -> Markup:
-    """A home row's title card (macros/cards.html `card`), its HTML kept per app as long as
-    the title cards themselves (settings.home_rows_cache_s): a card depends only on the
-    title and on these arguments, and a home page and its lazy rows show about 400 of them,
-    most the same from one request to the next. The request's CSRF token (in the My List
-    form) is put back into a kept card's HTML; nothing else in a card is per request."""
-    listed = title.id in my_list
-    push = request.endpoint in ("home.index", "home.row")  # the card's hx-push-url
-    key = (title.id, listed, rank, bool(eager), match, bool(why), push)
+def _kept_html(key: tuple, render) -> str:
+    """HTML kept per app as long as the title cards (settings.home_rows_cache_s): a home
+    page and its lazy rows show about 400 cards, most the same from one request to the next."""
     cache: TTLCache = current_app.extensions[CARD_HTML]
-    token = generate_csrf()
     kept = cache.get_many((key,)).get(key)
     if kept is None:
-        macro = current_app.jinja_env.get_template("macros/cards.html").module.card
-        html = str(macro(title, (title.id,) if listed else (), rank=rank, eager=eager,
-                         match=match, why=why))
-        kept = html.replace(token, _CSRF_MARK)
+        kept = render()
         cache.set_many({key: kept})
+    return kept
+
+
+def _card_macro(name: str):
+    return getattr(current_app.jinja_env.get_template("macros/cards.html").module, name)
+
+
+def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False) -> Markup:
+    """A home row's title card (macros/cards.html `card`), kept (`_kept_html`): a card
+    depends only on the title and on these arguments. The request's CSRF token (in the My
+    List form) is put back into a kept card's HTML; nothing else in a card is per request."""
+    listed = title.id in my_list
+    push = request.endpoint in ("home.index", "home.row")  # the card's hx-push-url
+    token = generate_csrf()
+
+    def render() -> str:
+        html = str(_card_macro("card")(title, (title.id,) if listed else (), rank=rank,
+                                       eager=eager, match=match, why=why))
+        return html.replace(token, _CSRF_MARK)
+
+    kept = _kept_html(("card", title.id, listed, rank, bool(eager), match, bool(why), push),
+                      render)
     return Markup(kept.replace(_CSRF_MARK, token))
+
+
+def wide_row_card(title, resume) -> Markup:
+    """A Continue Watching card (macros/cards.html `wide_card`), kept (`_kept_html`): it
+    depends only on the title, the episode to resume and the progress shown (whole %)."""
+    episode = resume.episode if resume else None
+    progress = round((resume.progress if resume else 0) * 100)
+    key = ("wide", title.id, episode.id if episode else None, progress)
+    return Markup(_kept_html(key, lambda: str(_card_macro("wide_card")(title, resume))))
+
+
+def lazy_row_placeholder(spec) -> Markup:
+    """A row that loads when scrolled to (macros/cards.html `lazy_row`), kept
+    (`_kept_html`): it depends only on the row's key and heading."""
+    return Markup(_kept_html(("lazy", spec.key, spec.heading),
+                             lambda: str(_card_macro("lazy_row")(spec))))

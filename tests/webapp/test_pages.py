@@ -471,3 +471,37 @@ def test_kept_row_cards_carry_each_sessions_own_token_and_list_state(make_viewer
     page_b = b.client.get("/home").get_data(as_text=True)
     page_a = a.client.get("/home").get_data(as_text=True)
     assert pressed(page_b, first) == "true" and pressed(page_a, first) == "false"
+
+
+def test_kept_continue_watching_cards_follow_the_progress(viewer, database, app):
+    """Continue Watching cards are kept as HTML too (webapp.filters.wide_row_card), keyed by
+    the progress they show: a title watched further shows its new progress on the next home
+    page, and a profile at the same point shows the kept card."""
+    import re
+    from datetime import timedelta
+
+    from core.models import Title, Viewing
+    from tests.conftest import TEST_NOW
+
+    with database.write() as s:
+        film = s.scalar(select(Title).where(Title.kind == "film").order_by(Title.id.desc()))
+        runtime = film.runtime_minutes * 60
+        s.add(Viewing(profile_id=viewer.profile_id, title_id=film.id, episode_key=0,
+                      position_s=runtime // 4, watched_s=runtime / 4, furthest_s=runtime // 4,
+                      completed=False, hidden=False, plays=1, started_at=TEST_NOW,
+                      last_watched_at=TEST_NOW, last_client_time=TEST_NOW))
+        film_id = film.id
+
+    def progress():
+        html = viewer.client.get("/home").get_data(as_text=True)
+        card = re.search(rf'<article class="card card--wide" data-title-id="{film_id}".*?'
+                         r'</article>', html, re.S).group(0)
+        return int(re.search(r'<progress[^>]*value="(\d+)"', card).group(1))
+
+    assert progress() == 25 and progress() == 25
+    with database.write() as s:
+        v = s.scalar(select(Viewing).where(Viewing.profile_id == viewer.profile_id,
+                                           Viewing.title_id == film_id))
+        v.position_s, v.watched_s = runtime // 2, runtime / 2
+        v.last_watched_at = TEST_NOW + timedelta(minutes=5)
+    assert progress() == 50
