@@ -21,7 +21,7 @@ CPU cost per request is measured in-process (WSGI calls, no HTTP, no load genera
 
 With `--guessers` (or `--guessers-only`), last, guessers (issue 13; left out of the default
 run, whose phases alone take 2 min 20 s, before building and signing in): gunicorn starts again
-on the same database in the production layout (gunicorn.conf.py: 2 workers x 4 threads, so an
+on the same database in the production layout (gunicorn.conf.py's workers and threads, so an
 argon2 check, which releases the GIL, does not hold up a worker's other requests) with the
 site's own login limit (the phases above raise it, so that 100 players can sign in from one
 address). The players send single events at half the rate this server sustains, measured by a
@@ -71,7 +71,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.common import Server, gunicorn, logged_in, machine_speed, quantile_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    Server,
+    gunicorn,
+    logged_in,
+    machine_speed,
+    production_threads,
+    quantile_ms,
+)
 from core import accounts, activity, catalog  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
@@ -101,7 +108,7 @@ GUESS_SECONDS = float(os.environ.get("STREAMSIM_BENCH_GUESS_SECONDS", "15"))
 GUESS_EVERY_S = float(os.environ.get("STREAMSIM_BENCH_GUESS_EVERY_MS", "0")) / 1000
 GUESS_LOAD = 0.5
 CALIBRATE_SECONDS = 5.0
-GUESS_THREADS = int(os.environ.get("STREAMSIM_BENCH_GUESS_THREADS", "4"))  # gunicorn.conf.py
+GUESS_THREADS = int(os.environ.get("STREAMSIM_BENCH_GUESS_THREADS") or production_threads())
 GUESS_REDIS = os.environ.get("STREAMSIM_BENCH_REDIS_URL", "")
 GUESSERS = 6  # half try PINs, half try passwords
 PIN = "4321"  # every locked profile's PIN: the guessers never try it

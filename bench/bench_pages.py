@@ -3,7 +3,7 @@
 Demo size: 1,200 titles, 300 simulated profiles with 30 days of history (simulator.studies.seed), a
 model trained by the real retrain, the demo account (Alex, Robin, Kids), and Alex given a long
 history (LONG_HISTORY titles half watched, so Continue Watching has far more than a row's
-worth). gunicorn in the production layout (gunicorn.conf.py: 2 workers x 4 threads), 16
+worth). gunicorn in the production layout (gunicorn.conf.py: 2 workers and its threads), 16
 concurrent signed-in keep-alive clients. Prints p50/p90/p99 (bench.common.quantile_ms),
 requests/s and each worker's share of the requests (from gunicorn's access log, by worker
 pid), then the home page for one client alone; asserts nothing about time.
@@ -32,6 +32,7 @@ from bench.common import (  # noqa: E402
     logged_in,
     machine_speed,
     percentiles,
+    production_threads,
     worker_shares,
 )
 from core.clock import ManualClock  # noqa: E402
@@ -109,7 +110,8 @@ def main() -> None:
               f"(Alex has {LONG_HISTORY} titles in progress); load {os.getloadavg()[0]:.2f}")
         os.environ["STREAMSIM_MODEL_DIR"] = str(settings.model_dir)
         log = Path(tmp) / "access.log"
-        with gunicorn(settings.database_url, access_log=log) as base:
+        threads = int(os.environ.get("STREAMSIM_BENCH_PAGE_THREADS") or production_threads())
+        with gunicorn(settings.database_url, access_log=log, threads=threads) as base:
             clients = [logged_in(base, settings.demo_email, settings.demo_password, profile_id)
                        for _ in range(n_clients)]
             page = clients[0].get(base + "/home").text
@@ -119,7 +121,7 @@ def main() -> None:
             concurrent_gets(clients, [base + "/home"], 5)  # warm up both workers
             print(machine_speed())
             print(f"{n_clients} keep-alive clients, {seconds:.0f} s per phase, "
-                  f"gunicorn 2 workers x 4 threads")
+                  f"gunicorn 2 workers x {threads} threads")
             phase("home page", base, clients, [base + "/home"], seconds, log)
             phase("lazy rows", base, clients, lazy, seconds / 2, log)
             phase("home, 1 client", base, clients[:1], [base + "/home"], seconds / 4, log)

@@ -1,8 +1,10 @@
 """Home page p50/p99 with personalised rows at demo size, idle and while retrains run.
 
 Demo size: 1,200 titles, 300 simulated profiles with 30 days of history (simulator.studies.seed), a
-model trained by the real retrain, gunicorn (2 workers x 4 threads). Then the same home page
-while another process retrains in a loop (as `streamsim scheduler` would). Prints figures.
+model trained by the real retrain, gunicorn (2 workers, gunicorn.conf.py's threads). Then the
+same home page while another process retrains in a loop as `streamsim scheduler` would (idle
+scheduling class, on the training CPUs: recommender.scheduler.background_training). Prints
+figures.
 
 Run: .venv/bin/python bench/bench_recommender_pages.py [rounds]
 """

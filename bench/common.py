@@ -64,14 +64,24 @@ class Server(str):
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 2, threads: int = 4, keepalive_s: int = 5,
+def production_threads() -> int:
+    """gunicorn.conf.py's threads per worker (the production layout), without importing it."""
+    found = re.search(r"^threads = (\d+)", (ROOT / "gunicorn.conf.py").read_text(), re.M)
+    return int(found.group(1)) if found else 1
+
+
+def gunicorn(database_url: str, workers: int = 2, threads: int | None = None,
+             keepalive_s: int = 5,
              worker_class: str = "gthread", access_log: Path | None = None,
              env: dict[str, str] | None = None):
     """gunicorn on a free port with the production config (gunicorn.conf.py: SO_REUSEPORT, one
-    listening socket per worker): `workers` processes of `threads` threads (gthread, which keeps
+    listening socket per worker): `workers` processes of `threads` threads (default: the
+    config's; STREAMSIM_BENCH_PAGE_THREADS overrides it for a comparison; gthread, which keeps
     connections alive for keepalive_s seconds between requests). With `access_log`, every
     request is logged as "<worker pid> <path> <status>" (see `worker_shares`). `env` sets
     variables last (e.g. the site's own STREAMSIM_RATE_LIMIT_LOGIN instead of the bench's)."""
+    if threads is None:
+        threads = int(os.environ.get("STREAMSIM_BENCH_PAGE_THREADS") or production_threads())
     port = free_port()
     log = (["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(U)s %(s)s"]
            if access_log else [])
