@@ -63,13 +63,13 @@ class Server(str):
         return total / os.sysconf("SC_CLK_TCK")
 
 
-@contextmanager
 def production_threads() -> int:
     """gunicorn.conf.py's threads per worker (the production layout), without importing it."""
     found = re.search(r"^threads = (\d+)", (ROOT / "gunicorn.conf.py").read_text(), re.M)
     return int(found.group(1)) if found else 1
 
 
+@contextmanager
 def gunicorn(database_url: str, workers: int = 2, threads: int | None = None,
              keepalive_s: int = 5,
              worker_class: str = "gthread", access_log: Path | None = None,
