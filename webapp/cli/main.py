@@ -193,6 +193,7 @@ def _register_commands() -> None:
     from webapp.cli import data as cli_data
 
     cli.add_command(cli_data.fetch_movielens)
+    cli.add_command(cli_data.export)
 
 
 _register_commands()
