@@ -31,6 +31,9 @@ from core.models import EVENT_TYPES, Episode, PlaybackEvent, Profile, Title, Vie
 SPEEDS = (0.5, 1.0, 1.5, 2.0, 10.0, 60.0)
 MAX_BATCH = 500
 COMPLETE_FRACTION = 0.9  # a viewing that reached 90% of the runtime (or the credits) is complete
+# A viewing stopped before a quarter of the runtime, not completed, is abandoned ("not for
+# me"): the recommender's signal mapping and the educator's engagement figures both read it.
+ABANDON_FRACTION = 0.25
 CLOCK_SLACK = timedelta(minutes=5)  # how far ahead of the server a client clock may run
 MAX_AGE = timedelta(days=7)  # queued events older than this are refused
 REQUIRED_FIELDS = ("event_id", "type", "title_id", "position_s", "client_time")

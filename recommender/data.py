@@ -48,6 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from core.models import Episode, FavouriteGenre, ListItem, Rating, TastePick, Title, Viewing
+from core.playback import ABANDON_FRACTION
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class SignalMapping:
     completed: float = 0.9
     rewatched: float = 1.0
     abandoned: float = 0.15
-    abandon_below: float = 0.25
+    abandon_below: float = ABANDON_FRACTION
     partial_base: float = 0.3
     partial_span: float = 0.6
     listed: tuple[float, float] = (0.75, 1.0)

@@ -51,13 +51,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
                    search, people, events, player, history, why, models_page, mail):
         app.register_blueprint(module.bp)
-    from webapp import classroom, coldstart, designer, educator, exports
+    from webapp import classroom, coldstart, designer, educator, exports, site_analytics
 
     app.register_blueprint(educator.bp)
     app.register_blueprint(classroom.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(coldstart.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(site_analytics.bp)
     errors.init_app(app)
     filters.init_app(app, settings.home_rows_cache_s)
     return app

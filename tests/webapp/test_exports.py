@@ -73,3 +73,32 @@ def test_bad_downloads_are_4xx_and_others_get_404(make_viewer):
     viewer = make_viewer("export-viewer@example.com")
     assert viewer.client.get("/educator/export/").status_code == 404
     assert viewer.client.get("/educator/export/ratings.csv").status_code == 404
+
+
+def test_the_engagement_page_is_for_educators_and_reads_the_site(make_viewer, database):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from core import impressions
+    from core.models import PlaybackEvent
+
+    teacher = make_viewer("engagement@example.com", role="educator")
+    empty = soup(teacher.client.get("/educator/analytics/"))
+    assert "Nothing has been played yet" in empty.get_text()
+    with database.write() as s:
+        tid = s.scalar(select(Title.id).order_by(Title.id))
+        impressions.record_rows(s, teacher.profile_id, [("genre-comedy", [tid], None)], "home",
+                                TEST_NOW)
+        s.add(PlaybackEvent(event_id="00000000-0000-4000-8000-00000000abcd",
+                            profile_id=teacher.profile_id, title_id=tid, type="start",
+                            position_s=0.0, client_time=TEST_NOW + timedelta(minutes=1),
+                            received_at=TEST_NOW + timedelta(minutes=1), credited_s=0.0))
+    page = soup(teacher.client.get("/educator/analytics/?days=7"))
+    cells = [[c.get_text(strip=True) for c in tr.select("th,td")]
+             for tr in page.select("table")[0].select("tbody tr")]
+    assert cells == [["home: genre-*", "1", "1", "1", "100%", "0.0", "0%", "100%"]]
+    assert teacher.client.get("/educator/analytics/?days=3").status_code == 400
+    assert teacher.client.get("/educator/analytics/?days=x").status_code == 400
+    viewer = make_viewer("engagement-viewer@example.com")
+    assert viewer.client.get("/educator/analytics/").status_code == 404
