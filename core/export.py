@@ -33,6 +33,7 @@ from sqlalchemy import (
     Text,
     func,
     select,
+    type_coerce,
 )
 from sqlalchemy.sql.schema import Column, Table
 
@@ -195,6 +196,33 @@ def _arrow_schema(spec: TableSpec):
                       for c in spec.table.columns])
 
 
+def _plain_query(spec: TableSpec, since: datetime | None) -> Select:
+    """`_query` with the columns SQLAlchemy would convert row by row in Python (times, JSON,
+    booleans) read as the database sends them; `write_parquet` converts whole columns."""
+    plain = {"timestamp": String, "json": String, "bool": Integer}
+    q = select(*[type_coerce(c, plain[_kind(c)]) if _kind(c) in plain else c
+                 for c in spec.table.columns]).order_by(*spec.table.primary_key.columns)
+    return q if since is None else q.where(spec.table.c[spec.since] >= since)
+
+
+def _arrow_column(values: tuple, kind: str, field):
+    """One chunk's column as an Arrow array: times and booleans cast in C when the database
+    sent text or integers (SQLite), JSON kept as the text it is stored as (dumped when the
+    driver decoded it, as psycopg does; a JSON null empty, as the CSV writes it)."""
+    import pyarrow as pa
+
+    sample = next((v for v in values if v is not None), None)
+    if kind == "json":  # JSON null (SQLAlchemy stores a None as the text "null") is empty
+        values = tuple(None if v is None or v == "null" else
+                       v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
+                       for v in values)
+    if (kind == "timestamp" and isinstance(sample, str)) or (kind == "bool"
+                                                              and isinstance(sample, int)):
+        source = pa.string() if kind == "timestamp" else pa.int64()
+        return pa.array(values, type=source).cast(field.type)
+    return pa.array(values, type=field.type)
+
+
 def write_parquet(db: Database, spec: TableSpec, path: Path,
                   since: datetime | None = None) -> int:
     """The table as one Parquet file (a row group per chunk, zstd); rows written."""
@@ -204,11 +232,13 @@ def write_parquet(db: Database, spec: TableSpec, path: Path,
     schema = _arrow_schema(spec)
     kinds = [_kind(c) for c in spec.table.columns]
     n = 0
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for part in chunks(db, spec, since):
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer, \
+            db.engine.connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
+            _plain_query(spec, since))
+        for part in result.partitions(CHUNK_ROWS):
             columns = list(zip(*part, strict=True))
-            arrays = [pa.array([None if v is None else json.dumps(v, separators=(",", ":"))
-                                for v in col] if kind == "json" else col, type=field.type)
+            arrays = [_arrow_column(col, kind, field)
                       for col, kind, field in zip(columns, kinds, schema, strict=True)]
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             n += len(part)
