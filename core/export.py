@@ -216,8 +216,8 @@ def _arrow_column(values: tuple, kind: str, field):
         values = tuple(None if v is None or v == "null" else
                        v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
                        for v in values)
-    if (kind == "timestamp" and isinstance(sample, str)) or (kind == "bool"
-                                                              and isinstance(sample, int)):
+    sent_int = isinstance(sample, int) and not isinstance(sample, bool)  # SQLite's 0 and 1
+    if (kind == "timestamp" and isinstance(sample, str)) or (kind == "bool" and sent_int):
         source = pa.string() if kind == "timestamp" else pa.int64()
         return pa.array(values, type=source).cast(field.type)
     return pa.array(values, type=field.type)
