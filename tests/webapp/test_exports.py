@@ -97,7 +97,7 @@ def test_the_engagement_page_is_for_educators_and_reads_the_site(make_viewer, da
     page = soup(teacher.client.get("/educator/analytics/?days=7"))
     cells = [[c.get_text(strip=True) for c in tr.select("th,td")]
              for tr in page.select("table")[0].select("tbody tr")]
-    assert cells == [["home: genre-*", "1", "1", "1", "100%", "0.0", "0%", "100%"]]
+    assert cells == [["home: genre-*", "1", "1", "1", "100%", "0.0", "0.0%", "100%"]]
     assert teacher.client.get("/educator/analytics/?days=3").status_code == 400
     assert teacher.client.get("/educator/analytics/?days=x").status_code == 400
     viewer = make_viewer("engagement-viewer@example.com")
