@@ -72,7 +72,8 @@ def icon(name: str, size: int = 20) -> Markup:
     return svg
 
 
-def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False) -> Markup:
+def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False,
+             variant=0) -> Markup:
     """A home row's title card (macros/cards.html `card`), its HTML kept per app as long as
     the title cards themselves (settings.home_rows_cache_s): a card depends only on the
     title and on these arguments, and a home page and its lazy rows show about 400 of them,
@@ -80,14 +81,14 @@ def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False) -
     form) is put back into a kept card's HTML; nothing else in a card is per request."""
     listed = title.id in my_list
     push = request.endpoint in ("home.index", "home.row")  # the card's hx-push-url
-    key = (title.id, listed, rank, bool(eager), match, bool(why), push)
+    key = (title.id, listed, rank, bool(eager), match, bool(why), push, int(variant))
     cache: TTLCache = current_app.extensions[CARD_HTML]
     token = generate_csrf()
     kept = cache.get_many((key,)).get(key)
     if kept is None:
         macro = current_app.jinja_env.get_template("macros/cards.html").module.card
         html = str(macro(title, (title.id,) if listed else (), rank=rank, eager=eager,
-                         match=match, why=why))
+                         match=match, why=why, variant=int(variant)))
         kept = html.replace(token, _CSRF_MARK)
         cache.set_many({key: kept})
     return Markup(kept.replace(_CSRF_MARK, token))
