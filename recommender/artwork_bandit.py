@@ -25,7 +25,7 @@ once must not win.
 **State.** Counts only (numpy arrays), saved as an arrays-only .npz beside the models
 (`ArtworkBandit.save` / `load`, no pickle). `update_from_log` reads the impressions and playback
 events since the last update (through `core`, never the simulator's truth) and adds them; the
-site runs it after each retrain (`recommender.lifecycle`) and `streamsim rec artwork-update`
+site runs it after each retrain (`recommender.lifecycle`) and `streamsim artwork-update`
 runs it at will. Choosing is a dictionary look-up and one vectorised Beta draw per page of
 cards (tens of microseconds for 30 cards).
 
@@ -361,7 +361,7 @@ def state_path(model_dir: Path) -> Path:
 
 
 def refresh(session: Session, model_dir: Path, now: datetime, model=None) -> int:
-    """The site's batch update (after each retrain, and `streamsim rec artwork-update`): add
+    """The site's batch update (after each retrain, and `streamsim artwork-update`): add
     the trials logged since the last update, under the communities the profiles had when they
     were shown the art; then take the serving model's communities (renumbered to match the
     old ones) for the next pages. Returns the trials added."""
