@@ -3,13 +3,18 @@ shows, per taste community (docs/simulation.md, "Artwork that learns who it is f
 
 **Arms.** Per taste community c (the recommender's communities, `recommender.communities`, or
 `UNKNOWN` for a profile the model does not know) and artwork variant v of a title, a Beta
-posterior over the chance that showing that variant leads to a *qualified play*. Two levels:
+posterior over the chance that showing that variant leads to a *qualified play*. Three levels,
+each the prior of the next:
 
-- the pooled arm (c, v): variant index v over all titles (variant 0 stresses a title's primary
-  genre, 1 its first mood, 2 its first theme; what a community likes in a poster);
-- the title's own arm (c, title, v), whose prior is the pooled arm's posterior shrunk to at most
-  `PRIOR_STRENGTH` pseudo-observations: Beta(1 + s_cv * w, 1 + f_cv * w) with
-  w = min(1, PRIOR_STRENGTH / (s_cv + f_cv)), to which the title's own counts are added.
+- the all-communities pool of variant v (S_v, F_v: successes and failures of every community),
+  worth at most `COMMUNITY_PRIOR` observations to a community: w0 = min(1, COMMUNITY_PRIOR /
+  (S_v + F_v)), so a community with little data of its own starts from what everyone did;
+- the community's arm (c, v): variant index v over all titles (variant 0 stresses a title's
+  primary genre, 1 its first mood, 2 its first theme; what a community likes in a poster),
+  pseudo-counts s = w0 S_v + s_cv and f = w0 F_v + f_cv;
+- the title's own arm (c, title, v): those pseudo-counts shrunk to at most `PRIOR_STRENGTH`
+  observations (w = min(1, PRIOR_STRENGTH / (s + f))), plus the title's own counts:
+  Beta(1 + w s + s_ctv, 1 + w f + f_ctv).
 
 To choose, draw once from each variant's posterior and show the largest draw (Thompson
 sampling): a variant nobody has tried is drawn from a wide Beta and gets shown now and then;
@@ -53,6 +58,7 @@ from recommender.communities import K
 QUALIFIED_PLAY_S = 300.0  # a play is "qualified" once this many seconds were watched
 ATTRIBUTION_S = 3 * 3600  # a play counts for the impression seen at most this long before it
 PRIOR_STRENGTH = 1000.0  # at most this many pseudo-observations from the pooled arm
+COMMUNITY_PRIOR = 500.0  # ... and from the all-communities pool, for a community's arm
 UNKNOWN = K  # the community of a profile the model does not know
 N_COMMUNITIES = K + 1
 MAX_VARIANTS = 8
@@ -100,13 +106,22 @@ class ArtworkBandit:
             n += 1
         return n
 
+    def _community(self, c: int) -> tuple[np.ndarray, np.ndarray]:
+        """The pseudo-counts (successes, failures) a title of community c starts from: the
+        community's own counts on top of the all-communities pool (at most COMMUNITY_PRIOR
+        observations of it), the lot shrunk to at most PRIOR_STRENGTH observations."""
+        total_s, total_f = self.pooled_s.sum(axis=0), self.pooled_f.sum(axis=0)
+        w0 = np.minimum(1.0, COMMUNITY_PRIOR / np.maximum(total_s + total_f, 1e-9))
+        s = total_s * w0 + self.pooled_s[c]
+        f = total_f * w0 + self.pooled_f[c]
+        w = np.minimum(1.0, PRIOR_STRENGTH / np.maximum(s + f, 1e-9))
+        return s * w, f * w
+
     def posterior(self, community: int, title_id: int) -> tuple[np.ndarray, np.ndarray]:
         """(alpha, beta) of each variant of one title for one community (MAX_VARIANTS wide)."""
         c = community if 0 <= community < N_COMMUNITIES else UNKNOWN
-        s, f = self.pooled_s[c], self.pooled_f[c]
-        total = s + f
-        w = np.minimum(1.0, PRIOR_STRENGTH / np.maximum(total, 1e-9))
-        alpha, beta = 1.0 + s * w, 1.0 + f * w
+        s, f = self._community(c)
+        alpha, beta = 1.0 + s, 1.0 + f
         own = self.title.get((c, title_id))
         if own is not None:
             alpha, beta = alpha + own[0], beta + own[1]
@@ -121,10 +136,9 @@ class ArtworkBandit:
             return np.zeros(0, dtype=np.int64)
         counts = n_variants if n_variants is not None else self.n_variants
         c = community if 0 <= community < N_COMMUNITIES else UNKNOWN
-        s, f = self.pooled_s[c], self.pooled_f[c]
-        w = np.minimum(1.0, PRIOR_STRENGTH / np.maximum(s + f, 1e-9))
-        alpha = np.tile(1.0 + s * w, (len(title_ids), 1))
-        beta = np.tile(1.0 + f * w, (len(title_ids), 1))
+        s, f = self._community(c)
+        alpha = np.tile(1.0 + s, (len(title_ids), 1))
+        beta = np.tile(1.0 + f, (len(title_ids), 1))
         width = np.empty(len(title_ids), dtype=np.int64)
         for k, tid in enumerate(title_ids):
             own = self.title.get((c, int(tid)))
@@ -215,7 +229,8 @@ def trials_from_log(session: Session, since: datetime | None, until: datetime,
     q = (select(Impression.profile_id, Impression.shown_at, Impression.title_ids,
                 Impression.variants)
          .where(Impression.shown_at >= since, Impression.shown_at < until,
-                Impression.surface.in_(surfaces), Impression.variants.is_not(None))
+                Impression.surface.in_(surfaces), Impression.variants.is_not(None),
+                Impression.row_key != "continue")  # Continue Watching: always its wide art
          .order_by(Impression.profile_id, Impression.shown_at, Impression.id))
     shown: dict[tuple[int, int], list[tuple[datetime, int]]] = defaultdict(list)
     for pid, when, ids, variants in session.execute(q):

@@ -69,10 +69,14 @@ class BanditArt:
         return self.bandit.choose(c, sim.catalog.title_ids[titles].tolist(), self.rng,
                                   self.counts)
 
-    def day_end(self, sim, day: int) -> None:
-        tags = np.asarray(sim.catalog.tags, dtype=np.float64)
-        vectors = np.array([tags[sorted(s.watched)].sum(axis=0) if s.watched
-                            else np.zeros(tags.shape[1]) for s in sim.states])
+    def day_end(self, sim, day: int, vectors: np.ndarray | None = None) -> None:
+        """Learn from the day's log; then place the profiles in communities: by the ranking
+        policy's own user vectors when it has them (a model's factors, as on the site),
+        else by the tags of what each profile watched."""
+        if vectors is None or not np.any(vectors):
+            tags = np.asarray(sim.catalog.tags, dtype=np.float64)
+            vectors = np.array([tags[sorted(s.watched)].sum(axis=0) if s.watched
+                                else np.zeros(tags.shape[1]) for s in sim.states])
         ids = sim.pop.profile_ids.tolist()
         before = {p: int(c) for p, c in zip(ids, self.community.tolist(), strict=False)}
         # Today's trials under the communities they were shown with; later visits can still

@@ -80,7 +80,9 @@ class PolicyLayout:
     def day_end(self, sim, day: int) -> None:
         """After the day's events are written: the bandit learns from them."""
         if self.bandit is not None:
-            self.bandit.day_end(sim, day)
+            vectors = self.policy.user_vectors(sim.pop.profile_ids.tolist())
+            self.bandit.day_end(sim, day, None if vectors is None
+                                else np.asarray(vectors, dtype=np.float64))
 
     def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
         cat = sim.catalog

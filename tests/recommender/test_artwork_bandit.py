@@ -39,21 +39,27 @@ def test_posterior_update_against_hand_computed_beta_parameters():
     bandit = ab.ArtworkBandit()
     bandit.update([(2, 7, 1, 1)] * 3 + [(2, 7, 1, 0)] * 2 + [(2, 8, 1, 1), (2, 8, 0, 0)])
     alpha, beta = bandit.posterior(2, 7)
-    # Pooled (2, v=1): 4 successes, 2 failures (under PRIOR_STRENGTH: all kept); title 7's
-    # own: 3 and 2; Beta(1, 1) underneath.
-    assert (alpha[1], beta[1]) == (1 + 4 + 3, 1 + 2 + 2)
-    assert (alpha[0], beta[0]) == (1 + 0, 1 + 1)  # variant 0: title 8's failure, pooled
+    # Variant 1: the all-communities pool has 4 successes and 2 failures (under
+    # COMMUNITY_PRIOR: all kept), community 2's arm the same 4 and 2 on top, title 7's own 3
+    # and 2, Beta(1, 1) underneath.
+    assert (alpha[1], beta[1]) == (1 + 4 + 4 + 3, 1 + 2 + 2 + 2)
+    assert (alpha[0], beta[0]) == (1, 1 + 1 + 1)  # title 8's failure, in both pools
     assert (alpha[2], beta[2]) == (1, 1)  # never shown
-    alpha, beta = bandit.posterior(2, 99)  # a title never shown: the pooled arm alone
-    assert (alpha[1], beta[1]) == (5, 3)
-    other, _ = bandit.posterior(3, 7)  # another community learnt nothing
-    assert other[1] == 1
-    # A pool larger than PRIOR_STRENGTH counts as PRIOR_STRENGTH observations, same mean.
+    alpha, beta = bandit.posterior(2, 99)  # a title never shown: the pools alone
+    assert (alpha[1], beta[1]) == (9, 5)
+    other, other_beta = bandit.posterior(3, 7)  # another community: the all-communities pool
+    assert (other[1], other_beta[1]) == (5, 3)
+    # Large pools count as at most COMMUNITY_PRIOR and PRIOR_STRENGTH observations.
     big = ab.ArtworkBandit()
     big.pooled_s[0, 0], big.pooled_f[0, 0] = 1500.0, 500.0
+    w0 = ab.COMMUNITY_PRIOR / 2000.0
+    s, f = 1500 * w0 + 1500, 500 * w0 + 500
+    w = ab.PRIOR_STRENGTH / (s + f)
     alpha, beta = big.posterior(0, 5)
-    w = ab.PRIOR_STRENGTH / 2000.0
-    assert (alpha[0], beta[0]) == pytest.approx((1 + 1500 * w, 1 + 500 * w))
+    assert (alpha[0], beta[0]) == pytest.approx((1 + s * w, 1 + f * w))
+    alpha, beta = big.posterior(4, 5)  # community 4 has only the pool's COMMUNITY_PRIOR
+    assert ab.COMMUNITY_PRIOR == 500.0
+    assert (alpha[0], beta[0]) == pytest.approx((1 + 375, 1 + 125))
 
 
 def test_choose_only_picks_variants_a_title_has():
