@@ -31,8 +31,8 @@ once must not win.
 (`ArtworkBandit.save` / `load`, no pickle). `update_from_log` reads the impressions and playback
 events since the last update (through `core`, never the simulator's truth) and adds them; the
 site runs it after each retrain (`recommender.lifecycle`) and `streamsim artwork-update`
-runs it at will. Choosing is a dictionary look-up and one vectorised Beta draw per page of
-cards (tens of microseconds for 30 cards).
+runs it at will. Choosing is a dictionary look-up and one vectorised Beta draw per row of
+cards (tens of microseconds a card).
 
 `choose_artwork(context, title_ids)` is the one entry point for every artwork policy
 ("default": variant 0; "random"; "bandit"), for the home page and for the live A/B platform.

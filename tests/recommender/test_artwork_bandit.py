@@ -181,7 +181,7 @@ def test_choosing_thirty_cards_is_cheap():
     for _ in range(200):
         ab.choose_artwork(ctx, ids)
     per_card = (time.perf_counter() - start) / 200 / len(ids)
-    assert per_card < 2e-4  # well under 1 ms a card (about 5 microseconds here)
+    assert per_card < 2e-4  # well under 1 ms a card (tens of microseconds)
 
 
 def test_assign_communities_is_stable_from_day_to_day():
