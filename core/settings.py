@@ -28,6 +28,8 @@ FIXED = {"fixed": True}  # a setting the environment does not set
 # The recommender families a retrain may train (recommender.models.FAMILIES minus "random",
 # which is reference only); a test keeps the two lists equal.
 MODEL_NAMES = ("popularity", "svd", "als", "ease", "dlae", "knn")
+# The site's artwork policies (recommender.artwork_bandit.POLICIES; a test keeps them equal).
+ARTWORK_POLICIES = ("default", "random", "bandit")
 
 
 def _names(value: str | None) -> tuple[str, ...]:
@@ -83,6 +85,9 @@ class Settings:
     rec_keep_versions: int = 5
     rec_half_life_days: float = 90.0
     rec_scheduler_in_app: bool = False
+    # Which artwork variant the site's home rows show: "default" (variant 0), "random", or
+    # "bandit" (recommender.artwork_bandit, learning from qualified plays after each retrain).
+    artwork_policy: str = "default"
 
     def __post_init__(self) -> None:
         if self.env not in ENVIRONMENTS:
@@ -91,6 +96,9 @@ class Settings:
         if unknown or not self.rec_candidates:
             raise SettingsError("STREAMSIM_REC_CANDIDATES must name one or more of "
                                 f"{', '.join(MODEL_NAMES)} (got {', '.join(unknown) or 'none'}).")
+        if self.artwork_policy not in ARTWORK_POLICIES:
+            raise SettingsError("STREAMSIM_ARTWORK_POLICY must be one of "
+                                f"{', '.join(ARTWORK_POLICIES)}.")
         if self.home_rows_cache_s < 0:
             raise SettingsError("STREAMSIM_HOME_ROWS_CACHE_S must be >= 0 (0 turns it off).")
         if self.experiment_workers < 1:

@@ -122,7 +122,23 @@ def retrain(db: Database, settings: Settings, *, clock: Clock = system_clock,
         _record(db, run_id, clock, status=outcome.status, detail=outcome.detail,
                 model_version=outcome.version,
                 report=json.dumps(outcome.report, sort_keys=True) if outcome.report else None)
+        update_artwork(db, settings, clock)
         return outcome
+
+
+def update_artwork(db: Database, settings: Settings, clock: Clock = system_clock) -> int:
+    """The artwork bandit's batch update from the event log, after each retrain (whatever
+    its outcome) and with the serving model's communities; never raises (a failure leaves
+    the bandit's state as it was). Returns the trials added."""
+    from recommender import artwork_bandit
+
+    try:
+        model = artifacts.load_serving(Path(settings.model_dir))
+        with db.read() as s:
+            return artwork_bandit.refresh(s, Path(settings.model_dir), clock.now(), model)
+    except Exception:
+        log.exception("artwork bandit update failed")
+        return 0
 
 
 def _train_and_publish(db: Database, settings: Settings, clock: Clock, tolerance: float,

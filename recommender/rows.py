@@ -61,6 +61,7 @@ class Row:
     resume: dict = field(default_factory=dict)  # continue watching: id -> Resume
     match: dict[int, int] = field(default_factory=dict)  # title id -> "match" % (recommender)
     explain: bool = False  # cards link to "Why this?"
+    art: dict[int, int] = field(default_factory=dict)  # title id -> artwork variant (else 0)
 
 
 @dataclass

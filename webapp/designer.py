@@ -109,6 +109,10 @@ class DesignForm(FlaskForm):
                                 validators=[_number("Give a whole number (0 = none).")])
     warmup_days = WholeNumber("Warm-up days before a 'warmup' retrain (warmup_days)",
                                validators=[_number("Give a whole number.")])
+    art_appeal = Number("Hidden artwork appeal per taste community (art_appeal)",
+                        validators=[Optional()])
+    clickbait = Number("Share of titles with planted clickbait artwork (clickbait)",
+                       validators=[Optional()])
     rows = WholeNumber("Rows on the home page", validators=[_number("Give a whole number.")])
     row_len = WholeNumber("Titles per row", validators=[_number("Give a whole number.")])
     baseline = SelectField("Baseline arm (the others are compared with it)", choices=[],
@@ -165,6 +169,8 @@ def form_data(cfg: dict, *, slug: str, editing: str = "", source: str = "") -> M
                       "baseline": cfg.get("baseline", "")})
     for key in ("profiles", "days", "titles", "explore_days", "warmup_days", "rows", "row_len"):
         data[key] = _text(cfg[key])
+    for key in ("art_appeal", "clickbait"):
+        data[key] = _text(cfg.get(key, 0.0))
     for i, arm in enumerate(cfg["arms"]):
         for key in ("name", "policy", "retrain", "epsilon", "new_per_day", "artwork"):
             data[f"arms-{i}-{key}"] = _text(arm[key])
@@ -217,6 +223,9 @@ def raw_config(form: DesignForm) -> dict:
         raw["description"] = form.description.data.strip()
     for key in ("profiles", "days", "titles", "explore_days", "warmup_days", "rows", "row_len"):
         raw[key] = getattr(form, key).data
+    for key in ("art_appeal", "clickbait"):  # the artwork's hidden truth (0 = off)
+        if getattr(form, key).data:
+            raw[key] = getattr(form, key).data
     if form.baseline.data:
         raw["baseline"] = form.baseline.data
     arms = []

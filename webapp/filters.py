@@ -89,7 +89,8 @@ def _card_macro(name: str):
     return getattr(current_app.jinja_env.get_template("macros/cards.html").module, name)
 
 
-def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False) -> Markup:
+def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False,
+             variant=0) -> Markup:
     """A home row's title card (macros/cards.html `card`), kept (`_kept_html`): a card
     depends only on the title and on these arguments. The request's CSRF token (in the My
     List form) is put back into a kept card's HTML; nothing else in a card is per request."""
@@ -99,11 +100,12 @@ def row_card(title, my_list=(), rank=None, eager=False, match=None, why=False) -
 
     def render() -> str:
         html = str(_card_macro("card")(title, (title.id,) if listed else (), rank=rank,
-                                       eager=eager, match=match, why=why))
+                                       eager=eager, match=match, why=why,
+                                       variant=int(variant)))
         return html.replace(token, _CSRF_MARK)
 
-    kept = _kept_html(("card", title.id, listed, rank, bool(eager), match, bool(why), push),
-                      render)
+    kept = _kept_html(("card", title.id, listed, rank, bool(eager), match, bool(why), push,
+                       int(variant)), render)
     return Markup(kept.replace(_CSRF_MARK, token))
 
 

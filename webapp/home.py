@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, abort, current_app
 from core import impressions
 from core.clock import system_clock
 from core.settings import Settings
+from recommender import artwork_bandit
 from recommender.cache import TTLCache
 from recommender.rows import HomeRows, PageState, page_stamp
 from webapp.database import db_session, write_after_reads
@@ -49,6 +50,21 @@ def _builder(profile, model, page: PageState | None = None, ranker=None) -> Home
                     current_app.extensions[CARDS_CACHE], page, ranker)
 
 
+def _choose_art(profile, row) -> list[int] | None:
+    """The artwork variant of each card of a row under the site's artwork policy
+    (settings.artwork_policy), kept on the row for the template; None (not recorded, variant
+    0 shown) under the default policy, as before."""
+    settings: Settings = current_app.config["STREAMSIM"]
+    if settings.artwork_policy == "default" or row.style == "wide" or not row.titles:
+        return None
+    ids = [t.id for t in row.titles]
+    context = artwork_bandit.context_for(settings.artwork_policy, settings.model_dir,
+                                         profile.id)
+    variants = artwork_bandit.choose_artwork(context, ids)
+    row.art = dict(zip(ids, variants, strict=True))
+    return variants
+
+
 def _page_key(profile, model) -> tuple:
     """Where a home page's state is kept: per profile and serving model version."""
     return (profile.id, model.version if model is not None else "")
@@ -65,7 +81,7 @@ def index():
                        else None)
     home = builder.home()
     pages.set_many({key: builder.page_state(stamp)})
-    shown_rows = [(r.key, [t.id for t in r.titles], None) for r in home.rows]
+    shown_rows = [(r.key, [t.id for t in r.titles], _choose_art(profile, r)) for r in home.rows]
     # What was shown, for analysis and the simulator's metrics (after the request's reads).
     pid, now = profile.id, builder.now
     write_after_reads(lambda w: impressions.record_rows(w, pid, shown_rows, "home", now))
@@ -86,7 +102,8 @@ def row(key: str):
     built = builder.build(spec)
     pid, now = profile.id, builder.now
     row_ids, position = [t.id for t in built.titles], builder.position_of(key)
+    variants = _choose_art(profile, built)
     write_after_reads(lambda w: impressions.record_rows(
-        w, pid, [(key, row_ids, None)], "home", now, first_position=position))
+        w, pid, [(key, row_ids, variants)], "home", now, first_position=position))
     return render_fragment("home/index.html", "lazy_row", row=built, profile=profile,
                            my_list=builder.in_list(t.id for t in built.titles))

@@ -19,10 +19,12 @@ profiles, days, titles, seeds, start, baseline (the arm the others are compared 
 seed; the first arm by default), rows and row_len (the layout), warmup_days (when a "warmup"
 retrain happens), explore_days (a launch phase of random rows shared by every arm before the
 policies take over, in the run's layout with the first artwork variant, no exploration slots
-and no releases, so its days are identical in every arm of a seed; 0 = none), and one [[arms]]
+and no releases, so its days are identical in every arm of a seed; 0 = none), art_appeal and
+clickbait (the artwork's hidden truth: the spread of each variant's appeal per taste community,
+and the share of titles with a planted clickbait variant; 0 = off), and one [[arms]]
 table per arm: name, policy (popularity, random, content, ideal, svd), retrain (daily, warmup,
 never or every N days), epsilon (exploration slots), new_per_day (releases, from the end of the
-launch phase on), artwork (default, random, matched), rows and
+launch phase on), artwork (default, random, matched, bandit, oracle), rows and
 row_len (this arm's layout), plus policy options (svd: `model` = "production" (the site's
 retrain rule, the default) or one family (svd, als, ease, knn, blend), and that model's
 options; an unknown model or option is refused here).
@@ -62,12 +64,14 @@ from simulator.studies.policies import (
     policy_names,
 )
 from simulator.studies.results import events_file, write_events
+from simulator.viewers import behaviour as bh
 from simulator.viewers.engine import Simulation
-from simulator.viewers.population import generate_population, load_population
+from simulator.viewers.population import N_COMMUNITIES, generate_population, load_population
 from simulator.viewers.world import load_catalog
 
 DEFAULTS = {"profiles": 100, "days": 14, "titles": 300, "seeds": [1, 2], "start": "2026-01-05",
-            "rows": 4, "row_len": 10, "warmup_days": 3, "explore_days": 0}
+            "rows": 4, "row_len": 10, "warmup_days": 3, "explore_days": 0,
+            "art_appeal": 0.0, "clickbait": 0.0}
 ARM_DEFAULTS = {"retrain": "daily", "epsilon": 0.0, "new_per_day": 0, "artwork": "default"}
 LAYOUT_KEYS = ("rows", "row_len")  # an arm may override the layout (a layout experiment)
 
@@ -91,11 +95,16 @@ MAX_SEEDS = 100
 MAX_ARMS = 16
 NEW_PER_DAY_MAX = 50
 RETRAIN_WORDS = ("daily", "warmup", "never")
-ARTWORK = ("default", "random", "matched")
+ARTWORK = ("default", "random", "matched", "bandit", "oracle")
+# The artwork's hidden truth a study may plant (simulator.viewers.behaviour): the spread of
+# each variant's appeal to each taste community, and the share of titles with a clickbait
+# variant.
+ART_LIMITS = {"art_appeal": (0.0, 3.0), "clickbait": (0.0, 1.0)}
 # An arm's name is part of file names in the results folder: letters, digits, ".", "_", "-".
 ARM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 TOP_KEYS = frozenset({"name", "description", "profiles", "days", "titles", "seeds", "start",
-                      "baseline", "rows", "row_len", "warmup_days", "explore_days", "arms"})
+                      "baseline", "rows", "row_len", "warmup_days", "explore_days", "arms",
+                      "art_appeal", "clickbait"})
 
 
 def load_config(path: str | Path) -> dict:
@@ -129,6 +138,11 @@ def _check_top(cfg: dict) -> None:
     if explore > cfg["days"]:
         raise ConfigError("explore_days", f"explore_days ({explore}) cannot be more than the "
                                           f"run's days ({cfg['days']}).")
+    for key, (lo, hi) in ART_LIMITS.items():
+        value = cfg[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            raise ConfigError(key, f"{key} must be a number from {lo:g} to {hi:g} "
+                                   f"(got {value!r}).")
     seeds = cfg["seeds"]
     if (not isinstance(seeds, list) or not seeds or len(seeds) > MAX_SEEDS
             or any(isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < 2**31
@@ -168,7 +182,7 @@ def _check_arm(i: int, arm: dict, cfg: dict) -> None:
                                            f"number from 0 to 1 ({label}, got {eps!r}).")
     _whole(arm["new_per_day"], f"{at}.new_per_day", 0, NEW_PER_DAY_MAX)
     if arm["artwork"] not in ARTWORK:
-        raise ConfigError(f"{at}.artwork", f"artwork must be default, random or matched "
+        raise ConfigError(f"{at}.artwork", f"artwork must be one of {', '.join(ARTWORK)} "
                                            f"({label}).")
     try:
         check_policy_options(arm["policy"], policy_options(arm))
@@ -234,6 +248,16 @@ def build_world(path: Path, cfg: dict, seed: int) -> None:
     db.dispose()
 
 
+def plant_artwork(catalog, cfg: dict, seed: int) -> None:
+    """The artwork's hidden truth the config asks for (the same in every arm of a seed)."""
+    if cfg.get("art_appeal", 0.0) > 0:
+        catalog.art_appeal = bh.art_appeal(seed, N_COMMUNITIES, catalog.title_ids,
+                                           catalog.art_focus_array().shape[1],
+                                           float(cfg["art_appeal"]))
+    if cfg.get("clickbait", 0.0) > 0:
+        catalog.clickbait = bh.clickbait_titles(seed, catalog.title_ids, float(cfg["clickbait"]))
+
+
 def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
             tick: Callable[[], None] | None = None,
             model_log: list[dict] | None = None) -> list[dict]:
@@ -242,6 +266,7 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
     with db.read() as s:
         catalog = load_catalog(s)
         pop = load_population(s)
+    plant_artwork(catalog, cfg, seed)
     policy = make_policy(arm["policy"], catalog, Retraining(arm["retrain"], cfg["warmup_days"]),
                          **policy_options(arm))
     layout = PolicyLayout(policy, derive(seed, "arm", arm["name"]),
@@ -277,6 +302,7 @@ def run_arm(path: Path, cfg: dict, arm: dict, seed: int,
                         if t == int(catalog.title_ids[p.title])), None))
                  for res in result.sessions for p in res.plays]
         policy.on_day_end(DayLog(day, plays, database=db))
+        layout.day_end(sim, day)
         rows[-1].update(models.day(day))
         if tick:
             tick()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from recommender.artwork_bandit import QUALIFIED_PLAY_S
 from simulator.studies.coldstart import ROWS as COLDSTART_ROWS
 from simulator.studies.metrics import ABANDON_BELOW, METRIC_GROUPS, METRICS
 from simulator.studies.model_metrics import MODEL_METRICS
@@ -134,6 +135,32 @@ GLOSSARY: dict[str, Entry] = dict([
        "policy, pairing by true taste.", "difference of Jaccard overlaps, -1 to 1", "lower",
        "watch_overlap_taste of the arm minus the ideal arm's on the same seed and day.",
        "n/a in a run without an ideal arm: it is measured against that arm."),
+    _e("qualified_play_rate", "Qualified plays per title shown: click-through that counts only "
+       "the plays that lasted.", "share, 0 to 1", "higher",
+       f"Plays watched for at least {QUALIFIED_PLAY_S:.0f} seconds (the artwork bandit's "
+       "reward, recommender.artwork_bandit.QUALIFIED_PLAY_S) divided by the titles shown that "
+       "day, like click-through.",
+       "Clickbait artwork raises click-through but not this: read the two side by side."),
+    _e("art_regret", "How much of the best artwork's pull the arm's artwork choices lost that "
+       "day, by the hidden truth.", "lost share of the best variant's worth, summed over home-"
+       "row titles looked at, per profile", "lower",
+       "For every title on a home row a viewer looked at: 1 - worth(variant shown) / "
+       "worth(best variant), where a variant's worth is its click odds (the tag it stresses, "
+       "the community's hidden liking for it, clickbait's pull) times the share of its plays "
+       "that get past the first minutes; summed and divided by the number of profiles. The "
+       "oracle arm shows the best variant, so its regret is 0.",
+       "Only artwork counts here, not which titles were shown; the regret of the titles is "
+       "'Regret vs best title'."),
+    _e("art_regret_cum", "The artwork regret summed over the run so far.",
+       "lost share of the best variant's worth per profile, cumulative", "lower",
+       "Running total of art_regret from the first day. A learning policy's curve bends "
+       "(grows sublinearly); a fixed or random one grows in a straight line."),
+    _e("clickbait_share", "The share of home-row titles shown with the planted clickbait "
+       "artwork.", "share of titles looked at, 0 to 1", "lower",
+       "Titles on home rows viewers looked at whose variant is the planted clickbait, divided "
+       "by all those titles; 0 in a run without planted clickbait (config `clickbait`).",
+       "Clickbait raises clicks and lowers completion: a policy rewarded by clicks would show "
+       "it more, one rewarded by qualified plays learns to show it less."),
     _e("model_rmse_truth", "How far the arm's trained model is from the viewers' true "
        "preferences on what they watched.", "RMSE on the 0 to 1 preference scale", "lower",
        "Over every (profile, title) watched so far: the model's fitted preference, clipped to "

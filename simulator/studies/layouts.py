@@ -24,8 +24,10 @@ model knows get the registry's personal rows from it.
 
 `PolicyLayout` (experiments) is a lightweight layout: a continue row, then `rows` rows of
 `row_len` titles taken from the policy's ranking, with optional epsilon-exploration slots and
-an artwork strategy ('default' = variant 0, 'random', or 'matched' = the variant whose focus tag
-the profile likes most: clickbait that raises clicks, not enjoyment). Events are real either way.
+an artwork strategy ('default' = variant 0, 'random', 'matched' = the variant whose focus tag
+the profile likes most: it raises clicks, not enjoyment; 'bandit' = the recommender's
+Thompson sampler learning from the arm's event log, 'oracle' = the hidden truth's best
+variant for the viewer; simulator/studies/artwork.py). Events are real either way.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from core.models import FavouriteGenre, Tag, TastePick
 from recommender import row_kinds
 from recommender.row_kinds import ROW_LENGTH, GenreTag, PageOptions, Top10
 from recommender.rows import SiteRows
+from simulator.studies import artwork
 from simulator.studies.policies import Policy, RankContext
 from simulator.studies.site_model import SEED_FAMILY, ModelView, SiteModel
 from simulator.viewers import behaviour as bh
@@ -72,9 +75,19 @@ class PolicyLayout:
         self.n_rows, self.row_len, self.epsilon, self.artwork = rows, row_len, epsilon, artwork
         self.launch_layout = launch_layout or (rows, row_len)
         self.ranked: dict[int, np.ndarray] = {}
+        self.bandit: artwork.BanditArt | None = None  # made at the first prepare
+
+    def day_end(self, sim, day: int) -> None:
+        """After the day's events are written: the bandit learns from them."""
+        if self.bandit is not None:
+            vectors = self.policy.user_vectors(sim.pop.profile_ids.tolist())
+            self.bandit.day_end(sim, day, None if vectors is None
+                                else np.asarray(vectors, dtype=np.float64))
 
     def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
         cat = sim.catalog
+        if self.artwork == "bandit" and self.bandit is None:
+            self.bandit = artwork.BanditArt(cat, self.rng)
         index_of = {int(p): i for i, p in enumerate(sim.pop.profile_ids)}
         ctx = RankContext(day, cat, self.rng, utility=lambda pid: sim.utility(index_of[pid]))
         pids = sim.pop.profile_ids[visitors].tolist()
@@ -118,6 +131,10 @@ class PolicyLayout:
             taste = sim.pop.taste[i]
             return np.array([int(np.argmax([bh.art_bonus(taste, x) for x in f])) if f else 0
                              for f in focus])
+        if self.artwork == "bandit":
+            return self.bandit.choose(sim, i, titles)
+        if self.artwork == "oracle":  # the hidden truth's best variant for this viewer
+            return artwork.oracle_variants(sim, i, titles)
         return np.zeros(len(titles), dtype=int)
 
 

@@ -21,16 +21,24 @@ the run (before any drift): the policy's own vectors are learned from the very w
 being compared, so pairs chosen by them overlap more by construction, and only the taste
 pairing compares a policy with vectors (svd, content) fairly against one without
 (popularity, random).
+Artwork (simulator/studies/artwork.py): qualified_play_rate = plays watched for at least
+`recommender.artwork_bandit.QUALIFIED_PLAY_S` / titles shown; art_regret = per profile, the
+sum over home-row titles looked at of 1 - worth(variant shown) / worth(best variant) by the
+hidden truth, and art_regret_cum its running total over the run; clickbait_share = share of
+those titles shown with planted clickbait art.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from simulator.studies import artwork
+
 METRICS = ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion",
            "abandonment", "return_rate", "mean_true_utility", "regret", "precision_at_10",
            "coverage", "gini_plays", "mean_rec_popularity", "watch_diversity", "watch_overlap",
-           "homogenization", "watch_overlap_taste", "homogenization_taste")
+           "homogenization", "watch_overlap_taste", "homogenization_taste",
+           "qualified_play_rate", "art_regret", "art_regret_cum", "clickbait_share")
 # The groups docs/simulation.md names, for reports and pages: every metric in exactly one.
 METRIC_GROUPS = (
     ("Engagement", ("sessions", "plays", "ctr", "watch_minutes_per_profile", "completion",
@@ -39,6 +47,7 @@ METRIC_GROUPS = (
     ("Ecosystem", ("coverage", "gini_plays", "mean_rec_popularity", "watch_diversity",
                    "watch_overlap", "homogenization", "watch_overlap_taste",
                    "homogenization_taste")),
+    ("Artwork", ("qualified_play_rate", "art_regret", "art_regret_cum", "clickbait_share")),
 )
 
 
@@ -76,6 +85,7 @@ class Tracker:
         self.neighbours = neighbours
         self.taste_neighbours = taste_neighbours
         self.yesterday: set[int] = set()
+        self.art_regret = 0.0  # cumulative, against the artwork oracle
 
     def day(self, result) -> dict[str, float]:
         sim, cat = self.sim, self.sim.catalog
@@ -109,6 +119,8 @@ class Tracker:
         overlap = self._overlap(self.neighbours)
         taste_overlap = self._overlap(self.taste_neighbours)
         n_plays = len(plays)
+        art = artwork.day_figures(sim, result)
+        self.art_regret += art["art_regret"]
         return {
             "sessions": float(len(sessions)),
             "plays": float(n_plays),
@@ -128,6 +140,8 @@ class Tracker:
             "homogenization": 0.0,
             "watch_overlap_taste": taste_overlap,
             "homogenization_taste": 0.0,
+            **art,
+            "art_regret_cum": self.art_regret,
         }
 
     def _ecosystem(self, rec_titles: set[int]) -> dict[str, float]:

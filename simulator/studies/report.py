@@ -23,6 +23,10 @@ LABELS = {
     "homogenization": "Homogenization, neighbours by the policy's vectors (vs ideal)",
     "watch_overlap_taste": "Watch-set overlap, neighbours by true taste",
     "homogenization_taste": "Homogenization, neighbours by true taste (vs ideal)",
+    "qualified_play_rate": "Qualified plays per title shown",
+    "art_regret": "Artwork regret vs the oracle, per profile",
+    "art_regret_cum": "Cumulative artwork regret vs the oracle",
+    "clickbait_share": "Clickbait artwork's share of impressions",
     "model_rmse_truth": "Model RMSE vs true thumbs (watched titles)",
     "model_holdout_rmse": "Model RMSE on a holdout of its training data",
     # The cold-start study's rows (simulator/studies/coldstart.py), precision@10 each.

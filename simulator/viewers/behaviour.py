@@ -180,3 +180,72 @@ def drift(taste: np.ndarray, features: np.ndarray, rate: float) -> np.ndarray:
     norm = float(np.linalg.norm(taste))
     moved = (1.0 - rate) * taste + rate * norm * features
     return (moved * norm / max(float(np.linalg.norm(moved)), 1e-9)).astype(taste.dtype)
+
+
+# -- artwork: the hidden appeal of each variant, and the plantable clickbait -----------------
+# Both are part of the simulator's truth (never read by the recommender) and off unless a
+# study turns them on (`art_appeal`, `clickbait` in an experiment config), so other studies'
+# figures do not move.
+
+CLICKBAIT_VARIANT = 1  # the planted clickbait is this variant (the mood-led art) of a title
+CLICKBAIT_PULL = 1.0  # click-logit bonus of clickbait art, for everyone
+CLICKBAIT_ABANDON = 0.85  # chance a play begun from clickbait art stops in the first minutes
+LURED_STOP_S = (30.0, 240.0)  # ... after this many seconds (before a qualified play)
+ART_STYLE_SHARE = 0.8  # of the appeal's variance: the community's liking for a variant slot
+
+
+def art_appeal(seed: int, n_communities: int, title_ids, n_variants: int,
+               sigma: float) -> np.ndarray:
+    """(communities, titles, variants) hidden click-logit appeal of each artwork variant for
+    each taste community: a community's liking for a kind of poster (variant slot: genre-,
+    mood- or theme-led art), shared by all titles, plus a smaller part per title and variant;
+    N(0, sigma) in all, fixed per (seed, community, title, variant). Zeros when sigma is 0."""
+    t = np.asarray(title_ids, dtype=np.int64)
+    out = np.zeros((n_communities, len(t), n_variants))
+    if sigma <= 0:
+        return out
+    style_sd = sigma * np.sqrt(ART_STYLE_SHARE)
+    own_sd = sigma * np.sqrt(1.0 - ART_STYLE_SHARE)
+    for c in range(n_communities):
+        for v in range(n_variants):
+            style = utility_noise(seed + 6007, 1000 + c, 50_000 + v, style_sd)
+            own = utility_noise(seed + 6011, 1000 * (c + 1) + v, t, own_sd)
+            out[c, :, v] = style + own
+    return out
+
+
+def clickbait_titles(seed: int, title_ids, share: float) -> np.ndarray:
+    """Which titles carry the planted clickbait variant: a `share` of them, fixed per (seed,
+    title)."""
+    if share <= 0:
+        return np.zeros(len(np.asarray(title_ids)), dtype=bool)
+    u = utility_noise(seed + 6029, 7, title_ids, 1.0)
+    return u < _probit(np.full(np.shape(u), min(share, 1.0)))
+
+
+def art_pull(taste: np.ndarray, focus: np.ndarray, appeal: np.ndarray | None = None,
+             lure: np.ndarray | None = None) -> np.ndarray:
+    """Click-logit bonus of artwork variants: the tag it stresses (ART_WEIGHT x tanh(taste)),
+    the community's hidden appeal, and clickbait's pull. Arrays of one shape (a variant each)."""
+    focus = np.asarray(focus, dtype=np.int64)
+    bonus = np.where(focus >= 0, ART_WEIGHT * np.tanh(taste[np.maximum(focus, 0)]), 0.0)
+    if appeal is not None:
+        bonus = bonus + appeal
+    if lure is not None:
+        bonus = bonus + CLICKBAIT_PULL * lure
+    return bonus
+
+
+def art_value(bonus, lure) -> np.ndarray:
+    """What a variant is worth in qualified plays, up to a factor: its click odds
+    exp(bonus), times the share of its plays that get past the first minutes. The oracle
+    shows the variant with the largest value; regret is measured against it."""
+    return np.exp(np.asarray(bonus)) * (1.0 - CLICKBAIT_ABANDON * np.asarray(lure, dtype=float))
+
+
+def lured_stop(rng: np.random.Generator) -> float | None:
+    """After a click on clickbait art: seconds until the viewer gives up (CLICKBAIT_ABANDON of
+    the time), else None (the title gets its ordinary chance)."""
+    if rng.random() < CLICKBAIT_ABANDON:
+        return float(rng.uniform(*LURED_STOP_S))
+    return None

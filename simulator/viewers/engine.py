@@ -73,7 +73,7 @@ class Simulation:
         self._cache: CatalogCache | None = None
         self.viewers = [Viewer(int(pid), population.taste[i],
                                {k: float(v[i]) for k, v in population.traits.items()},
-                               int(population.maturity_limit[i]))
+                               int(population.maturity_limit[i]), int(population.community[i]))
                         for i, pid in enumerate(population.profile_ids)]
 
     def noise(self, i: int) -> np.ndarray:

@@ -60,6 +60,8 @@ class Play:
     watch_s: float
     row_key: str
     position: int
+    variant: int = 0  # the artwork variant the title was shown with
+    lured: bool = False  # that variant was planted clickbait (hidden truth)
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Viewer:
     taste: np.ndarray
     traits: dict[str, float]
     maturity_limit: int
+    community: int = 0  # the hidden taste community (the artwork's hidden appeal)
 
 
 def _uuid(rng: np.random.Generator) -> str:
@@ -136,8 +139,9 @@ def run_session(rng: np.random.Generator, viewer: Viewer, state: ProfileState,
         row, col = pick
         title = int(visible[row].titles[col])
         chosen.add(title)
+        variant = int(visible[row].variants[col]) if len(visible[row].variants) else 0
         t = _watch(rng, viewer, state, catalog, title, float(utility[title]), t, res,
-                   visible[row].key, col, budget)
+                   visible[row].key, col, budget, variant)
         budget -= sum(p.watch_s for p in res.plays[-1:])
         if budget <= 0:
             break
@@ -180,8 +184,10 @@ def _look(rng, viewer: Viewer, catalog: Catalog, visible: list[ShownRow], utilit
             keep &= ~elsewhere[idx]
         variants = np.minimum(np.asarray(row.variants, dtype=np.int64), focus.shape[1] - 1)
         feat = focus[idx, variants]
-        bonus = np.where(feat >= 0, bh.ART_WEIGHT * np.tanh(viewer.taste[np.maximum(feat, 0)]),
-                         0.0)
+        hidden = (catalog.art_appeal[viewer.community, idx, variants]
+                  if catalog.art_appeal is not None else None)
+        lure = catalog.lure(idx, variants) if catalog.clickbait is not None else None
+        bonus = bh.art_pull(viewer.taste, feat, hidden, lure)
         if buzz is not None:
             bonus = bonus + bh.AWARE_WEIGHT * buzz[idx]
         if passed:
@@ -196,9 +202,13 @@ def _look(rng, viewer: Viewer, catalog: Catalog, visible: list[ShownRow], utilit
 
 
 def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int, u: float,
-           t: datetime, res: SessionResult, row_key: str, col: int, budget: float) -> datetime:
+           t: datetime, res: SessionResult, row_key: str, col: int, budget: float,
+           variant: int = 0) -> datetime:
     """Play a film, or episodes of a series back to back (binge, with autoplay), from where
-    the profile left off; then the feedback that follows. Returns the new time."""
+    the profile left off; then the feedback that follows. Returns the new time. A title
+    clicked for its clickbait artwork is often left in the first minutes
+    (`behaviour.lured_stop`)."""
+    lured = bool(catalog.lure([idx], [variant])[0])
     tid = int(catalog.title_ids[idx])
     spent, first_frac, done_any = 0.0, 0.0, False
     episodes = catalog.episodes.get(idx) if catalog.is_series[idx] else None
@@ -216,7 +226,8 @@ def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int,
             runtime = int(catalog.runtime_s[idx])
             end_mark, ep_id, intro_end = runtime, None, None
         t, target, played, done = _play_once(rng, u, tid, ep_id, pos0, runtime, end_mark,
-                                             intro_end, t, res.events)
+                                             intro_end, t, res.events, lured)
+        lured = False  # only the first sitting is cut short
         spent += played
         first_frac = first_frac or (target - pos0) / max(runtime, 1)
         done_any = done_any or done
@@ -234,20 +245,26 @@ def _watch(rng, viewer: Viewer, state: ProfileState, catalog: Catalog, idx: int,
         if spent >= budget or rng.random() >= bh.binge_probability(u, viewer.traits["binge"]):
             break
         t += timedelta(seconds=5)  # autoplay countdown
-    res.plays.append(Play(idx, u, float(min(1.0, first_frac)), done_any, spent, row_key, col))
+    res.plays.append(Play(idx, u, float(min(1.0, first_frac)), done_any, spent, row_key, col,
+                          variant, bool(catalog.lure([idx], [variant])[0])))
     _feedback(rng, viewer, state, catalog, idx, tid, u, t, res, done_any, first_frac)
     return t
 
 
 def _play_once(rng, u: float, tid: int, ep_id: int | None, pos0: int, runtime: int,
                end_mark: int, intro_end: int | None, t: datetime,
-               events: list[PlaybackInput]) -> tuple[datetime, int, int, bool]:
+               events: list[PlaybackInput], lured: bool = False,
+               ) -> tuple[datetime, int, int, bool]:
     """One playback from `pos0`: start, maybe skip the intro (an episode from its start),
     maybe pause midway, then stop or complete. Appends the player's events; returns (the time
-    after, the position reached, seconds played, finished?)."""
+    after, the position reached, seconds played, finished?). `lured`: begun for clickbait art,
+    so it may stop within the first minutes."""
     frac, done = bh.watch_fraction(rng, u)
     if pos0 > 0 and rng.random() > bh.abandon_probability(u) * 0.5:
         done = True  # a resume usually finishes
+    stop = bh.lured_stop(rng) if lured else None
+    if stop is not None:
+        done = False
     events.append(PlaybackInput(_uuid(rng), "start", tid, float(pos0), t, episode_id=ep_id))
     pos = pos0
     if intro_end is not None and pos0 == 0 and rng.random() < 0.6:
@@ -256,6 +273,8 @@ def _play_once(rng, u: float, tid: int, ep_id: int | None, pos0: int, runtime: i
                                     t + timedelta(seconds=3), episode_id=ep_id))
         t += timedelta(seconds=3)
     target = end_mark if done else int(min(runtime - 1, max(pos + 45, frac * runtime)))
+    if stop is not None:
+        target = int(min(runtime - 1, pos + stop))
     target = max(target, pos)
     if rng.random() < 0.25 and target - pos > 120:
         mid = pos + (target - pos) // 2

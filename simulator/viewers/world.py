@@ -60,6 +60,20 @@ class Catalog:
     episodes: dict[int, list[EpisodeInfo]] = field(default_factory=dict)  # by title index
     art_focus: list[list[int]] = field(default_factory=list)  # feature index per variant, -1
     index: dict[int, int] = field(default_factory=dict)
+    # Hidden, and off unless a study plants them (behaviour.art_appeal, clickbait_titles):
+    # per (community, title, variant) click appeal of the artwork, and which titles' variant
+    # behaviour.CLICKBAIT_VARIANT is clickbait.
+    art_appeal: np.ndarray | None = None
+    clickbait: np.ndarray | None = None
+
+    def lure(self, idx, variants) -> np.ndarray:
+        """Whether each (title index, variant) shown is planted clickbait (hidden truth)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        if self.clickbait is None:
+            return np.zeros(idx.shape, dtype=bool)
+        from simulator.viewers.behaviour import CLICKBAIT_VARIANT
+
+        return self.clickbait[idx] & (np.asarray(variants) == CLICKBAIT_VARIANT)
 
     def __len__(self) -> int:
         return len(self.title_ids)

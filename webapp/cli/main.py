@@ -185,7 +185,7 @@ def _register_commands() -> None:
     from webapp.cli import rec as cli_rec
 
     for command in (cli_rec.train, cli_rec.models, cli_rec.scheduler, cli_rec.evaluate,
-                    cli_rec.import_movielens):
+                    cli_rec.import_movielens, cli_rec.artwork_update):
         cli.add_command(command)
     from webapp.cli import abtest as cli_abtest
 

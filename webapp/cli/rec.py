@@ -32,6 +32,17 @@ def train() -> None:
         raise SystemExit(1)
 
 
+@click.command("artwork-update")
+@with_appcontext
+def artwork_update() -> None:
+    """Update the artwork bandit from the impressions and plays logged since its last update
+    (a retrain does it too)."""
+    from recommender.lifecycle import update_artwork
+
+    added = update_artwork(_database(), _settings())
+    click.echo(f"Artwork bandit: {added} trials added.")
+
+
 @click.command("models")
 @click.option("--rollback", "rollback_to", metavar="VERSION", default=None,
               help="Serve this stored version again.")
