@@ -113,40 +113,43 @@ def load(model_dir: Path, version: str) -> ServingModel:
                         version=version, card=card, **arrays)
 
 
-def current_version(model_dir: Path) -> str | None:
+def _read_pointer(model_dir: Path, name: str) -> str | None:
+    """The version a pointer file (CURRENT, PINNED) names, or None."""
     try:
-        text = (Path(model_dir) / CURRENT).read_text().strip()
+        text = (Path(model_dir) / name).read_text().strip()
     except OSError:
         return None
     return text or None
+
+
+def _write_pointer(model_dir: Path, name: str, version: str) -> None:
+    """Point a pointer file at `version`, atomically (a reader sees the old line or the new)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name.lower()}-", dir=model_dir)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(version + "\n")
+    os.replace(tmp, Path(model_dir) / name)
+
+
+def current_version(model_dir: Path) -> str | None:
+    return _read_pointer(model_dir, CURRENT)
 
 
 def set_current(model_dir: Path, version: str) -> None:
     """Point CURRENT at a version, atomically."""
     if not (Path(model_dir) / version / "card.json").exists():
         raise ArtifactError(f"no model version {version}")
-    fd, tmp = tempfile.mkstemp(prefix=".current-", dir=model_dir)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(version + "\n")
-    os.replace(tmp, Path(model_dir) / CURRENT)
+    _write_pointer(model_dir, CURRENT, version)
 
 
 def pinned_version(model_dir: Path) -> str | None:
-    try:
-        text = (Path(model_dir) / PINNED).read_text().strip()
-    except OSError:
-        return None
-    return text or None
+    return _read_pointer(model_dir, PINNED)
 
 
 def pin(model_dir: Path, version: str) -> None:
     """Serve `version` and keep serving it: retrains are skipped until `unpin`."""
     load(model_dir, version)  # refuse a version that cannot serve
     set_current(model_dir, version)
-    fd, tmp = tempfile.mkstemp(prefix=".pinned-", dir=model_dir)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(version + "\n")
-    os.replace(tmp, Path(model_dir) / PINNED)
+    _write_pointer(model_dir, PINNED, version)
 
 
 def unpin(model_dir: Path) -> None:

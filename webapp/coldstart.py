@@ -14,15 +14,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, StringField
 from wtforms.validators import InputRequired
 
-from core.clock import system_clock
 from core.models import ExperimentRun
-from simulator.studies import worker
 from simulator.studies.coldstart import (
     LIMITS,
     PAGE_DEFAULTS,
@@ -34,12 +32,12 @@ from simulator.studies.coldstart import (
 from simulator.studies.design import FEW_SEEDS
 from simulator.studies.glossary import GLOSSARY
 from simulator.studies.report import LABELS
-from simulator.studies.runs import queue as queue_run
 from simulator.studies.runs import settle_crashed
 from webapp.charts import DayFigure, line_chart
 from webapp.database import db_session, get_database
 from webapp.htmx import is_fragment_request, render_page
-from webapp.viewer import current_account, current_profile, educator_required
+from webapp.runs import start_run
+from webapp.viewer import current_profile, educator_required
 
 bp = Blueprint("coldstart", __name__, url_prefix="/educator/coldstart")
 
@@ -116,12 +114,7 @@ def start():
         if target is not None and hasattr(target, "errors"):
             target.errors = [*target.errors, message]
         return _page(form, str(exc), status=422)
-    results = current_app.config["STREAMSIM"].results_dir
-    s = db_session()
-    run = queue_run(s, cfg, results, label=KIND, created_by=current_account().id,
-                    now=system_clock.now())
-    s.commit()
-    current_app.extensions.get("streamsim.launch", worker.launch)(results)
+    run = start_run(cfg, label=KIND)
     return redirect(url_for("coldstart.run", run_id=run.id), code=303)
 
 

@@ -58,22 +58,24 @@ def _number(message: str):
     return InputRequired(message)
 
 
-class WholeNumber(IntegerField):
-    """An integer field whose refusal says what to type."""
+class _SaysWhatToType:
+    """A number field whose refusal says what to type (`expected`)."""
+
+    expected = ""
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(f"{valuelist[0]!r} is not a whole number (like 14).") from None
+            raise ValueError(f"{valuelist[0]!r} is not {self.expected}.") from None
 
 
-class Number(FloatField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(f"{valuelist[0]!r} is not a number (like 0.1).") from None
+class WholeNumber(_SaysWhatToType, IntegerField):
+    expected = "a whole number (like 14)"
+
+
+class Number(_SaysWhatToType, FloatField):
+    expected = "a number (like 0.1)"
 
 
 class ArmForm(Form):

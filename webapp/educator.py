@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     redirect,
     request,
@@ -27,7 +26,6 @@ from werkzeug.utils import secure_filename
 from wtforms import BooleanField, SelectField
 
 from core import analytics, classroom
-from core.clock import system_clock
 from core.models import ClassroomStudent, ExperimentRun, Title
 from simulator.studies import results, worker
 from simulator.studies.compare import (
@@ -44,7 +42,6 @@ from simulator.studies.metrics import METRIC_GROUPS, METRICS
 from simulator.studies.realism import SESSION_GAP_MINUTES, realism_report
 from simulator.studies.references import SOURCES
 from simulator.studies.report import LABELS
-from simulator.studies.runs import queue as queue_run
 from simulator.studies.runs import settle_crashed
 from simulator.viewers.world import expected_utility
 from webapp.charts import run_charts
@@ -52,6 +49,7 @@ from webapp.coldstart import wants_page as coldstart_page
 from webapp.database import db_session, get_database
 from webapp.designer import SAVED, experiment_files, load_experiments
 from webapp.htmx import is_fragment_request, render_page
+from webapp.runs import start_run
 from webapp.viewer import (
     current_account,
     current_profile,
@@ -164,12 +162,7 @@ def start():
     if student is not None:  # the student's own world: every seed moved by their offset
         offset = classroom.seed_offset(student.classroom_id, student.seat)
         cfg = {**cfg, "seeds": classroom.student_seeds(cfg["seeds"], offset)}
-    results = current_app.config["STREAMSIM"].results_dir
-    s = db_session()
-    run = queue_run(s, cfg, results, label=form.config.data.replace(":", "-"),
-                    created_by=current_account().id, now=system_clock.now())
-    s.commit()
-    current_app.extensions.get("streamsim.launch", worker.launch)(results)
+    run = start_run(cfg, label=form.config.data.replace(":", "-"))
     return redirect(url_for("educator.run", run_id=run.id), code=303)
 
 

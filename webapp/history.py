@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, url_for
+from flask import Blueprint, redirect, url_for
 
-from core import activity, catalog, history
+from core import activity, history
 from webapp.database import db_session
 from webapp.forms import EmptyForm
 from webapp.htmx import is_fragment_request, render_page
-from webapp.viewer import current_profile, profile_required
+from webapp.viewer import current_profile, profile_required, title_or_404
 
 bp = Blueprint("history", __name__, url_prefix="/history")
 
@@ -31,11 +31,9 @@ def index():
 @profile_required
 def hide(title_id: int):
     """Hide a title (all its episodes) from history, continue watching and what is learnt."""
-    profile = current_profile()
+    title_or_404(title_id)
     s = db_session()
-    if catalog.get_title(s, title_id, profile.maturity_limit) is None:
-        abort(404)
-    history.hide_title(s, profile.id, title_id)
+    history.hide_title(s, current_profile().id, title_id)
     s.commit()
     if is_fragment_request():
         return render_page("history/index.html", "entries", **_context())

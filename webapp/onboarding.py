@@ -10,7 +10,7 @@ from webapp.converters import query_int
 from webapp.database import db_session
 from webapp.forms import EmptyForm
 from webapp.htmx import render_page
-from webapp.viewer import current_profile, profile_required
+from webapp.viewer import current_profile, profile_required, title_or_404
 
 bp = Blueprint("onboarding", __name__, url_prefix="/welcome")
 
@@ -46,9 +46,8 @@ def picker():
 @profile_required
 def toggle(title_id: int):
     """Toggle one pick (stored at once), answer with the card and the counter."""
+    title_or_404(title_id)
     profile = current_profile()
-    if catalog.get_title(db_session(), title_id, profile.maturity_limit) is None:
-        abort(404)
     s = db_session()
     if title_id in _picks() or len(_picks()) < 50:
         activity.toggle_taste_pick(s, profile.id, title_id, system_clock.now())

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, request, url_for
 
-from core import activity, catalog, history, playback
+from core import activity, history, playback
 from core.playback import credits_mark, runtime_of
 from webapp.database import db_session
 from webapp.forms import EmptyForm
 from webapp.htmx import is_fragment_request, render_fragment, render_page
-from webapp.viewer import current_profile, profile_required
+from webapp.viewer import current_profile, profile_required, title_or_404
 
 bp = Blueprint("player", __name__, url_prefix="/watch")
 
@@ -25,9 +25,7 @@ bp = Blueprint("player", __name__, url_prefix="/watch")
 def watch(title_id: int, episode_id: int | None):
     profile = current_profile()
     s = db_session()
-    title = catalog.get_title(s, title_id, profile.maturity_limit)
-    if title is None:
-        abort(404)
+    title = title_or_404(title_id)
     start_over = request.args.get("start") == "0"
     if title.kind == "series" and episode_id is None:
         resume = history.resume_point(s, profile.id, title, profile.maturity_limit)

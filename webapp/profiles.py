@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -96,18 +100,24 @@ def select(profile_id: int):
     return redirect(url_for("home.index"))
 
 
-def _manage_guard():
-    if _locked_in_kids() is not None or (current_profile() and current_profile().is_kids):
-        flash("Switch to an adult profile to manage profiles.")
-        return redirect(url_for("profiles.picker"))
-    return None
+def manager_required(view: Callable) -> Callable:
+    """Managing profiles (add, edit, delete) needs a signed-in account on an adult profile (or
+    none chosen yet); a kids profile is sent back to the picker with a note."""
+
+    @account_required
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if _locked_in_kids() is not None or (current_profile() and current_profile().is_kids):
+            flash("Switch to an adult profile to manage profiles.")
+            return redirect(url_for("profiles.picker"))
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@account_required
+@manager_required
 def new():
-    if (guard := _manage_guard()) is not None:
-        return guard
     form = ProfileForm()
     status = 200
     if form.validate_on_submit():
@@ -134,11 +144,9 @@ def new():
 
 
 @bp.route("/<int:profile_id>/edit", methods=["GET", "POST"])
-@account_required
+@manager_required
 def edit(profile_id: int):
     profile = _owned(profile_id)
-    if (guard := _manage_guard()) is not None:
-        return guard
     form = ProfileForm(obj=profile) if request.method == "GET" else ProfileForm()
     if request.method == "GET":
         form.pin.data = ""
@@ -168,12 +176,10 @@ def edit(profile_id: int):
 
 
 @bp.route("/<int:profile_id>/delete", methods=["GET", "POST"])
-@account_required
+@manager_required
 def delete(profile_id: int):
     """GET asks "are you sure?"; only a POST that says confirm=yes deletes (works without JS)."""
     profile = _owned(profile_id)
-    if (guard := _manage_guard()) is not None:
-        return guard
     if request.method == "GET" or request.form.get("confirm") != "yes":
         return render_template("profiles/delete.html", profile=profile, form=EmptyForm())
     if EmptyForm().validate_on_submit():

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from core import activity, catalog, history
+from core import activity, history
 from core.clock import system_clock
 from recommender.personal import more_like_this
 from webapp.database import db_session
 from webapp.forms import EmptyForm
 from webapp.htmx import render_page
 from webapp.recs import serving_model
-from webapp.viewer import current_profile, profile_required
+from webapp.viewer import current_profile, profile_required, title_or_404
 
 bp = Blueprint("titles", __name__, url_prefix="/title")
-
-
-def _title_or_404(title_id: int):
-    title = catalog.get_title(db_session(), title_id, current_profile().maturity_limit)
-    if title is None:
-        abort(404)
-    return title
 
 
 def _context(title) -> dict:
@@ -39,7 +32,7 @@ def _context(title) -> dict:
 @bp.get("/<int:title_id>")
 @profile_required
 def detail(title_id: int):
-    title = _title_or_404(title_id)
+    title = title_or_404(title_id)
     block = "modal" if request.args.get("modal") == "1" else "detail"
     return render_page("titles/detail.html", block, **_context(title))
 
@@ -47,7 +40,7 @@ def detail(title_id: int):
 @bp.post("/<int:title_id>/rating")
 @profile_required
 def rate(title_id: int):
-    title = _title_or_404(title_id)
+    title = title_or_404(title_id)
     raw = request.form.get("value", "")
     try:
         value = int(raw)
@@ -67,7 +60,7 @@ def rate(title_id: int):
 @bp.post("/<int:title_id>/list")
 @profile_required
 def toggle_list(title_id: int):
-    title = _title_or_404(title_id)
+    title = title_or_404(title_id)
     s = db_session()
     profile = current_profile()
     action = request.form.get("action")

@@ -19,8 +19,8 @@ from flask_login import UserMixin, current_user, login_user
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
-from core import accounts, classroom
-from core.models import Account, BrowserSession, Profile
+from core import accounts, catalog, classroom
+from core.models import Account, BrowserSession, Profile, Title
 from webapp.database import db_session
 from webapp.extensions import login_manager
 
@@ -167,6 +167,15 @@ def use_profile(s: Session, profile_id: int | None) -> None:
     accounts.choose_profile(s, browser_id, current_account().id, profile_id)
     g.pop("profile", None)
     g.chosen_profile_id = profile_id
+
+
+def title_or_404(title_id: int) -> Title:
+    """The title with everything its page shows, if the active profile may see it (within its
+    maturity limit); 404 otherwise, a missing title and a hidden one alike."""
+    title = catalog.get_title(db_session(), title_id, current_profile().maturity_limit)
+    if title is None:
+        abort(404)
+    return title
 
 
 def maturity_limit() -> int:

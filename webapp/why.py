@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint
 
 from core import catalog
 from core.clock import system_clock
@@ -12,7 +12,7 @@ from recommender.scoring import Ranker
 from webapp.database import db_session
 from webapp.htmx import render_page
 from webapp.recs import serving_model
-from webapp.viewer import current_profile, profile_required
+from webapp.viewer import current_profile, profile_required, title_or_404
 
 bp = Blueprint("why", __name__)
 
@@ -20,13 +20,10 @@ bp = Blueprint("why", __name__)
 @bp.get("/why/<int:title_id>")
 @profile_required
 def detail(title_id: int):
+    title = title_or_404(title_id)
     profile = current_profile()
-    s = db_session()
-    if catalog.get_title(s, title_id, profile.maturity_limit) is None:
-        abort(404)
     model = serving_model()
-    found = explain(s, profile, model, system_clock.now(), title_id)
-    title = found.title if found else catalog.get_title(s, title_id, profile.maturity_limit)
+    found = explain(db_session(), profile, model, system_clock.now(), title_id)
     return render_page("recommender/why.html", "modal", why=found, title=title,
                        profile=profile, has_model=model is not None)
 

@@ -16,19 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from recommender.model import ServingModel
-from recommender.models.base import SimpleFamily, TrainingData
+from recommender.models.base import SignalParams, SimpleFamily, TrainingData
 
 
 @dataclass(frozen=True)
-class AlsParams:
+class AlsParams(SignalParams):
     factors: int = 32
     reg: float = 0.01
     alpha: float = 1.0
     iterations: int = 15
     seed: int = 42
-    pref_gain: float = 1.0
-    weight_power: float = 0.0
-    min_pref: float = 0.0
 
 
 def fit_als(data: TrainingData, params: AlsParams) -> ServingModel:

@@ -50,7 +50,20 @@ class Signal:
         return (1.0 + self.pref_gain * pref) * w
 
 
-def signal_of(params: Any) -> Signal:
+@dataclass(frozen=True, kw_only=True)
+class SignalParams:
+    """The base of every family's params: the Signal its training data is built with.
+
+    The fields are keyword-only, so they follow a family's own fields in its constructor
+    (`AlsParams(64)` is 64 factors). A family whose defaults differ declares them again after
+    `dataclasses.KW_ONLY`, keeping them keyword-only."""
+
+    pref_gain: float = 1.0
+    weight_power: float = 0.0
+    min_pref: float = 0.0
+
+
+def signal_of(params: SignalParams) -> Signal:
     return Signal(params.pref_gain, params.weight_power, params.min_pref)
 
 

@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 from core.models import FavouriteGenre, Tag, Title, TitleTag
 from recommender.data import Interactions
 from recommender.model import ServingModel
-from recommender.models.base import TrainingData, params_dict, signal_of
+from recommender.models.base import SignalParams, TrainingData, params_dict, signal_of
 
 KIND_ORDER = ("genre", "mood", "theme", "pace")
 MAX_RANK = 3  # ranks 1, 2 and 3+ within a kind
@@ -140,7 +140,7 @@ def load_title_tags(session: Session, item_ids) -> TitleTags:
 
 
 @dataclass(frozen=True)
-class ContentParams:
+class ContentParams(SignalParams):
     factors: int = 32
     reg: float = 5.0
     alpha: float = 20.0
@@ -148,9 +148,6 @@ class ContentParams:
     cg_steps: int = 8
     learn_weights: bool = True
     seed: int = 42
-    pref_gain: float = 1.0
-    weight_power: float = 0.0
-    min_pref: float = 0.0
 
 
 def _user_step(q: np.ndarray, x: sp.csr_matrix, alpha: float, reg: float) -> np.ndarray:

@@ -23,21 +23,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from recommender.model import ServingModel
-from recommender.models.base import SimpleFamily, TrainingData
+from recommender.models.base import SignalParams, SimpleFamily, TrainingData
 from recommender.models.ease import fit_item_item, gram_matrix, zero_diagonal_weights
 
 
 @dataclass(frozen=True)
-class DlaeParams:
+class DlaeParams(SignalParams):
     p: float = 0.5  # dropout probability, 0 <= p < 1 (p = 0 with emphasis: EASE)
     lam: float = 100.0
     emphasis: bool = False  # True: EDLAE (diag(B) = 0)
     min_count: int = 2
     max_items: int = 6000
     neighbours: int = 256
-    pref_gain: float = 1.0
-    weight_power: float = 0.0
-    min_pref: float = 0.0
 
 
 def dlae_weights(x, p: float, lam: float, emphasis: bool = False,

@@ -15,18 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from recommender.model import ServingModel, neighbours_from_dense
-from recommender.models.base import SimpleFamily, TrainingData, empty_users
+from recommender.models.base import SignalParams, SimpleFamily, TrainingData, empty_users
 
 
 @dataclass(frozen=True)
-class EaseParams:
+class EaseParams(SignalParams):
     lam: float = 400.0
     min_count: int = 2
     max_items: int = 6000
     neighbours: int = 256
-    pref_gain: float = 1.0
-    weight_power: float = 0.0
-    min_pref: float = 0.0
 
 
 def gram_matrix(x, dtype=np.float64) -> np.ndarray:

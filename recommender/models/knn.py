@@ -13,19 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from recommender.model import ServingModel
-from recommender.models.base import SimpleFamily, TrainingData
+from recommender.models.base import SignalParams, SimpleFamily, TrainingData
 from recommender.models.ease import fit_item_item
 
 
 @dataclass(frozen=True)
-class KnnParams:
+class KnnParams(SignalParams):
     k: int = 100
     shrink: float = 10.0
     min_count: int = 2
     max_items: int = 6000
-    pref_gain: float = 1.0
-    weight_power: float = 0.0
-    min_pref: float = 0.0
 
 
 def cosine(x, shrink: float, dtype=np.float64) -> np.ndarray:

@@ -7,17 +7,18 @@ Everyone gets the same list. Random is for reference only: it is never served.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 import numpy as np
 
 from recommender.model import ServingModel
-from recommender.models.base import SimpleFamily, TrainingData, empty_users
+from recommender.models.base import SignalParams, SimpleFamily, TrainingData, empty_users
 from recommender.models.svd import log_popularity
 
 
 @dataclass(frozen=True)
-class PopularityParams:
+class PopularityParams(SignalParams):
+    _: KW_ONLY
     pref_gain: float = 0.0
     weight_power: float = 1.0
     min_pref: float = 0.5
@@ -34,11 +35,10 @@ def fit_popularity(data: TrainingData, params: PopularityParams) -> ServingModel
 
 
 @dataclass(frozen=True)
-class RandomParams:
+class RandomParams(SignalParams):
     seed: int = 0
+    _: KW_ONLY
     pref_gain: float = 0.0
-    weight_power: float = 0.0
-    min_pref: float = 0.0
 
 
 def fit_random(data: TrainingData, params: RandomParams) -> ServingModel:

@@ -14,17 +14,17 @@ drawn the same way (recommender/foldin.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 import numpy as np
 from surprise import SVD, Trainset
 
 from recommender.model import ServingModel
-from recommender.models.base import SimpleFamily, TrainingData
+from recommender.models.base import SignalParams, SimpleFamily, TrainingData
 
 
 @dataclass(frozen=True)
-class SvdParams:
+class SvdParams(SignalParams):
     factors: int = 64
     epochs: int = 40
     lr: float = 0.01
@@ -35,9 +35,8 @@ class SvdParams:
     max_repeats: int = 1
     weight_unit: float = 1.5
     seed: int = 42
+    _: KW_ONLY
     pref_gain: float = 0.0
-    weight_power: float = 0.0
-    min_pref: float = 0.0
 
 
 def trainset_from_arrays(users: np.ndarray, items: np.ndarray, targets: np.ndarray,

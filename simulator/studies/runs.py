@@ -54,6 +54,17 @@ def queue(session, cfg: dict, results_root: Path, *, label: str, created_by: int
     return run
 
 
+def submit(session, cfg: dict, results_root: Path, *, label: str, created_by: int | None,
+           now: datetime, launch: Callable[[Path], object]) -> ExperimentRun:
+    """Queue a run of `cfg` and start a worker for it (`launch(results_root)`: the worker
+    process, `simulator.studies.worker.launch`, or a test's stand-in). The queued row is
+    committed first, since the worker reads it on a connection of its own."""
+    run = queue(session, cfg, results_root, label=label, created_by=created_by, now=now)
+    session.commit()
+    launch(results_root)
+    return run
+
+
 def _run_lock(results_dir: str) -> Path:
     return Path(results_dir) / RUN_LOCK
 

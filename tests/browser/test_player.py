@@ -19,7 +19,7 @@ from core.models import (
     Viewing,
 )
 from tests.browser.conftest import open_page, shot
-from tests.browser.test_journey import axe_serious, create_profile, pick_three, sign_up
+from tests.browser.test_journey import axe_serious, onboarded
 
 
 def a_film(database) -> Title:
@@ -80,9 +80,7 @@ def scrub_to(page, seconds: int) -> None:
 
 def test_watch_resume_finish_rate_list_and_hide(page, live_server):
     _, database = live_server
-    sign_up(page, "watcher@example.com")
-    create_profile(page, "Wes")
-    pick_three(page)
+    onboarded(page, "watcher@example.com", "Wes")
     film = a_film(database)
     profile_id = profile_of(database, "watcher@example.com")
 
@@ -174,9 +172,7 @@ def test_offline_events_are_queued_and_stored_once(browser, live_server):
     _, database = live_server
     page = open_page(browser, live_server, 390, 844, phone=True)
     context = page.context
-    sign_up(page, "offline@example.com")
-    create_profile(page, "Off")
-    pick_three(page)
+    onboarded(page, "offline@example.com", "Off")
     film = a_film(database)
     profile_id = profile_of(database, "offline@example.com")
     page.goto(f"/watch/{film.id}")
@@ -213,9 +209,7 @@ def test_series_autoplay_next_episode_then_are_you_still_watching(browser, live_
     _, database = live_server
     page = open_page(browser, live_server, 390, 844, phone=True)
     context = page.context
-    sign_up(page, "binge@example.com")
-    create_profile(page, "Bea")
-    pick_three(page)
+    onboarded(page, "binge@example.com", "Bea")
     with database.read() as s:
         series = s.scalar(select(Title).where(Title.kind == "series", Title.maturity_age <= 13)
                           .order_by(Title.id))
@@ -247,9 +241,7 @@ def test_skip_intro_fullscreen_and_seek_back_by_keyboard(page, live_server):
     """An episode inside its intro offers "Skip intro", which jumps to the intro's end; f
     toggles fullscreen (and the button says so); the left arrow goes back 10 s."""
     _, database = live_server
-    sign_up(page, "intro@example.com")
-    create_profile(page, "Ivo")
-    pick_three(page)
+    onboarded(page, "intro@example.com", "Ivo")
     with database.read() as s:
         episode = s.scalar(select(Episode).join(Title).where(
             Title.maturity_age <= 13, Episode.intro_end_seconds > 30).order_by(Episode.id))

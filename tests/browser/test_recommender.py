@@ -13,7 +13,7 @@ from core.models import Title
 from recommender import artifacts, models
 from recommender.scoring import ModelStore
 from tests.browser.conftest import shot, wait_for_animations
-from tests.browser.test_journey import axe_serious, create_profile, pick_three, sign_up
+from tests.browser.test_journey import axe_serious, create_profile, onboarded, pick_three, sign_up
 from tests.recommender import synth
 
 
@@ -38,9 +38,7 @@ def serving_model(live_app, live_server, tmp_path):
 
 
 def test_personal_home_page_and_why_this(page, live_server, serving_model):
-    sign_up(page, "recs@example.com")
-    create_profile(page, "Rhea")
-    pick_three(page)
+    onboarded(page, "recs@example.com", "Rhea")
     top = page.locator("section[aria-labelledby='row-top-picks']")
     expect(top.locator("h2")).to_have_text("Top picks for you")
     expect(top.locator("article.card")).to_have_count(20)

@@ -1,5 +1,7 @@
 """The recommender family on small crafted data with known answers."""
 
+import inspect
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -16,7 +18,8 @@ from recommender.evaluate import (
 )
 from recommender.foldin import fold_in
 from recommender.model import neighbours_from_dense
-from recommender.models.base import Signal, TrainingData
+from recommender.models.base import Signal, TrainingData, signal_of
+from recommender.models.content import ContentParams
 from recommender.models.dlae import dlae_weights
 from recommender.models.ease import ease_weights
 from recommender.models.knn import KnnParams, cosine
@@ -238,6 +241,21 @@ def test_two_item_item_models_blend_into_one_item_item_matrix():
 def test_unknown_parameters_are_refused():
     with pytest.raises(ValueError, match="unknown parameter"):
         models.default_params("ease", lamda=3)
+
+
+@pytest.mark.parametrize("params, signal", [
+    (models.FAMILIES["popularity"].params, Signal(0.0, 1.0, 0.5)),
+    (models.FAMILIES["random"].params, Signal(0.0, 0.0, 0.0)),
+    (models.FAMILIES["svd"].params, Signal(0.0, 0.0, 0.0)),
+    *[(models.FAMILIES[name].params, Signal(1.0, 0.0, 0.0))
+      for name in ("als", "ease", "dlae", "knn")],
+    (ContentParams, Signal(1.0, 0.0, 0.0)),
+])
+def test_every_familys_params_carry_its_signal_as_keywords_after_its_own(params, signal):
+    parameters = inspect.signature(params).parameters.values()
+    keyword_only = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
+    assert keyword_only == ["pref_gain", "weight_power", "min_pref"]
+    assert signal_of(params()) == signal
 
 
 def test_artifacts_round_trip_every_part_and_refuse_a_cut_or_flipped_file(tmp_path):

@@ -32,6 +32,21 @@ def _status(database):
         return {r.id: (r.status, r.error) for r in s.scalars(select(ExperimentRun))}
 
 
+def test_a_submitted_run_is_committed_before_its_worker_starts(database, tmp_path):
+    seen = []
+
+    def launch(root):  # the worker reads the queue on a connection of its own
+        seen.append((root, _status(database)))
+
+    s = database.session()
+    try:
+        run = runs.submit(s, TINY, tmp_path, label="t", created_by=None, now=TEST_NOW,
+                          launch=launch)
+    finally:
+        s.close()
+    assert seen == [(tmp_path, {run.id: ("queued", "")})]
+
+
 def test_claims_oldest_first_and_never_more_than_the_limit(database, tmp_path):
     first, second, third = _queue(database, tmp_path, 3)
     run_id, fd = runs.claim(database, tmp_path, limit=1)

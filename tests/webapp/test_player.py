@@ -105,7 +105,10 @@ def test_title_page_play_before_watching(viewer, film, series):
 
 def test_autoplay_toggle_full_and_fragment(viewer, database):
     c = viewer.client
-    tok = csrf_from(c.get("/history/"))
+    history = c.get("/history/")
+    tok = csrf_from(history)
+    # The activity page's switch is the player's: swapped in place by htmx.
+    assert soup(history).select_one("[data-autoplay-form]")["hx-post"] == "/watch/autoplay"
     r = c.post("/watch/autoplay", data={"autoplay": "off", "csrf_token": tok})
     assert r.status_code == 302
     with database.read() as s:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
+
+from webapp.cli import app_settings
 
 
 @click.command("fetch-movielens")
@@ -19,7 +20,7 @@ def fetch_movielens(dest: Path | None) -> None:
     from recommender.datasets import DatasetError, fetch_ml100k
     from recommender.movielens import read_folder
 
-    dest = dest or current_app.config["STREAMSIM"].instance_dir / "data"
+    dest = dest or app_settings().instance_dir / "data"
     try:
         folder = fetch_ml100k(dest)
     except DatasetError as exc:

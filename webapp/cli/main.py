@@ -7,7 +7,6 @@ and webapp.wsgi are the serving entry points that do, when STREAMSIM_REC_SCHEDUL
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, run_command
 from flask.helpers import get_debug_flag
 from sqlalchemy import func, select
@@ -16,14 +15,8 @@ from werkzeug.serving import is_running_from_reloader
 from core.clock import system_clock
 from core.models import Title
 from webapp import create_app
-
-
-def _settings():
-    return current_app.config["STREAMSIM"]
-
-
-def _database():
-    return current_app.extensions["streamsim.db"]
+from webapp.cli import app_settings
+from webapp.database import get_database
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
@@ -65,8 +58,8 @@ def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations up to REVISION."""
     from core.migrate import upgrade
 
-    upgrade(_settings(), revision)
-    click.echo(f"Database at {revision}: {_redacted(_settings().database_url)}")
+    upgrade(app_settings(), revision)
+    click.echo(f"Database at {revision}: {_redacted(app_settings().database_url)}")
 
 
 @cli.command("init-db")
@@ -74,8 +67,8 @@ def init_db() -> None:
     """Create or upgrade the schema (same as `db upgrade`)."""
     from core.migrate import upgrade
 
-    upgrade(_settings())
-    click.echo(f"Database ready: {_redacted(_settings().database_url)}")
+    upgrade(app_settings())
+    click.echo(f"Database ready: {_redacted(app_settings().database_url)}")
 
 
 def _redacted(url: str) -> str:
@@ -95,7 +88,7 @@ def seed_catalog(n_titles: int, seed: int) -> None:
 
     from simulator.catalog.generate import generate_catalog
 
-    with _database().session() as session, tqdm(total=n_titles, unit="title",
+    with get_database().session() as session, tqdm(total=n_titles, unit="title",
                                                  desc="Generating catalog") as bar:
         summary = generate_catalog(session, n_titles, seed, system_clock.now(),
                                    progress=lambda n: bar.update(n - bar.n))
@@ -109,16 +102,16 @@ def demo_setup(n_titles: int, seed: int) -> None:
     """First run only: seed the catalog and create the demo account (demo mode only)."""
     from webapp.demo import ensure_demo_account
 
-    settings = _settings()
+    settings = app_settings()
     if not settings.demo or settings.is_production:
         raise click.ClickException("demo-setup needs STREAMSIM_DEMO=1 outside production.")
-    with _database().read() as session:
+    with get_database().read() as session:
         existing = session.scalar(select(func.count()).select_from(Title)) or 0
     if existing == 0:
         click.get_current_context().invoke(seed_catalog, n_titles=n_titles, seed=seed)
     else:
         click.echo(f"Catalog already has {existing} titles; not seeding again.")
-    with _database().write() as session:
+    with get_database().write() as session:
         created = ensure_demo_account(session, settings, system_clock.now())
     click.echo(f"Demo login: {settings.demo_email} / {settings.demo_password}"
                + (" (created)" if created else " (exists)"))
@@ -126,7 +119,7 @@ def demo_setup(n_titles: int, seed: int) -> None:
         from core.models import Account, Profile
         from webapp.cli.sim import demo_history
 
-        with _database().read() as session:
+        with get_database().read() as session:
             ids = list(session.scalars(select(Profile.id).join(Account).where(
                 Account.email == settings.demo_email)))
         demo_history(300, 30, seed, ids)
@@ -138,9 +131,9 @@ def reset() -> None:
     """Empty the database (development only)."""
     from core.models import Base
 
-    if _settings().is_production:
+    if app_settings().is_production:
         raise click.ClickException("reset is refused under the production configuration.")
-    with _database().write() as session:
+    with get_database().write() as session:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(table.delete())
     click.echo("Database emptied.")
@@ -157,7 +150,7 @@ def dropoff(title_id: int | None, as_json: bool) -> None:
 
     from core import analytics
 
-    with _database().read() as session:
+    with get_database().read() as session:
         curve = (analytics.dropoff(session, title_id) if title_id is not None
                  else analytics.dropoff_films(session))
     if curve is None:

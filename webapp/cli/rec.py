@@ -5,19 +5,12 @@ from __future__ import annotations
 import json
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from core.clock import system_clock
 from core.settings import SettingsError
-
-
-def _settings():
-    return current_app.config["STREAMSIM"]
-
-
-def _database():
-    return current_app.extensions["streamsim.db"]
+from webapp.cli import app_settings
+from webapp.database import get_database
 
 
 @click.command("train")
@@ -26,7 +19,7 @@ def train() -> None:
     """Train the recommender once; publish it if it passes the quality gate."""
     from recommender.lifecycle import retrain
 
-    outcome = retrain(_database(), _settings())
+    outcome = retrain(get_database(), app_settings())
     click.echo(f"Training {outcome.status}: {outcome.version or '-'} {outcome.detail}")
     if outcome.status in ("failed", "busy"):
         raise SystemExit(1)
@@ -58,7 +51,7 @@ def models(rollback_to: str | None, pin_to: str | None, unpin: bool) -> None:
 
     if sum(map(bool, (rollback_to, pin_to, unpin))) > 1:
         raise click.UsageError("use one of --rollback, --pin and --unpin at a time")
-    model_dir = _settings().model_dir
+    model_dir = app_settings().model_dir
     pinned = artifacts.pinned_version(model_dir)
     if unpin:
         artifacts.unpin(model_dir)
@@ -69,7 +62,7 @@ def models(rollback_to: str | None, pin_to: str | None, unpin: bool) -> None:
         if pin_to not in artifacts.versions(model_dir):
             raise click.ClickException(f"no model version {pin_to}")
         # Under the retrain lock: a retrain already running could otherwise publish after it.
-        with exclusive(train_lock(_settings())) as got:
+        with exclusive(train_lock(app_settings())) as got:
             if not got:
                 raise click.ClickException("a retrain is running; pin when it has finished")
             try:
@@ -110,9 +103,9 @@ def scheduler() -> None:
     """Run the retrain scheduler in this process (one per deployment)."""
     from recommender.scheduler import run_blocking
 
-    settings = _settings()
+    settings = app_settings()
     click.echo(f"Retraining every {settings.rec_retrain_minutes} min; Ctrl-C to stop.")
-    if not run_blocking(_database(), settings):
+    if not run_blocking(get_database(), settings):
         raise click.ClickException("another scheduler is already running for this deployment")
 
 
@@ -137,7 +130,7 @@ def evaluate(as_json: bool, seeds: int, names: str | None) -> None:
     from recommender.selection import compare
     from simulator.viewers.world import truth_scorer
 
-    settings = _settings()
+    settings = app_settings()
     candidates = settings.rec_candidates
     if names:
         candidates = tuple(n.strip() for n in names.split(",") if n.strip())
@@ -145,7 +138,7 @@ def evaluate(as_json: bool, seeds: int, names: str | None) -> None:
             settings.with_(rec_candidates=candidates)
         except SettingsError as exc:
             raise click.BadParameter(str(exc), param_hint="--models") from exc
-    with _database().read() as s:
+    with get_database().read() as s:
         inter = load_interactions(s, system_clock.now(),
                                   SignalMapping(half_life_days=settings.rec_half_life_days))
         item_ids, _, _ = catalog_arrays(s)
@@ -181,6 +174,6 @@ def import_movielens(folder: str) -> None:
     """Load a MovieLens folder (ml-latest-small CSVs or ml-100k u.*) as titles and ratings."""
     from recommender.movielens import import_folder
 
-    with _database().write() as s:
+    with get_database().write() as s:
         summary = import_folder(s, folder, system_clock.now())
     click.echo(f"Imported {summary}")

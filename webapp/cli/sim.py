@@ -6,19 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, select
 
 from core.clock import system_clock
-
-
-def _settings():
-    return current_app.config["STREAMSIM"]
-
-
-def _database():
-    return current_app.extensions["streamsim.db"]
+from webapp.cli import app_settings
+from webapp.database import get_database
 
 
 @click.command("seed")
@@ -44,10 +37,10 @@ def seed(profiles: int, days: int, seed: int, titles: int, model_from_day: int,
 
     from simulator.studies.seed import seed_history
 
-    if _settings().is_production:
+    if app_settings().is_production:
         raise click.ClickException("seed is refused under the production configuration.")
     with tqdm(total=days, unit="day", desc="Simulating") as bar:
-        summary = seed_history(_database(), profiles, days, seed, system_clock.now(),
+        summary = seed_history(get_database(), profiles, days, seed, system_clock.now(),
                                n_titles=titles,
                                model_from_day=None if no_model else model_from_day,
                                retrain_days=retrain_days,
@@ -72,17 +65,17 @@ def fast_forward(days: int, seed: int, retrain_days: int, no_model: bool) -> Non
 
     from simulator.studies.seed import NothingToContinue, fast_forward, simulated_days
 
-    if _settings().is_production:
+    if app_settings().is_production:
         raise click.ClickException("fast-forward is refused under the production "
                                    "configuration.")
     try:
         with tqdm(total=days, unit="day", desc="Simulating") as bar:
-            summary = fast_forward(_database(), days, seed, model=not no_model,
+            summary = fast_forward(get_database(), days, seed, model=not no_model,
                                    retrain_days=retrain_days,
                                    progress=lambda _s, done, _t: bar.update(done - bar.n))
     except NothingToContinue as exc:
         raise click.ClickException(str(exc)) from exc
-    first, last = simulated_days(_database())
+    first, last = simulated_days(get_database())
     click.echo(f"Fast-forwarded: {summary.line()}; simulated days now {first} to {last}")
 
 
@@ -103,21 +96,21 @@ def simulate(config: Path, out: Path | None) -> None:
     except (ValueError, KeyError, TypeError) as exc:  # tomllib's decode error is a ValueError
         raise click.ClickException(f"{config}: {exc}") from exc
     now = system_clock.now()
-    out = out or _settings().results_dir / f"{config.stem}-{now:%Y%m%d-%H%M%S}"
-    if not inspect(_database().engine).has_table("experiment_runs"):  # runs are recorded there
+    out = out or app_settings().results_dir / f"{config.stem}-{now:%Y%m%d-%H%M%S}"
+    if not inspect(get_database().engine).has_table("experiment_runs"):  # runs are recorded there
         raise click.ClickException("the database has no tables yet: run `streamsim db upgrade` "
                                    "first (`make demo` does).")
     try:
-        run_id, lock = start_now(_database(), cfg, out)
+        run_id, lock = start_now(get_database(), cfg, out)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     with tqdm(total=100, unit="%", desc=cfg["name"][:30]) as bar:
-        summary = execute(_database(), run_id, lock,
+        summary = execute(get_database(), run_id, lock,
                           on_progress=lambda f: bar.update(int(f * 100) - bar.n))
     if summary is None:
         from core.models import ExperimentRun
 
-        with _database().read() as s:
+        with get_database().read() as s:
             error = s.get(ExperimentRun, run_id).error
         raise click.ClickException(f"the experiment failed: {error}")
     click.echo(f"Results in {out}")
@@ -148,7 +141,7 @@ def grant_educator(email: str) -> None:
     from core.accounts import normalize_email
     from core.models import Account
 
-    with _database().write() as s:
+    with get_database().write() as s:
         account = s.scalar(select(Account).where(Account.email == normalize_email(email)))
         if account is None or account.is_simulated:
             raise click.ClickException(f"No account {email}.")
@@ -160,7 +153,7 @@ def demo_history(profiles: int, days: int, seed: int, demo_profile_ids: list[int
     """Seed simulated viewers whose history includes the demo account's profiles."""
     from simulator.studies.seed import seed_history
 
-    summary = seed_history(_database(), profiles, days, seed,
+    summary = seed_history(get_database(), profiles, days, seed,
                            system_clock.now(),
                            extra_profile_ids=demo_profile_ids)
     click.echo(f"Seeded: {summary.line()}")
@@ -237,7 +230,7 @@ def realism(as_json: bool) -> None:
 
     from simulator.studies.realism import realism_report
 
-    with _database().read() as s:
+    with get_database().read() as s:
         report = realism_report(s)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
