@@ -32,7 +32,7 @@ def artwork_update() -> None:
     (a retrain does it too)."""
     from recommender.lifecycle import update_artwork
 
-    added = update_artwork(_database(), _settings())
+    added = update_artwork(get_database(), app_settings())
     click.echo(f"Artwork bandit: {added} trials added.")
 
 
