@@ -24,25 +24,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from bench.common import machine_speed  # noqa: E402
+from bench.common import catalog_database, machine_speed  # noqa: E402
 from core import accounts  # noqa: E402
-from core.db import Database  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
 from core.models import EVENT_TYPES, PlaybackEvent, Title  # noqa: E402
-from core.settings import Settings  # noqa: E402
-from simulator.catalog.generate import generate_catalog  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
 BATCH = 50_000
 
 
 def build(url: str, events: int) -> None:
-    settings = Settings(env="testing", database_url=url)
-    upgrade(settings)
-    db = Database(settings)
-    with db.session() as s:
-        generate_catalog(s, 200, seed=3, now=NOW)
-        s.commit()
+    db = catalog_database(url, 200, NOW)
     with db.write() as s:
         account = accounts.create_account(s, "export@example.com", "bench password 123", NOW)
         profiles = [accounts.create_profile(s, account, NOW, name=f"P{i}").id for i in range(5)]

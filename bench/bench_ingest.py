@@ -73,6 +73,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench.common import (  # noqa: E402
     Server,
+    catalog_database,
     gunicorn,
     logged_in,
     machine_speed,
@@ -81,10 +82,8 @@ from bench.common import (  # noqa: E402
 )
 from core import accounts, activity, catalog  # noqa: E402
 from core.db import Database  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
 from core.models import PlaybackEvent, Title  # noqa: E402
 from core.settings import Settings  # noqa: E402
-from simulator.catalog.generate import generate_catalog  # noqa: E402
 from webapp.extensions import PIN_LIMIT  # noqa: E402
 
 NOW = datetime(2026, 11, 1, 12)
@@ -120,12 +119,7 @@ STORAGE = ("in Redis, shared by the workers" if GUESS_REDIS
 
 def build(url: str) -> list[tuple[str, int]]:
     """Catalog plus PLAYERS accounts with one onboarded profile each: [(email, profile id)]."""
-    settings = Settings(env="testing", database_url=url)
-    upgrade(settings)
-    db = Database(settings)
-    with db.session() as s:
-        generate_catalog(s, 300, seed=3, now=NOW)
-        s.commit()
+    db = catalog_database(url, 300, NOW)
     password_hash = accounts.hash_secret(PASSWORD)  # one hash (salted once) for every player
     with db.write() as s:
         picks = [t.id for t in catalog.popular(s, 18, n=3)]

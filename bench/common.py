@@ -22,6 +22,8 @@ from pathlib import Path
 
 import requests
 
+from core.db import Database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -61,6 +63,21 @@ class Server(str):
             if stat.parent.name == str(self.pid) or fields[1] == str(self.pid):
                 total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
         return total / os.sysconf("SC_CLK_TCK")
+
+
+def catalog_database(url: str, titles: int, now) -> Database:
+    """A migrated database at `url` with a generated catalogue of `titles` titles (seed 3)."""
+    from core.migrate import upgrade
+    from core.settings import Settings
+    from simulator.catalog.generate import generate_catalog
+
+    settings = Settings(env="testing", database_url=url)
+    upgrade(settings)
+    db = Database(settings)
+    with db.session() as s:
+        generate_catalog(s, titles, seed=3, now=now)
+        s.commit()
+    return db
 
 
 def production_threads() -> int:
