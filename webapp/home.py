@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app
 
-from core import impressions
+from core import experiments, impressions
 from core.clock import system_clock
 from core.settings import Settings
+from recommender import live_experiments
 from recommender.cache import TTLCache
 from recommender.rows import HomeRows, PageState
 from webapp.database import db_session, write_after_reads
@@ -29,12 +30,36 @@ bp = Blueprint("home", __name__)
 ROWS_CACHE = "streamsim.home_rows"
 CARDS_CACHE = "streamsim.title_cards"
 PAGES_CACHE = "streamsim.home_pages"
+EXPERIMENTS_CACHE = "streamsim.live_experiments"
 
 
 def init_app(app: Flask, settings: Settings) -> None:
     app.extensions[ROWS_CACHE] = TTLCache(ttl_s=settings.home_rows_cache_s, max_entries=512)
     app.extensions[CARDS_CACHE] = TTLCache(ttl_s=settings.home_rows_cache_s, max_entries=20_000)
     app.extensions[PAGES_CACHE] = TTLCache(ttl_s=settings.home_rows_cache_s, max_entries=2_000)
+    app.extensions[EXPERIMENTS_CACHE] = experiments.RunningCache(ttl_s=5.0)
+
+
+def running_experiments() -> experiments.RunningCache:
+    return current_app.extensions[EXPERIMENTS_CACHE]
+
+
+def _assigned(profile) -> list[experiments.Assignment]:
+    """The profile's variants in the running live experiments (core.experiments); which
+    experiments run is read at most every few seconds per process."""
+    return experiments.assign(running_experiments().get(db_session()), profile.id,
+                              profile.created_at)
+
+
+def _live(profile, builder: HomeRows) -> live_experiments.Decision | None:
+    """Apply the profile's live experiments to its page, and say which of them changed it;
+    None when it is in none."""
+    assigned = _assigned(profile)
+    if not assigned:
+        return None
+    decision = live_experiments.decide(builder.source, assigned, builder.options)
+    builder.apply(decision.settings)
+    return decision
 
 
 def rows_cache() -> TTLCache:
@@ -46,9 +71,10 @@ def _builder(profile, model, page: PageState | None = None) -> HomeRows:
                     current_app.extensions[CARDS_CACHE], page)
 
 
-def _page_key(profile, model) -> tuple:
-    """Where a home page's state is kept: per profile and serving model version."""
-    return (profile.id, model.version if model is not None else "")
+def _page_key(profile, model, settings: live_experiments.PageSettings | None = None) -> tuple:
+    """Where a home page's state is kept: per profile, serving model version and the page
+    settings of its live experiments' variants."""
+    return (profile.id, model.version if model is not None else "", settings)
 
 
 @bp.get("/home")
@@ -56,13 +82,21 @@ def _page_key(profile, model) -> tuple:
 def index():
     profile, model = current_profile(), serving_model()
     builder = _builder(profile, model)
+    live = _live(profile, builder)
     home = builder.home()
     pages = current_app.extensions[PAGES_CACHE]
-    pages.set_many({_page_key(profile, model): builder.page_state()})
+    pages.set_many({_page_key(profile, model, live and live.settings): builder.page_state()})
     shown_rows = [(r.key, [t.id for t in r.titles], None) for r in home.rows]
-    # What was shown, for analysis and the simulator's metrics (after the request's reads).
+    # What was shown, for analysis and the simulator's metrics (after the request's reads);
+    # the live experiments whose variant changed this page (first exposure kept).
     pid, now = profile.id, builder.now
-    write_after_reads(lambda w: impressions.record_rows(w, pid, shown_rows, "home", now))
+    exposed = experiments.exposure_values(live.exposed, pid, now) if live else []
+
+    def record(w):
+        impressions.record_rows(w, pid, shown_rows, "home", now)
+        experiments.record_exposures(w, exposed)
+
+    write_after_reads(record)
     return render_page("home/index.html", None, home=home, profile=profile,
                        my_list=builder.in_list(t for _, ids, _ in shown_rows for t in ids))
 
@@ -71,9 +105,13 @@ def index():
 @profile_required
 def row(key: str):
     profile, model = current_profile(), serving_model()
-    page_key = _page_key(profile, model)
+    assigned = _assigned(profile)
+    settings = live_experiments.settings_for(assigned) if assigned else None
+    page_key = _page_key(profile, model, settings)
     kept = current_app.extensions[PAGES_CACHE].get_many((page_key,)).get(page_key)
     builder = _builder(profile, model, kept)
+    if settings is not None:  # the row fills as its page's variant says (exposed already)
+        builder.apply(settings)
     spec = builder.spec_for(key)  # the page's plan (made here only when none is kept)
     if spec is None:
         abort(404)
