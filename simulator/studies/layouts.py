@@ -160,7 +160,10 @@ class SiteLayout:
             self.model.maybe_train(sim.db, day, now)
         self.db, self.now = sim.db, now
         with sim.db.read() as s:
-            self.experiments = live.running(s)
+            # An experiment applies from the simulated day it started on (simulated days may
+            # run before it); its exposures are dated at its start at the earliest.
+            self.experiments = tuple(e for e in live.running(s)
+                                     if e.started_at < now + timedelta(days=1))
             if any(e.population == "new" for e in self.experiments) and not self.created:
                 self.created = dict(s.execute(select(Profile.id, Profile.created_at)).all())
             if not self.tag_ids:  # what the profiles told onboarding does not change
@@ -198,7 +201,9 @@ class SiteLayout:
                 decision = live_experiments.decide(site, assigned, options)
                 options = decision.settings.options(options)
                 source = decision.settings.source(site)
-                self.pending += live.exposure_values(decision.exposed, site.pid, self.now)
+                for a in decision.exposed:
+                    self.pending += live.exposure_values(
+                        [a], site.pid, max(self.now, a.experiment.started_at))
         out = []
         index, available = sim.catalog.index, sim.available.tolist()
         for spec, ids, _ in row_kinds.fill_page(source, row_kinds.plan(source, options)):
