@@ -26,7 +26,7 @@ from wtforms.validators import Optional
 from core import experiments as ex
 from core.clock import system_clock
 from core.models import LiveExperiment
-from simulator.studies.live_results import analyse
+from simulator.studies.live_results import activity_end, analyse
 from webapp.database import db_session
 from webapp.home import running_experiments
 from webapp.htmx import render_page
@@ -34,6 +34,8 @@ from webapp.viewer import current_account, educator_required
 
 bp = Blueprint("live", __name__, url_prefix="/educator/experiments/live")
 MAX_VARIANTS = 4
+SHORT = {"watch_minutes": "Watch minutes", "plays": "Plays", "ctr": "Click-through",
+         "completion": "Completion", "abandonment": "Abandonment", "return_rate": "Return rate"}
 
 
 def _choices(key: str) -> list[tuple[str, str]]:
@@ -134,7 +136,9 @@ def start(exp_id: int):
 @bp.post("/<int:exp_id>/stop")
 @educator_required
 def stop(exp_id: int):
-    return _change(exp_id, ex.stop)
+    # Dated after the last simulated activity too, so simulated days that ran past today stay
+    # inside the experiment.
+    return _change(exp_id, lambda s, exp, now: ex.stop(s, exp, activity_end(s, now)))
 
 
 def _change(exp_id: int, change):
@@ -158,5 +162,5 @@ def results(exp_id: int):
     exp = _experiment(exp_id)
     result = analyse(db_session(), exp, system_clock.now()) if exp.started_at else None
     return render_page("educator/live/results.html", None, exp=exp, result=result,
-                       form=FlaskForm(), metrics=ex.METRICS, sets=ex.SETS,
+                       form=FlaskForm(), short=SHORT, sets=ex.SETS,
                        error=request.args.get("error"))

@@ -184,9 +184,16 @@ def true_enjoyment(session: Session, experiment_id: int, out: Outcomes,
     return {k: float(np.mean(v)) for k, v in by_arm.items()}
 
 
+def activity_end(session: Session, now: datetime) -> datetime:
+    """Where a running experiment's outcomes end (and a stop is dated): now, or after the
+    newest impression when simulated days ran past today (`streamsim fast-forward` may)."""
+    newest = session.scalar(select(func.max(Impression.shown_at)))
+    return max(now, newest + timedelta(seconds=1)) if newest is not None else now
+
+
 def analyse(session: Session, exp: LiveExperiment, now: datetime) -> dict:
     """Everything the results page shows, SRM first."""
-    until = exp.stopped_at or now
+    until = exp.stopped_at or activity_end(session, now)
     snap = Running.of(exp) if exp.started_at else None
     out = load_outcomes(session, exp.id, until)
     names = [v["name"] for v in exp.variants]

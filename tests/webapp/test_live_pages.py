@@ -63,7 +63,7 @@ def test_an_educator_creates_starts_reads_and_stops_an_experiment(teacher, viewe
     assert page.select_one("[data-srm]") is not None  # the SRM check comes first
     assert str(page).index("data-srm") < str(page).index("live__metrics") \
         or "Too few exposed" in text
-    assert "Watch minutes per profile" in text and "(primary)" in text
+    assert "Watch minutes" in text and "primary" in text
     assert _post(client, exp.id, "stop").status_code == 302
     stopped = _exp(database, "Fewer genre rows")
     assert stopped.state == "stopped" and stopped.stopped_at is not None
