@@ -57,6 +57,7 @@ def _live(profile, builder: HomeRows) -> live_experiments.Decision | None:
     assigned = _assigned(profile)
     if not assigned:
         return None
+    builder.source.continue_items  # noqa: B018 - loaded first, as home() does: plans reuse it
     decision = live_experiments.decide(builder.source, assigned, builder.options)
     builder.apply(decision.settings)
     return decision

@@ -119,25 +119,25 @@ def calibrate(database: Database, exp_id: int, cfg: LiveConfig) -> dict:
     sd = float(y.std(ddof=1))
     delta = cfg.effect_sd * sd
     n_b_total = 0
+    # Profiles exposed by a look are among those exposed by the last: their places in `ids`.
+    places = [np.searchsorted(ids, look["ids"]) for look in looks]
+    c = ls.cuped(y, pre)  # theta pooled over both groups: the same for every split
     for salt_n in range(1, cfg.salts + 1):
-        salt = f"live-calibration-{salt_n}"
-        buckets = {int(p): ex.bucket(salt, int(p)) for p in ids}
-        is_b = np.array([buckets[int(p)] >= ex.BUCKETS // 2 for p in ids])
+        buckets = np.array([ex.bucket(f"live-calibration-{salt_n}", int(p)) for p in ids])
+        is_b = buckets >= ex.BUCKETS // 2
         n_b_total += int(is_b.sum())
-        p_last = _welch_p(y, is_b)
-        fixed += p_last < cfg.alpha
+        fixed += _welch_p(y, is_b) < cfg.alpha
         peeked = sequential = False
-        for look in looks:
-            b = np.array([buckets[int(p)] >= ex.BUCKETS // 2 for p in look["ids"]])
+        for look, at in zip(looks, places, strict=True):
+            b = is_b[at]
             if b.sum() < 2 or (~b).sum() < 2:
                 continue
             peeked |= _welch_p(look["y"], b) < cfg.alpha
             sequential |= ls.sequential(look["y"][~b], look["y"][b])["p"] < cfg.alpha
         peek += peeked
         seq += sequential
-        bug_a = np.array([buckets[int(p)] < SRM_BUG * ex.BUCKETS for p in ids])
+        bug_a = buckets < SRM_BUG * ex.BUCKETS
         srm += ls.srm([bug_a.sum(), (~bug_a).sum()], [1, 1])[1] < ls.SRM_ALPHA
-        c = ls.cuped(y, pre)
         ratios.append(ls.welch(c.adjusted[~is_b], c.adjusted[is_b]).se ** 2
                       / ls.welch(y[~is_b], y[is_b]).se ** 2)
         planted += _welch_p(y + np.where(is_b, delta, 0.0), is_b) < cfg.alpha
@@ -146,7 +146,7 @@ def calibrate(database: Database, exp_id: int, cfg: LiveConfig) -> dict:
         salt = f"live-calibration-{salt_n}"
         a = sum(ex.bucket(salt, p) < SRM_BUG * ex.BUCKETS for p in range(1, SRM_IDS + 1))
         srm_big += ls.srm([a, SRM_IDS - a], [1, 1])[1] < ls.SRM_ALPHA
-    rho = ls.cuped(y, pre).rho
+    rho = c.rho
     n_b = n_b_total / cfg.salts
     rate = lambda k: k / cfg.salts  # noqa: E731
     return {
