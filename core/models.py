@@ -453,6 +453,57 @@ class ExperimentRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+# --- live experiments on the site (core/experiments.py) ------------------------------------
+
+
+class LiveExperiment(Base):
+    """An A/B test on the live site: who is in it (population), how they are split (variants
+    with weights, hashed with `salt`), what each variant sets (`variants[i]["sets"]`, the small
+    vocabulary of core.experiments.SETS) and what is measured. At most one running experiment
+    per `layer` (core.experiments.start checks it)."""
+
+    __tablename__ = "live_experiments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    hypothesis: Mapped[str] = mapped_column(Text, default="")
+    # [{"name": "control", "weight": 50, "sets": {"model": "serving", ...}}, ...]
+    variants: Mapped[list] = mapped_column(JSON)
+    population: Mapped[str] = mapped_column(String(8), default="all")  # all | new | share
+    share: Mapped[float] = mapped_column(Float, default=1.0)  # of the population, 0..1
+    primary_metric: Mapped[str] = mapped_column(String(32))
+    guardrails: Mapped[list] = mapped_column(JSON)  # metric keys
+    layer: Mapped[str] = mapped_column(String(32), default="home")
+    salt: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(8), default="draft")  # draft | running | stopped
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'running', 'stopped')", name="state"),
+        CheckConstraint("population IN ('all', 'new', 'share')", name="population"),
+        CheckConstraint("share > 0 AND share <= 1", name="share"),
+        Index("ix_live_experiments_state_layer", "state", "layer"),
+    )
+
+
+class LiveExposure(Base):
+    """A profile's first exposure to a live experiment: the first time the variant it was
+    assigned changed what it saw (or would have, for the control). One row per profile and
+    experiment; written idempotently."""
+
+    __tablename__ = "live_exposures"
+
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("live_experiments.id", ondelete="CASCADE"), primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True, index=True)
+    variant: Mapped[str] = mapped_column(String(32))
+    first_exposed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 # --- simulator ground truth (never read by the recommender) ----------------------------------
 
 

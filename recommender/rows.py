@@ -306,6 +306,13 @@ class HomeRows:
         self.source = SiteRows(session, profile, now, model, shared, cards,
                                page.ranker if page else ranker)
         self._plan: list[RowSpec] | None = list(page.plan) if page else None
+        self.options = row_kinds.SITE_PAGE  # a live experiment's variant may change it
+
+    def apply(self, settings) -> None:
+        """Build the page as a live experiment's variant says (recommender.live_experiments.
+        PageSettings): its row options, and the recommender switched off if it says so."""
+        self.options = settings.options(self.options)
+        self.source = settings.source(self.source)
 
     def page_state(self, stamp: tuple | None = None) -> PageState:
         """The plan and the ranker's work, for the page's later (lazy row) requests, and
@@ -321,7 +328,7 @@ class HomeRows:
         return self._plan
 
     def _make_plan(self) -> list[RowSpec]:
-        return row_kinds.plan(self.source)
+        return row_kinds.plan(self.source, self.options)
 
     def home(self) -> Home:
         self.source.continue_items  # noqa: B018 - loaded first, so planning reuses it

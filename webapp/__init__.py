@@ -51,9 +51,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for module in (assets, art, health, auth, accounts, profiles, onboarding, home, titles, browse,
                    search, people, events, player, history, why, models_page, mail):
         app.register_blueprint(module.bp)
-    from webapp import classroom, coldstart, designer, educator, exports, site_analytics
+    from webapp import (
+        classroom,
+        coldstart,
+        designer,
+        educator,
+        exports,
+        live_experiments,
+        site_analytics,
+    )
 
     app.register_blueprint(educator.bp)
+    app.register_blueprint(live_experiments.bp)
     app.register_blueprint(classroom.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(coldstart.bp)

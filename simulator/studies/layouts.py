@@ -39,9 +39,10 @@ from types import SimpleNamespace
 import numpy as np
 from sqlalchemy import select
 
+from core import experiments as live
 from core.db import Database
-from core.models import FavouriteGenre, Tag, TastePick
-from recommender import row_kinds
+from core.models import FavouriteGenre, Profile, Tag, TastePick
+from recommender import live_experiments, row_kinds
 from recommender.row_kinds import ROW_LENGTH, GenreTag, PageOptions, Top10
 from recommender.rows import SiteRows
 from simulator.studies import artwork
@@ -157,6 +158,12 @@ class SiteLayout:
         self.tag_counts: dict[tuple, dict[int, int]] = {}  # picks -> tags they carry
         self.memory: dict[int, Recency] = {}  # profile index -> what the layout saw change
         self.visits = 0
+        # Live experiments (core.experiments), read each simulated day: simulated viewers are
+        # assigned and exposed by the site's own rules; exposures wait for the engine's next
+        # write (`write_pending`).
+        self.experiments: tuple[live.Running, ...] = ()
+        self.created: dict[int, datetime] = {}  # profile id -> made at (for "new profiles")
+        self.pending: list[dict] = []
 
     def prepare(self, sim, day: int, visitors: np.ndarray) -> None:
         now = sim.start + timedelta(days=day)
@@ -170,6 +177,12 @@ class SiteLayout:
             self.model.maybe_train(sim.db, day, now)
         self.db, self.now = sim.db, now
         with sim.db.read() as s:
+            # An experiment applies from the simulated day it started on (simulated days may
+            # run before it); its exposures are dated at its start at the earliest.
+            self.experiments = tuple(e for e in live.running(s)
+                                     if e.started_at < now + timedelta(days=1))
+            if any(e.population == "new" for e in self.experiments) and not self.created:
+                self.created = dict(s.execute(select(Profile.id, Profile.created_at)).all())
             if not self.tag_ids:  # what the profiles told onboarding does not change
                 self.tag_ids = list(s.scalars(select(Tag.id).order_by(Tag.id)))
                 for pid, tid in s.execute(select(TastePick.profile_id, TastePick.title_id)
@@ -198,15 +211,31 @@ class SiteLayout:
 
     def rows(self, sim, i: int, day: int) -> list[ShownRow]:
         site = SimulatedSite(self, sim, i)
+        options, source = self.options, site
+        if self.experiments:
+            assigned = live.assign(self.experiments, site.pid, self.created.get(site.pid))
+            if assigned:
+                decision = live_experiments.decide(site, assigned, options)
+                options = decision.settings.options(options)
+                source = decision.settings.source(site)
+                for a in decision.exposed:
+                    self.pending += live.exposure_values(
+                        [a], site.pid, max(self.now, a.experiment.started_at))
         out = []
         index, available = sim.catalog.index, sim.available.tolist()
-        for spec, ids, _ in row_kinds.fill_page(site, row_kinds.plan(site, self.options)):
+        for spec, ids, _ in row_kinds.fill_page(source, row_kinds.plan(source, options)):
             idx = [index[t] for t in ids]
             idx = [i for i in idx if available[i]]  # released by today
             if idx:
                 out.append(ShownRow(spec.key, np.array(idx, dtype=np.int64),
                                     np.zeros(len(idx), dtype=int)))
         return out
+
+
+    def write_pending(self, session) -> None:
+        """Store the exposures of the visits since the last write (the engine's transaction)."""
+        pending, self.pending = self.pending, []
+        live.record_exposures(session, pending)
 
 
 def _stand_in(limit: int) -> SimpleNamespace:

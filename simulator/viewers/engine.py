@@ -183,4 +183,7 @@ class Simulation:
                         res.profile_id, row.key, self.catalog.title_ids[row.titles].tolist(),
                         row.variants, row.surface, when, pos, self.policy_name))
             core_impressions.insert_rows(s, impressions)
+            write_pending = getattr(self.layout, "write_pending", None)
+            if write_pending is not None:  # a layout's live-experiment exposures
+                write_pending(s)
         return n
