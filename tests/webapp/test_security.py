@@ -12,7 +12,8 @@ from tests.webapp.conftest import make_account
 
 XSS = '"><svg onload=alert(1)>'
 PARAM_VALUES = {"variant": 0, "key": "trending", "run_id": 1, "metric": "coverage",
-                "token": "not-a-signed-token", "slug": "a-design", "classroom_id": 1, "exp_id": 1}
+                "token": "not-a-signed-token", "slug": "a-design", "classroom_id": 1, "exp_id": 1,
+                "name": "ratings", "fmt": "csv"}
 
 
 def _url(rule, **ids):
