@@ -384,12 +384,15 @@ def refresh(session: Session, model_dir: Path, now: datetime, model=None) -> int
     bandit = ArtworkBandit.load(path) if path.exists() else ArtworkBandit()
     added = update_from_log(session, bandit, now, bandit.profiles)
     if model is not None and model.version != bandit.model_version:
-        from recommender.communities import for_model
+        if model.has_factors and model.user_ids.size >= 2:
+            from recommender.communities import for_model
 
-        found = for_model(model)
-        new = {int(p): int(c) for p, c in zip(model.user_ids.tolist(), found.labels.tolist(),
-                                               strict=True)}
-        bandit.profiles = relabel(new, bandit.profiles)
+            found = for_model(model)
+            new = {int(p): int(c) for p, c in zip(model.user_ids.tolist(),
+                                                   found.labels.tolist(), strict=True)}
+            bandit.profiles = relabel(new, bandit.profiles)
+        else:  # an item-item model has no user vectors to group: every profile pooled
+            bandit.profiles = {}
         bandit.model_version = model.version
     bandit.save(path)
     return added

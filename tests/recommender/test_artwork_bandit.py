@@ -193,3 +193,23 @@ def test_assign_communities_is_stable_from_day_to_day():
     assert (labels[:5] == ab.UNKNOWN).all()
     again, _ = ab.assign_communities(x + rng.normal(0, 0.05, x.shape), kept)
     assert (again == labels).mean() > 0.95
+
+
+def test_refresh_under_an_item_item_model_pools_every_profile(database, tmp_path):
+    """A retrain may publish a model without user vectors (EASE, a blend of item-item
+    models): there are no communities to take, so every profile is pooled, not an error."""
+    from recommender import models
+    from recommender.data import Interactions
+
+    users = np.array([1, 1, 2, 2, 3, 3], np.int64)
+    items = np.array([10, 11, 10, 12, 11, 12], np.int64)
+    inter = Interactions(users, items, np.ones(6), np.ones(6), np.zeros(6, bool))
+    model = models.fit("ease", inter, np.array([10, 11, 12], np.int64))
+    assert not model.has_factors
+    bandit = ab.ArtworkBandit()
+    bandit.profiles, bandit.model_version = {1: 0, 2: 1}, "an older version"
+    bandit.save(ab.state_path(tmp_path))
+    with database.read() as s:
+        ab.refresh(s, tmp_path, TEST_NOW, model)
+    kept = ab.ArtworkBandit.load(ab.state_path(tmp_path))
+    assert kept.profiles == {} and kept.model_version == model.version
