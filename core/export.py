@@ -41,7 +41,7 @@ from core.db import Database
 from core.models import Impression, PlaybackEvent, Rating, Viewing
 
 FORMATS = ("csv", "parquet")
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000
 
 
 class ExportError(ValueError):
