@@ -83,7 +83,8 @@ class Tally:
         return self.plays / self.cards if self.cards else None
 
 
-def _viewings(session: Session, since: datetime):
+def viewings_since(session: Session, since: datetime) -> list:
+    """The viewings `by_title` and `by_genre` read (load once, pass to both)."""
     runtime = func.coalesce(Episode.runtime_seconds, Title.runtime_minutes * 60)
     return session.execute(
         select(Viewing.profile_id, Viewing.title_id, Viewing.watched_s, runtime,
@@ -93,22 +94,27 @@ def _viewings(session: Session, since: datetime):
         .where(Viewing.last_watched_at >= since)).all()
 
 
-def by_title(session: Session, since: datetime, *, limit: int = 20) -> list[Tally]:
-    """The titles with the most watch time since `since`, most first."""
+def by_title(session: Session, since: datetime, *, limit: int = 20,
+             rows: list | None = None) -> list[Tally]:
+    """The titles with the most watch time since `since`, most first (`rows`: the
+    `viewings_since` already loaded)."""
     out: dict[int, Tally] = {}
-    for _pid, tid, watched, runtime, completed, name in _viewings(session, since):
+    for _pid, tid, watched, runtime, completed, name in (
+            viewings_since(session, since) if rows is None else rows):
         out.setdefault(tid, Tally(str(tid), name)).add(float(watched), float(runtime or 0),
                                                        bool(completed))
     return sorted(out.values(), key=lambda t: (-t.watched_s, t.label))[:limit]
 
 
-def by_genre(session: Session, since: datetime) -> list[Tally]:
-    """Per primary genre (a title's first genre tag), most watch time first."""
+def by_genre(session: Session, since: datetime, *, rows: list | None = None) -> list[Tally]:
+    """Per primary genre (a title's first genre tag), most watch time first (`rows`: the
+    `viewings_since` already loaded)."""
     primary = dict(session.execute(
         select(TitleTag.title_id, Tag.name).join(Tag, Tag.id == TitleTag.tag_id)
         .where(Tag.kind == "genre").order_by(TitleTag.title_id, TitleTag.position.desc())).all())
     out: dict[str, Tally] = {}
-    for _pid, tid, watched, runtime, completed, _name in _viewings(session, since):
+    for _pid, tid, watched, runtime, completed, _name in (
+            viewings_since(session, since) if rows is None else rows):
         genre = primary.get(tid, "(no genre)")
         out.setdefault(genre, Tally(genre, genre)).add(float(watched), float(runtime or 0),
                                                        bool(completed))

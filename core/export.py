@@ -121,8 +121,15 @@ def describe(spec: TableSpec) -> list[dict]:
              "description": spec.columns.get(c.name, "")} for c in spec.table.columns]
 
 
-def _query(spec: TableSpec, since: datetime | None) -> Select:
-    q = select(*spec.table.columns).order_by(*spec.table.primary_key.columns)
+# What `write_parquet` reads as the database sends it, to convert whole columns in Arrow
+# rather than row by row in Python: times and JSON as text, booleans as integers.
+_PLAIN = {"timestamp": String, "json": String, "bool": Integer}
+
+
+def _query(spec: TableSpec, since: datetime | None, *, plain: bool = False) -> Select:
+    columns = [type_coerce(c, _PLAIN[_kind(c)]) if plain and _kind(c) in _PLAIN else c
+               for c in spec.table.columns]
+    q = select(*columns).order_by(*spec.table.primary_key.columns)
     return q if since is None else q.where(spec.table.c[spec.since] >= since)
 
 
@@ -156,35 +163,38 @@ def _csv_value(kind: str, value):
     return value
 
 
-def write_csv(db: Database, spec: TableSpec, stream: IO[str],
-              since: datetime | None = None) -> int:
-    """The table as CSV (a header, then one line per row) into a text stream; rows written."""
-    kinds = [_kind(c) for c in spec.table.columns]
-    writer = csv.writer(stream)
-    writer.writerow([c.name for c in spec.table.columns])
-    n = 0
-    for part in chunks(db, spec, since):
-        writer.writerows([_csv_value(k, v) for k, v in zip(kinds, row, strict=True)]
-                         for row in part)
-        n += len(part)
-    return n
-
-
-def csv_lines(db: Database, spec: TableSpec, since: datetime | None = None) -> Iterator[str]:
-    """The same CSV, a chunk of lines at a time (for a streamed download)."""
+def _csv_chunks(db: Database, spec: TableSpec,
+                since: datetime | None) -> Iterator[tuple[str, int]]:
+    """The table as CSV text, the header first, then a chunk of lines at a time, each with
+    the number of rows it holds."""
     import io
 
     kinds = [_kind(c) for c in spec.table.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([c.name for c in spec.table.columns])
-    yield buffer.getvalue()
+    yield buffer.getvalue(), 0
     for part in chunks(db, spec, since):
         buffer.seek(0)
         buffer.truncate()
         writer.writerows([_csv_value(k, v) for k, v in zip(kinds, row, strict=True)]
                          for row in part)
-        yield buffer.getvalue()
+        yield buffer.getvalue(), len(part)
+
+
+def write_csv(db: Database, spec: TableSpec, stream: IO[str],
+              since: datetime | None = None) -> int:
+    """The table as CSV (a header, then one line per row) into a text stream; rows written."""
+    n = 0
+    for text, rows in _csv_chunks(db, spec, since):
+        stream.write(text)
+        n += rows
+    return n
+
+
+def csv_lines(db: Database, spec: TableSpec, since: datetime | None = None) -> Iterator[str]:
+    """The same CSV, a chunk of lines at a time (for a streamed download)."""
+    return (text for text, _ in _csv_chunks(db, spec, since))
 
 
 def _arrow_schema(spec: TableSpec):
@@ -194,15 +204,6 @@ def _arrow_schema(spec: TableSpec):
              "timestamp": pa.timestamp("us"), "string": pa.string(), "json": pa.string()}
     return pa.schema([pa.field(c.name, types[_kind(c)], nullable=bool(c.nullable))
                       for c in spec.table.columns])
-
-
-def _plain_query(spec: TableSpec, since: datetime | None) -> Select:
-    """`_query` with the columns SQLAlchemy would convert row by row in Python (times, JSON,
-    booleans) read as the database sends them; `write_parquet` converts whole columns."""
-    plain = {"timestamp": String, "json": String, "bool": Integer}
-    q = select(*[type_coerce(c, plain[_kind(c)]) if _kind(c) in plain else c
-                 for c in spec.table.columns]).order_by(*spec.table.primary_key.columns)
-    return q if since is None else q.where(spec.table.c[spec.since] >= since)
 
 
 def _arrow_column(values: tuple, kind: str, field):
@@ -235,7 +236,7 @@ def write_parquet(db: Database, spec: TableSpec, path: Path,
     with pq.ParquetWriter(path, schema, compression="zstd") as writer, \
             db.engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
-            _plain_query(spec, since))
+            _query(spec, since, plain=True))
         for part in result.partitions(CHUNK_ROWS):
             columns = list(zip(*part, strict=True))
             arrays = [_arrow_column(col, kind, field)
